@@ -1,0 +1,155 @@
+"""The ``parlint`` command line."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import click
+
+from linter import __version__
+from linter.config import Config, ConfigError, load
+from linter.engine import Registry, load_registry, run
+from linter.report import json_report, text
+from linter.textutil import safe
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def _registry() -> Registry:
+    registry = load_registry()
+    for problem in registry.problems:
+        click.echo(f"parlint: warning: {safe(problem)}", err=True)
+    return registry
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="parlint")
+def main() -> None:
+    """Lint AI-agent session transcripts for parallel-execution anti-patterns.
+
+    parlint reads what an agent did (its transcript) and flags independent calls that went out one
+    per turn, dependent calls batched together, conflicting edits, ignored failures and missing
+    validation, with an estimate of the round trips, tokens and seconds lost.
+
+    \b
+    Examples:
+      parlint check ~/.claude/projects               # every session under a directory
+      parlint check session.jsonl --output-format json
+      parlint check . --select PAR1 --statistics     # only missed-parallelism rules
+      parlint rules                                  # the rule catalogue
+      parlint explain PAR101                         # one rule in full, with examples
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one line per finding and a summary; json: the stable contract documented in the README.")
+@click.option("--format", "fmt", type=click.Choice(["auto", "claude-code"]), default="auto", show_default=True,
+              help="Transcript format; auto sniffs each file from its first records.")
+@click.option("--select", help="Comma-separated codes or prefixes to enable (e.g. PAR1,PAR201); replaces the config's.")
+@click.option("--ignore", help="Comma-separated codes or prefixes to disable; replaces the config's.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (input errors still exit 2).")
+@click.option("--statistics", is_flag=True, help="Add a table of finding counts per rule (text output).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (parlint.toml or pyproject.toml); default: found by walking up from here.")
+def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | None, ignore: str | None,
+          exit_zero: bool, statistics: bool, config_path: str | None) -> None:
+    """Lint transcripts: files, or directories walked for *.jsonl.
+
+    \b
+    Exit codes: 0 no findings, 1 findings, 2 usage or input error (a missing path, an
+    unreadable file, a malformed line, a bad config). An error in one file is reported with
+    its path and line, and the other files are still checked.
+    """
+    try:
+        config = load(config_path)
+    except ConfigError as exc:
+        click.echo(f"parlint: error: {safe(str(exc))}", err=True)
+        sys.exit(EXIT_ERROR)
+    if select is not None:
+        config.select = _codes(select) or []
+    if ignore is not None:
+        config.ignore = _codes(ignore) or []
+    registry = _registry()
+    unknown = [c for c in config.select + config.ignore
+               if c != "ALL" and not any(code.startswith(c) for code in registry.rules)]
+    if unknown:
+        click.echo(f"parlint: warning: no rule matches {', '.join(unknown)}", err=True)
+    result = run(list(paths), config, registry, fmt=fmt)
+    for problem in registry.problems:
+        from linter.model import ParseProblem
+
+        result.errors.append(ParseProblem("<plugins>", None, problem, level="warning"))
+    for problem in result.errors:
+        click.echo(text.render_problem(problem), err=True)
+    if output_format == "json":
+        click.echo(json_report.render(result), nl=False)
+    else:
+        click.echo(text.render(result, registry, statistics=statistics), nl=False)
+    if result.has_errors or (not result.sessions and not result.errors and not result.skipped and paths):
+        if not result.sessions and not result.has_errors:
+            click.echo("parlint: error: no transcript found in the given paths", err=True)
+        sys.exit(EXIT_ERROR)
+    if not result.sessions:
+        click.echo("parlint: error: nothing parseable in the given paths", err=True)
+        sys.exit(EXIT_ERROR)
+    if result.diagnostics and not exit_zero:
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_CLEAN)
+
+
+@main.command()
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(output_format: str) -> None:
+    """List every rule: code, name, default severity and summary."""
+    registry = _registry()
+    if output_format == "json":
+        import orjson
+
+        data = [{"code": r.code, "name": r.name, "severity": r.severity, "confidence": r.confidence,
+                 "summary": r.summary} for r in registry.sorted()]
+        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        return
+    from tabulate import tabulate
+
+    rows = [(r.code, r.name, r.severity, r.summary) for r in registry.sorted()]
+    click.echo(tabulate(rows, headers=["code", "name", "severity", "summary"], tablefmt="simple",
+                        maxcolwidths=[None, None, None, 70]))
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Explain one rule (by code or name): what it flags, why it costs, examples."""
+    registry = _registry()
+    wanted = code.strip()
+    rule = registry.rules.get(wanted.upper()) or next(
+        (r for r in registry.rules.values() if r.name == wanted.lower()), None)
+    if rule is None:
+        click.echo(f"parlint: error: no rule {safe(code)!r}; run 'parlint rules' for the list", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(explain_text(rule), nl=False)
+
+
+def explain_text(rule: type) -> str:
+    out = [f"{rule.code} {rule.name}", "",
+           f"Severity: {rule.severity}    Confidence: {rule.confidence}", "",
+           rule.summary, "", "Why it matters", ""]
+    out.extend(textwrap.wrap(rule.rationale, 88))
+    options = dict(getattr(rule, "options", {}) or {})
+    if options:
+        out += ["", "Options (rule defaults)", ""]
+        out += [f"  {k} = {v}" for k, v in options.items()]
+    for title, examples in (("Flagged (INVALID)", rule.INVALID), ("Not flagged (VALID)", rule.VALID)):
+        for n, example in enumerate(examples, 1):
+            out += ["", f"{title} example {n}:", ""]
+            out += ["    " + line for line in textwrap.dedent(example).strip("\n").splitlines()]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,161 @@
+"""Configuration: ``[tool.parlint]`` in ``pyproject.toml`` or a ``parlint.toml``.
+
+Found by walking up from the working directory (the first file that has parlint settings wins),
+or named with ``--config``. Keys are kebab-case:
+
+    select = ["PAR1", "PAR2"]          # codes or prefixes; default: every rule
+    ignore = ["PAR304"]
+    max-fanout = 5
+    tokens-per-call = [50, 100]
+    min-serial-calls = 3
+    validation-commands = ["^make verify$"]
+    [per-path-ignores]
+    "sessions/experiments/**" = ["PAR401"]
+    [tool-effects]
+    "mcp__github__get_issue" = "read"
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from linter.effects import KINDS
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file and the key."""
+
+
+@dataclass
+class Config:
+    path: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
+    max_fanout: int = 5
+    tokens_per_call: tuple[int, int] = (50, 100)
+    min_serial_calls: int = 3
+    validation_commands: list[re.Pattern[str]] = field(default_factory=list)
+    tool_effects: dict[str, str] = field(default_factory=dict)
+    root: str = "."
+
+    def enabled(self, code: str) -> bool:
+        def best(prefixes: list[str]) -> int:
+            return max((len(p) for p in prefixes if code.startswith(p) or p == "ALL"), default=-1)
+
+        chosen = best(self.select) if self.select else 0
+        if chosen < 0:
+            return False
+        dropped = best(self.ignore)
+        return dropped < 0 or chosen > dropped  # the longer prefix wins; on a tie, ignore wins
+
+    def ignored_for_path(self, code: str, path: str) -> bool:
+        rel = os.path.relpath(os.path.abspath(path), self.root) if self.root else path
+        rel = rel.replace(os.sep, "/")
+        for pattern, codes in self.per_path_ignores.items():
+            if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(path, pattern):
+                if any(code.startswith(c) or c == "ALL" for c in codes):
+                    return True
+        return False
+
+
+_KEYS = {"select", "ignore", "per-path-ignores", "max-fanout", "tokens-per-call", "min-serial-calls",
+         "validation-commands", "tool-effects"}
+
+
+def _codes(value: Any, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of rule codes")
+    return [v.strip().upper() for v in value]
+
+
+def from_mapping(data: dict[str, Any], path: str | None) -> Config:
+    where = path or "configuration"
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_KEYS))})")
+    cfg = Config(path=path, root=os.path.dirname(os.path.abspath(path)) if path else os.getcwd())
+    if "select" in data:
+        cfg.select = _codes(data["select"], f"{where}: select")
+    if "ignore" in data:
+        cfg.ignore = _codes(data["ignore"], f"{where}: ignore")
+    ppi = data.get("per-path-ignores", {})
+    if not isinstance(ppi, dict):
+        raise ConfigError(f"{where}: per-path-ignores must be a table of glob = [codes]")
+    cfg.per_path_ignores = {str(k): _codes(v, f"{where}: per-path-ignores.{k}") for k, v in ppi.items()}
+    if "max-fanout" in data:
+        value = data["max-fanout"]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"{where}: max-fanout must be a whole number >= 1")
+        cfg.max_fanout = value
+    if "min-serial-calls" in data:
+        value = data["min-serial-calls"]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 2:
+            raise ConfigError(f"{where}: min-serial-calls must be a whole number >= 2")
+        cfg.min_serial_calls = value
+    if "tokens-per-call" in data:
+        value = data["tokens-per-call"]
+        if (not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, int) for v in value)
+                or value[0] < 0 or value[1] < value[0]):
+            raise ConfigError(f"{where}: tokens-per-call must be [low, high] with 0 <= low <= high")
+        cfg.tokens_per_call = (value[0], value[1])
+    patterns = data.get("validation-commands", [])
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise ConfigError(f"{where}: validation-commands must be a list of regular expressions")
+    for pattern in patterns:
+        try:
+            cfg.validation_commands.append(re.compile(pattern))
+        except re.error as exc:
+            raise ConfigError(f"{where}: validation-commands: bad regular expression {pattern!r}: {exc}") from None
+    effects = data.get("tool-effects", {})
+    if not isinstance(effects, dict):
+        raise ConfigError(f"{where}: tool-effects must be a table of tool name = kind")
+    for tool, kind in effects.items():
+        if kind not in KINDS:
+            raise ConfigError(f"{where}: tool-effects.{tool}: {kind!r} is not one of {', '.join(KINDS)}")
+        cfg.tool_effects[str(tool)] = kind
+    return cfg
+
+
+def _read(path: str) -> dict[str, Any] | None:
+    try:
+        with open(path, "rb") as fp:
+            data = tomllib.load(fp)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if os.path.basename(path) == "pyproject.toml":
+        section = data.get("tool", {}).get("parlint")
+        return section if isinstance(section, dict) else None
+    return data
+
+
+def load(explicit: str | None = None, start: str | None = None) -> Config:
+    if explicit:
+        data = _read(explicit)
+        return from_mapping(data or {}, explicit)
+    directory = os.path.abspath(start or os.getcwd())
+    while True:
+        for name in ("parlint.toml", "pyproject.toml"):
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate):
+                data = _read(candidate)
+                if data is not None:
+                    return from_mapping(data, candidate)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return Config()
+        directory = parent

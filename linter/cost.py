@@ -1,0 +1,89 @@
+"""Savings of a finding: round trips, tokens and seconds a batched schedule would not spend.
+
+For a window of serialised steps R1..Rk whose calls form a dependency DAG of depth d:
+
+* extra round trips = k - d: requests a batched schedule would not have made;
+* overhead tokens (floor) = extra round trips x [low, high] tokens per call (default [50, 100]):
+  the tool-call framing, always shown as a range;
+* context tokens (measured, where the transcript records usage): for each removed request, its
+  cache-read and fresh input tokens plus its output beyond the tool call itself. Cache writes are
+  paid in both schedules and left out;
+* seconds (where timestamps exist): each removed request's model-turn latency (its start minus the
+  last result it waited for), plus the overlap of the calls' execution times (sum minus max) only
+  when the harness would run those calls side by side.
+
+Every figure is an estimate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linter.model import Step
+
+
+@dataclass(slots=True)
+class Savings:
+    extra_round_trips: int = 0
+    overhead_tokens: tuple[int, int] = (0, 0)
+    context_tokens: int | None = None
+    seconds: float | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "extra_round_trips": self.extra_round_trips,
+            "overhead_tokens": list(self.overhead_tokens),
+            "context_tokens": self.context_tokens,
+            "seconds": None if self.seconds is None else round(self.seconds, 3),
+        }
+
+
+def _tool_tokens(step: Step) -> int:
+    """Rough size of the tool-call blocks a step emitted (4 characters a token)."""
+    size = 0
+    for call in step.calls:
+        size += len(call.name) + sum(len(str(k)) + len(str(v)) for k, v in call.input.items()) + 20
+    return size // 4
+
+
+def savings(steps: list[Step], depth: int, concurrent: bool, per_call: tuple[int, int]) -> Savings:
+    k = len(steps)
+    if k == 0:
+        return Savings()
+    extra = max(0, k - max(depth, 1))
+    result = Savings(extra, (extra * per_call[0], extra * per_call[1]))
+    removed = steps[k - extra:] if extra else []
+    if removed and all(s.usage is not None for s in removed):
+        total = 0
+        for s in removed:
+            assert s.usage is not None
+            total += s.usage.input + s.usage.cache_read + max(0, s.usage.output - _tool_tokens(s))
+        result.context_tokens = total
+    result.seconds = _seconds(steps, removed, concurrent)
+    return result
+
+
+def _seconds(steps: list[Step], removed: list[Step], concurrent: bool) -> float | None:
+    if not removed:
+        return 0.0
+    latency = 0.0
+    positions = {id(s): i for i, s in enumerate(steps)}
+    for step in removed:
+        i = positions[id(step)]
+        if i == 0 or step.start is None:
+            return None
+        before = steps[i - 1]
+        done = [c.result.timestamp for c in before.calls if c.result is not None and c.result.timestamp is not None]
+        if not done:
+            return None
+        latency += max(0.0, step.start - max(done))
+    if concurrent:
+        durations = []
+        for step in steps:
+            for call in step.calls:
+                if call.timestamp is None or call.result is None or call.result.timestamp is None:
+                    return latency
+                durations.append(max(0.0, call.result.timestamp - call.timestamp))
+        if durations:
+            latency += sum(durations) - max(durations)
+    return latency

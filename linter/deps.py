@@ -1,0 +1,103 @@
+"""Dependencies between calls, and the knowability test for serial calls.
+
+Within a batch, call B depends on an earlier member A when B reads what A writes (RAW), writes
+what A writes (WAW), writes what A reads (WAR), or the two form a known ordered pair (build then
+test, install then run, mkdir then write inside, git add then git commit, migrate then seed).
+Ordered pairs are encoded as resources by the effect model (``build:<dir>``, ``deps:<dir>``,
+``git:<dir>:index``, ``db:<dir>``), so one resource test covers them all.
+
+Across steps, call B is *knowable before* a window starting at sequence number S when every value
+its arguments name was already in the agent's context at S.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from linter.context import ContextIndex
+from linter.effects import Effect
+
+_PAIR_NAMES = {
+    "build": "build then test/run",
+    "deps": "install then use",
+    "git": "git add then git commit",
+    "db": "migrate then seed",
+}
+
+
+@dataclass(slots=True, frozen=True)
+class Dependency:
+    kind: str  # RAW, WAW, WAR or ORDER
+    resource: str
+
+    def describe(self) -> str:
+        if self.kind == "ORDER":
+            head = self.resource.split(":", 1)[0]
+            if head == "git":
+                where = self.resource.split(":")[1]
+                if self.resource.endswith(":index"):
+                    return f"git add then git commit in {where}"
+                return f"both change the checked-out state of {where}"
+            return f"{_PAIR_NAMES.get(head, 'ordered pair')} on {self.resource.split(':', 1)[1] or '.'}"
+        if self.kind == "DIR":
+            return f"creates or removes directory {self.resource} that the other uses"
+        words = {"RAW": "reads", "WAW": "writes", "WAR": "writes"}
+        return f"{words[self.kind]} {self.resource}"
+
+
+def _inside(path: str, directory: str) -> bool:
+    if directory in ("", "."):
+        return not path.startswith("/")
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
+def _is_file_resource(resource: str) -> bool:
+    head = resource.split(":", 1)[0]
+    return not (":" in resource and head in ("git", "deps", "build", "lock", "port", "url", "db", "db-data",
+                                             "shell", "todos"))
+
+
+def depends(a: Effect, b: Effect) -> Dependency | None:
+    """Does B (issued after A in the same batch) depend on A?"""
+    for res in sorted(a.writes & b.reads):
+        return Dependency("RAW" if _is_file_resource(res) else "ORDER", res)
+    for res in sorted(a.writes & b.writes):
+        if res.startswith("todos:"):
+            continue
+        return Dependency("WAW" if _is_file_resource(res) else "ORDER", res)
+    for res in sorted(a.reads & b.writes):
+        return Dependency("WAR" if _is_file_resource(res) else "ORDER", res)
+    for directory in sorted(a.dir_writes):
+        for res in sorted(b.reads | b.writes | b.dir_writes):
+            if _is_file_resource(res) and res != directory and _inside(res, directory):
+                return Dependency("DIR", directory)
+    return None
+
+
+def knowable(effect: Effect, ctx: ContextIndex, start: int) -> bool:
+    """Was every value the call names in context at sequence number ``start``?"""
+    for forms in effect.values:
+        seen = ctx.known_at(forms)
+        if seen is None or seen > start:
+            return False
+    return True
+
+
+def derived(effect: Effect, ctx: ContextIndex, start: int, issued: int) -> str | None:
+    """A value that entered the context after ``start`` and before the call was issued."""
+    for forms in effect.values:
+        seen = ctx.known_at(forms)
+        if seen is not None and start < seen < issued:
+            return forms[0]
+    return None
+
+
+def same_resource(a: Effect, b: Effect) -> bool:
+    """Do two calls touch the same file (reading a file twice, e.g. paging through it, counts)?"""
+    shared = (a.reads | a.writes) & (b.reads | b.writes) - {"."}
+    return any(_is_file_resource(r) for r in shared)
+
+
+def parent_dir(path: str) -> str:
+    return posixpath.dirname(path)

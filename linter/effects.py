@@ -1,0 +1,298 @@
+"""What each tool call reads, writes, runs or spawns.
+
+Kinds: ``read`` (no local side effect), ``write`` (modifies files), ``exec`` (runs a program;
+side effects beyond what was recognised are unknown), ``spawn`` (starts a subagent), ``state``
+(the agent's own todo list or plan), ``ask`` (waits for the user), ``unknown``.
+
+Resources are strings: file paths relative to the session's working directory (absolute when
+outside it), ``git:<dir>:index``/``git:<dir>:head``, ``deps:<dir>``, ``build:<dir>``,
+``lock:<tool>:<dir>``, ``port:N``, ``url:<url>``.
+
+Values (``Effect.values``) are what the call's arguments name that may have come out of an
+earlier result: each value is a tuple of equivalent spellings (absolute path, path relative to
+the working directory, ...). They feed the "knowable up front" test.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from linter.model import ToolCall
+from linter.shell import VALIDATION, classify, join
+from linter.textutil import is_salient, salient_tokens, tokens
+
+READ, WRITE, EXEC, SPAWN, STATE, ASK, UNKNOWN = "read", "write", "exec", "spawn", "state", "ask", "unknown"
+KINDS = (READ, WRITE, EXEC, SPAWN, STATE, ASK, UNKNOWN)
+
+
+@dataclass(slots=True)
+class Effect:
+    kind: str
+    reads: frozenset[str] = frozenset()
+    writes: frozenset[str] = frozenset()
+    dir_writes: frozenset[str] = frozenset()
+    locks: frozenset[str] = frozenset()
+    ports: frozenset[str] = frozenset()
+    categories: frozenset[str] = frozenset()
+    values: tuple[tuple[str, ...], ...] = ()
+    label: str = ""
+    search: bool = False  # a search whose empty answer invites a different search next
+    adaptive: bool = False  # each call is usually chosen from the previous answer (web research)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_validation(self) -> bool:
+        return bool(self.categories & VALIDATION)
+
+    @property
+    def modifies_files(self) -> bool:
+        return any(_is_file(r) for r in self.writes) or bool(self.dir_writes)
+
+    @property
+    def files_written(self) -> frozenset[str]:
+        return frozenset(r for r in self.writes if _is_file(r))
+
+
+def _is_file(resource: str) -> bool:
+    head = resource.split(":", 1)[0]
+    return not (":" in resource and head in ("git", "deps", "build", "lock", "port", "url", "db", "db-data", "shell", "todos"))
+
+
+class Resolver:
+    """Turns raw argument paths into resources and value spellings for one session."""
+
+    def __init__(self, cwd: str | None) -> None:
+        self.cwd = posixpath.normpath(cwd) if cwd else ""
+
+    def resource(self, path: str) -> str:
+        if not path:
+            return ""
+        path = path.strip()
+        if path.startswith("~"):
+            return path
+        full = join(self.cwd, path) if self.cwd else posixpath.normpath(path)
+        if self.cwd and (full == self.cwd or full.startswith(self.cwd.rstrip("/") + "/")):
+            rel = posixpath.relpath(full, self.cwd)
+            return rel
+        return full
+
+    def forms(self, path: str) -> tuple[str, ...]:
+        """Spellings under which a path may have appeared in the context."""
+        raw = path.strip()
+        if not raw:
+            return ()
+        spellings = {raw, raw.rstrip("/")}
+        rel = self.resource(raw)
+        if rel:
+            spellings.add(rel)
+            if not rel.startswith("/"):
+                spellings.add("./" + rel)
+                if self.cwd:
+                    spellings.add(posixpath.join(self.cwd, rel))
+        return tuple(sorted(s for s in spellings if s and s not in (".", "./")))
+
+
+Handler = Callable[[ToolCall, Resolver], Effect]
+
+
+def _path_arg(call: ToolCall, *names: str) -> str:
+    for name in names:
+        value = call.input.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def _file_read(call: ToolCall, r: Resolver) -> Effect:
+    path = _path_arg(call, "file_path", "path", "notebook_path", "absolute_path")
+    res = r.resource(path)
+    return Effect(READ, reads=frozenset([res] if res else []), values=(r.forms(path),) if path else (),
+                  label=res or call.name)
+
+
+def _file_write(call: ToolCall, r: Resolver) -> Effect:
+    path = _path_arg(call, "file_path", "notebook_path", "path", "absolute_path")
+    res = r.resource(path)
+    return Effect(WRITE, writes=frozenset([res] if res else []), values=(r.forms(path),) if path else (),
+                  label=res or call.name)
+
+
+def _glob_literal_dir(pattern: str) -> str:
+    parts = []
+    for part in pattern.split("/"):
+        if any(ch in part for ch in "*?[{"):
+            break
+        parts.append(part)
+    return "/".join(parts)
+
+
+def _search(call: ToolCall, r: Resolver) -> Effect:
+    path = _path_arg(call, "path", "dir_path", "directory")
+    values: list[tuple[str, ...]] = []
+    reads = set()
+    if path:
+        values.append(r.forms(path))
+        reads.add(r.resource(path))
+    pattern = call.input.get("pattern")
+    if isinstance(pattern, str):
+        if call.name.lower() in ("glob",):
+            literal = _glob_literal_dir(pattern)
+            if literal and literal not in (".", "**"):
+                values.append(r.forms(literal))
+        else:
+            # every word of a search pattern must have been in context, not only salient ones:
+            # a new word is the mark of a search refined after the previous answer
+            for tok in sorted(tokens(re.sub(r"\\[a-zA-Z]|[\\^$()|*+?{}\[\]]", " ", pattern))):
+                if len(tok) >= 3:
+                    values.append((tok,))
+    reads.discard("")
+    return Effect(READ, reads=frozenset(reads or {"."}), values=tuple(values), search=True,
+                  label=f"{call.name} {pattern!s}" if pattern else call.name)
+
+
+def _web_fetch(call: ToolCall, r: Resolver) -> Effect:
+    url = _path_arg(call, "url")
+    forms: tuple[str, ...] = ()
+    if url:
+        bare = url.split(":", 1)[1] if "://" in url else url
+        forms = tuple(sorted({url, bare, bare.rstrip("/"), bare.lstrip("/")}))
+    return Effect(READ, reads=frozenset([f"url:{url}"] if url else []), values=(forms,) if forms else (),
+                  label=url)
+
+
+def _web_search(call: ToolCall, r: Resolver) -> Effect:
+    query = _path_arg(call, "query")
+    return Effect(READ, values=tuple((t,) for t in salient_tokens(query)), search=True, adaptive=True,
+                  label=query)
+
+
+def _shell_values(command: str, r: Resolver, cwd: str) -> tuple[tuple[str, ...], ...]:
+    values = []
+    for tok in sorted(tokens(command)):
+        if not is_salient(tok) or tok.startswith("-"):
+            continue
+        if "/" in tok or "." in tok:
+            forms = set(r.forms(join(cwd, tok) if cwd and not tok.startswith(("/", "~")) else tok))
+            forms.add(tok)
+            values.append(tuple(sorted(forms)))
+        else:
+            values.append((tok,))
+    return tuple(values)
+
+
+def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
+    cwd = join(r.cwd, workdir) if workdir else r.cwd
+    info = classify(command, cwd)
+    reads = {r.resource(p) if not p.split(":", 1)[0] in ("git", "deps", "build", "db", "db-data") else p
+             for p in info.reads}
+    writes = {r.resource(p) if not p.split(":", 1)[0] in ("git", "deps", "build", "db", "db-data") else p
+              for p in info.writes}
+    dir_writes = {r.resource(p) for p in info.dir_writes}
+    if info.read_only:
+        kind = READ
+    elif writes and not info.categories and all(_is_file(w) for w in writes):
+        kind = WRITE
+    else:
+        kind = EXEC
+    return Effect(kind, reads=frozenset(x for x in reads if x), writes=frozenset(x for x in writes if x),
+                  dir_writes=frozenset(x for x in dir_writes if x), locks=frozenset(info.locks),
+                  ports=frozenset(f"port:{p}" for p in info.ports), categories=frozenset(info.categories),
+                  values=_shell_values(command, r, cwd), label=command.strip().split("\n", 1)[0],
+                  search=info.read_only and any(s.program in ("grep", "rg", "ag", "find", "fd", "egrep") for s in info.segments),
+                  extra={"segments": len(info.segments)})
+
+
+def _bash(call: ToolCall, r: Resolver) -> Effect:
+    command = call.input.get("command")
+    if isinstance(command, list):
+        command = " ".join(str(c) for c in command)
+    if not isinstance(command, str):
+        return Effect(EXEC, label=call.name)
+    workdir = _path_arg(call, "workdir", "cwd", "directory", "dir_path")
+    return shell_effect(command, r, workdir)
+
+
+def _spawn(call: ToolCall, r: Resolver) -> Effect:
+    prompt = _path_arg(call, "prompt", "objective", "task", "description")
+    desc = _path_arg(call, "description", "subagent_type", "agent_name") or prompt[:60]
+    return Effect(SPAWN, values=tuple((t,) for t in sorted(salient_tokens(prompt))), label=desc)
+
+
+def _state(call: ToolCall, r: Resolver) -> Effect:
+    return Effect(STATE, writes=frozenset(["todos:"]), label=call.name)
+
+
+def _ask(call: ToolCall, r: Resolver) -> Effect:
+    return Effect(ASK, label=call.name)
+
+
+def _shell_output(call: ToolCall, r: Resolver) -> Effect:
+    shell_id = _path_arg(call, "bash_id", "shell_id", "task_id", "agentId")
+    return Effect(READ, reads=frozenset([f"shell:{shell_id}"] if shell_id else []),
+                  values=((shell_id,),) if shell_id else (), label=call.name)
+
+
+def _kill(call: ToolCall, r: Resolver) -> Effect:
+    shell_id = _path_arg(call, "bash_id", "shell_id", "task_id")
+    return Effect(EXEC, writes=frozenset([f"shell:{shell_id}"] if shell_id else []), label=call.name)
+
+
+def _unknown(call: ToolCall, r: Resolver) -> Effect:
+    return Effect(UNKNOWN, label=call.name)
+
+
+def _fixed(kind: str) -> Handler:
+    def handler(call: ToolCall, r: Resolver) -> Effect:
+        if kind == READ:
+            effect = _file_read(call, r)
+            return effect if effect.reads else Effect(READ, label=call.name)
+        if kind == WRITE:
+            effect = _file_write(call, r)
+            return effect if effect.writes else Effect(WRITE, label=call.name)
+        return {SPAWN: _spawn, STATE: _state, ASK: _ask, EXEC: _bash}.get(kind, _unknown)(call, r)
+
+    return handler
+
+
+CLAUDE_CODE: dict[str, Handler] = {
+    "Read": _file_read, "NotebookRead": _file_read, "LS": _file_read,
+    "Write": _file_write, "Edit": _file_write, "MultiEdit": _file_write, "NotebookEdit": _file_write,
+    "Glob": _search, "Grep": _search,
+    "Bash": _bash, "PowerShell": _bash,
+    "BashOutput": _shell_output, "TaskOutput": _shell_output,
+    "KillShell": _kill, "KillBash": _kill, "TaskStop": _kill,
+    "WebFetch": _web_fetch, "WebSearch": _web_search,
+    "Task": _spawn, "Agent": _spawn,
+    "TodoWrite": _state, "TodoRead": _state, "TaskCreate": _state, "TaskUpdate": _state,
+    "TaskList": _state, "TaskGet": _state,
+    "ExitPlanMode": _ask, "EnterPlanMode": _ask, "AskUserQuestion": _ask,
+    "Skill": _unknown, "SlashCommand": _unknown,
+}
+
+TABLES: dict[str, dict[str, Handler]] = {"claude-code": CLAUDE_CODE}
+
+
+class EffectModel:
+    """Effects of the calls of one session: the harness table plus user overrides."""
+
+    def __init__(self, fmt: str, cwd: str | None, overrides: dict[str, str] | None = None) -> None:
+        self.table = dict(TABLES.get(fmt, CLAUDE_CODE))
+        for name, kind in (overrides or {}).items():
+            self.table[name] = _fixed(kind)
+        self.resolver = Resolver(cwd)
+
+    def of(self, call: ToolCall) -> Effect:
+        effect = call._effect
+        if effect is None:
+            handler = self.table.get(call.name)
+            if handler is None:
+                handler = _unknown
+            try:
+                effect = handler(call, self.resolver)
+            except Exception:  # malformed arguments: say nothing about this call
+                effect = Effect(UNKNOWN, label=call.name)
+            call._effect = effect
+        return effect

@@ -1,0 +1,205 @@
+"""Rule discovery and the lint run.
+
+Rules come from the entry-point group ``parlint.rules``; the built-in rules register there too,
+exactly as a third-party package would. Each entry point names a callable (or a module with
+``get_rules``) returning rule classes. A plugin that fails to load is reported and the others run;
+a rule whose code is already taken, or whose declaration is malformed, is rejected.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any, Callable, Iterable
+
+from linter.config import Config
+from linter.cost import Savings, savings
+from linter.discover import Input, discover
+from linter.effects import EffectModel
+from linter.model import ParseProblem, Session
+from linter.parsers import parse_file
+from linter.rule import Finding, Rule, RuleContext
+
+GROUP = "parlint.rules"
+
+
+@dataclass
+class Registry:
+    rules: dict[str, type[Rule]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, rule: Any, origin: str) -> None:
+        if not isinstance(rule, type) or not issubclass(rule, Rule):
+            self.problems.append(f"{origin}: {rule!r} is not a Rule class; skipped")
+            return
+        issues = rule.validate()
+        if issues:
+            self.problems.append(f"{origin}: rule {getattr(rule, 'code', rule.__name__)}: {'; '.join(issues)}; skipped")
+            return
+        taken = self.rules.get(rule.code)
+        if taken is not None:
+            self.problems.append(
+                f"{origin}: rule code {rule.code} is already used by {taken.__module__}.{taken.__name__}; "
+                f"{rule.__module__}.{rule.__name__} rejected")
+            return
+        if any(r.name == rule.name for r in self.rules.values()):
+            self.problems.append(f"{origin}: rule name {rule.name} is already used; {rule.code} rejected")
+            return
+        self.rules[rule.code] = rule
+
+    def sorted(self) -> list[type[Rule]]:
+        return [self.rules[c] for c in sorted(self.rules)]
+
+
+def entry_points() -> Iterable[Any]:
+    return metadata.entry_points(group=GROUP)
+
+
+def load_registry(points: Iterable[Any] | None = None) -> Registry:
+    registry = Registry()
+    for point in sorted(points if points is not None else entry_points(), key=lambda p: p.name):
+        origin = f"plugin {point.name!r} ({point.value})"
+        try:
+            target = point.load()
+            if not callable(target) and hasattr(target, "get_rules"):
+                target = target.get_rules
+            found = target() if callable(target) else target
+            found = list(found)
+        except Exception as exc:  # a broken plugin must not stop the others
+            registry.problems.append(f"{origin} failed to load: {type(exc).__name__}: {exc}")
+            continue
+        for rule in found:
+            registry.add(rule, origin)
+    return registry
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    name: str
+    severity: str
+    confidence: str
+    message: str
+    path: str
+    line: int | None
+    call_ids: list[str]
+    session_id: str | None
+    agent_id: str
+    savings: Savings
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code, "name": self.name, "severity": self.severity, "confidence": self.confidence,
+            "message": self.message, "path": self.path, "line": self.line, "column": 1,
+            "call_ids": self.call_ids, "session_id": self.session_id, "agent_id": self.agent_id,
+            "savings": self.savings.to_json(),
+        }
+
+
+@dataclass
+class SessionSummary:
+    path: str
+    format: str
+    session_id: str | None
+    steps: int
+    tool_calls: int
+    batches: int
+    agents: int
+    not_checked: list[dict[str, str]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "format": self.format, "session_id": self.session_id, "steps": self.steps,
+                "tool_calls": self.tool_calls, "batches": self.batches, "agents": self.agents,
+                "not_checked": self.not_checked}
+
+
+@dataclass
+class RunResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sessions: list[SessionSummary] = field(default_factory=list)
+    errors: list[ParseProblem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def has_errors(self) -> bool:
+        return any(e.level == "error" for e in self.errors)
+
+
+# Which session notes keep which rules from being fully evaluated.
+_NOTE_RULES = {
+    "subagents": ("PAR202", "PAR401"),
+}
+
+
+def lint_session(session: Session, rules: list[type[Rule]], config: Config) -> list[Diagnostic]:
+    effects = EffectModel(session.format, session.cwd, config.tool_effects)
+    out: list[Diagnostic] = []
+    for rule_cls in rules:
+        rule = rule_cls()
+        options = dict(rule_cls.options)
+        ctx = RuleContext(session, effects, config, options)
+        for finding in rule.check(session, ctx):
+            out.append(_diagnostic(rule_cls, finding, session, config))
+    out = [d for d in out if not config.ignored_for_path(d.code, d.path)]
+    out.sort(key=lambda d: (d.path, d.line or 0, d.code))
+    return out
+
+
+def _diagnostic(rule: type[Rule], finding: Finding, session: Session, config: Config) -> Diagnostic:
+    loc = finding.location or (finding.calls[0].location if finding.calls else None)
+    agent = finding.agent_id or (finding.calls[0].agent_id if finding.calls else "main")
+    figures = savings(finding.steps, finding.depth, finding.concurrent, config.tokens_per_call) \
+        if finding.steps else Savings()
+    return Diagnostic(
+        code=rule.code, name=rule.name, severity=rule.severity,
+        confidence=finding.confidence or rule.confidence, message=finding.message,
+        path=loc.path if loc else session.path, line=loc.line if loc else None,
+        call_ids=[c.id for c in finding.calls], session_id=session.session_id, agent_id=agent,
+        savings=figures,
+    )
+
+
+def summarise(session: Session, rules: list[type[Rule]]) -> SessionSummary:
+    steps = calls = batches = 0
+    for step in session.all_steps():
+        calls += len(step.calls)  # every distinct call, whatever the turn that holds it
+        if step.synthetic:
+            continue
+        steps += 1
+        batches += step.is_batch
+    active = {r.code for r in rules}
+    notes = []
+    for note in session.notes:
+        affected = [c for c in _NOTE_RULES.get(note.what, ()) if c in active]
+        what = ", ".join(affected) if affected else note.what
+        notes.append({"what": what, "reason": note.reason})
+    return SessionSummary(session.path, session.format, session.session_id, steps, calls, batches,
+                          len(session.agents), notes)
+
+
+def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "auto",
+        progress: Callable[[str], None] | None = None) -> RunResult:
+    result = RunResult()
+    rules = [r for r in registry.sorted() if config.enabled(r.code)]
+    inputs: list[Input] = discover(paths, result.errors, result.skipped)
+    for item in inputs:
+        if progress is not None:
+            progress(item.path)
+        result.files += 1
+        session = parse_file(item, fmt, result.errors, result.skipped)
+        if session is None:
+            continue
+        result.errors.extend(session.problems)
+        result.diagnostics.extend(lint_session(session, rules, config))
+        result.sessions.append(summarise(session, rules))
+    return result
+
+
+def display_path(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("../../..") else rel

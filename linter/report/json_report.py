@@ -1,0 +1,46 @@
+"""The JSON output contract (``--output-format json``). Keep it stable: CI parses it.
+
+    {"version": 1, "tool": {"name": "parlint", "version": ...},
+     "diagnostics": [...], "sessions": [...], "errors": [...], "summary": {...}}
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import orjson
+
+from linter import __version__
+from linter.engine import RunResult
+
+SCHEMA_VERSION = 1
+
+
+def document(result: RunResult) -> dict[str, Any]:
+    diags = result.diagnostics
+    low = sum(d.savings.overhead_tokens[0] for d in diags)
+    high = sum(d.savings.overhead_tokens[1] for d in diags)
+    measured = [d.savings.context_tokens for d in diags if d.savings.context_tokens is not None]
+    seconds = [d.savings.seconds for d in diags if d.savings.seconds is not None]
+    return {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "parlint", "version": __version__},
+        "diagnostics": [d.to_json() for d in diags],
+        "sessions": [s.to_json() for s in result.sessions],
+        "errors": [{"path": e.path, "line": e.line, "message": e.message, "level": e.level} for e in result.errors],
+        "summary": {
+            "findings": len(diags),
+            "by_code": dict(sorted(Counter(d.code for d in diags).items())),
+            "files": result.files,
+            "skipped": len(result.skipped),
+            "extra_round_trips": sum(d.savings.extra_round_trips for d in diags),
+            "overhead_tokens": [low, high],
+            "context_tokens": sum(measured) if measured else None,
+            "seconds": round(sum(seconds), 3) if seconds else None,
+        },
+    }
+
+
+def render(result: RunResult) -> str:
+    return orjson.dumps(document(result), option=orjson.OPT_INDENT_2).decode() + "\n"

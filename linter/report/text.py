@@ -1,0 +1,82 @@
+"""Human-readable output: one line per finding (``path:line:col: CODE message``), then a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tabulate import tabulate
+
+from linter.engine import Registry, RunResult
+from linter.textutil import safe
+
+
+def _fmt_int(n: int) -> str:
+    return f"{n:,}"
+
+
+def savings_line(result: RunResult) -> str:
+    trips = sum(d.savings.extra_round_trips for d in result.diagnostics)
+    low = sum(d.savings.overhead_tokens[0] for d in result.diagnostics)
+    high = sum(d.savings.overhead_tokens[1] for d in result.diagnostics)
+    measured = [d.savings.context_tokens for d in result.diagnostics
+                if d.savings.extra_round_trips and d.savings.context_tokens is not None]
+    seconds = [d.savings.seconds for d in result.diagnostics
+               if d.savings.extra_round_trips and d.savings.seconds is not None]
+    parts = [f"{_fmt_int(trips)} extra round trip{'s' if trips != 1 else ''}",
+             f"{_fmt_int(low)}-{_fmt_int(high)} overhead tokens"]
+    if measured:
+        parts.append(f"{_fmt_int(sum(measured))} context tokens re-read")
+    if seconds:
+        parts.append(f"{sum(seconds):,.1f} s of waiting")
+    return "Estimated missed savings: " + ", ".join(parts) + "."
+
+
+def render(result: RunResult, registry: Registry, statistics: bool = False) -> str:
+    lines = []
+    for d in result.diagnostics:
+        line = d.line if d.line is not None else 1
+        lines.append(f"{safe(d.path)}:{line}:1: {d.code} {safe(d.message)}")
+    if statistics and result.diagnostics:
+        counts = Counter(d.code for d in result.diagnostics)
+        rows = [(counts[c], c, registry.rules[c].name if c in registry.rules else "", registry.rules[c].severity
+                 if c in registry.rules else "") for c in sorted(counts)]
+        if lines:
+            lines.append("")
+        lines.append(tabulate(rows, headers=["count", "code", "name", "severity"], tablefmt="plain"))
+    if lines:
+        lines.append("")
+    lines.append(summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def summary(result: RunResult) -> str:
+    n = len(result.diagnostics)
+    out = []
+    if n:
+        counts = Counter(d.code for d in result.diagnostics)
+        by_code = ", ".join(f"{c} x{counts[c]}" for c in sorted(counts))
+        out.append(f"Found {n} finding{'s' if n != 1 else ''} ({by_code}).")
+        out.append(savings_line(result))
+    else:
+        out.append("No findings.")
+    checked = f"{len(result.sessions)} session{'s' if len(result.sessions) != 1 else ''} checked"
+    if result.skipped:
+        checked += f", {len(result.skipped)} file{'s' if len(result.skipped) != 1 else ''} skipped (not a transcript)"
+    errors = sum(1 for e in result.errors if e.level == "error")
+    warnings = len(result.errors) - errors
+    if errors:
+        checked += f", {errors} error{'s' if errors != 1 else ''}"
+    if warnings:
+        checked += f", {warnings} warning{'s' if warnings != 1 else ''}"
+    partial = sum(1 for s in result.sessions if s.not_checked)
+    if partial:
+        checked += f"; {partial} session{'s' if partial != 1 else ''} only partly checked (see --output-format json: not_checked)"
+    out.append(checked + ".")
+    return "\n".join(out)
+
+
+def render_problem(problem: object) -> str:
+    path = safe(getattr(problem, "path"))
+    line = getattr(problem, "line")
+    where = f"{path}:{line}" if line is not None else path
+    return f"{where}: {getattr(problem, 'level')}: {safe(getattr(problem, 'message'))}"

@@ -1,0 +1,353 @@
+"""Shell command classification: what a command line reads, writes and runs.
+
+Used for Claude Code's Bash, and for every other harness's shell tool. The classification is
+deliberately coarse and errs towards ``exec`` (unknown side effects): a rule that needs a command
+to be read-only or a validation run only fires on commands it recognises.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from dataclasses import dataclass, field
+
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)(\w+)\1[^\n]*\n.*?\n[ \t]*\2[ \t]*(?=\n|$)", re.S)
+_SEPARATORS = {"&&", "||", ";", "|", "&", ";;", "|&", "(", ")", "\n"}
+_REDIRECTS = {">", ">>", ">|", "&>", "&>>", "<", "<<", "<<<", "2>", "2>>", "1>", "1>>"}
+_WRAPPERS = {"sudo", "time", "nohup", "command", "exec", "builtin", "nice", "stdbuf", "xargs"}
+
+READ_ONLY = {
+    "ls", "cat", "head", "tail", "grep", "egrep", "fgrep", "rg", "ag", "ack", "fd", "wc", "which",
+    "whereis", "type", "pwd", "echo", "printf", "diff", "stat", "du", "df", "tree", "file", "less",
+    "more", "sort", "uniq", "cut", "jq", "yq", "basename", "dirname", "realpath", "readlink",
+    "date", "whoami", "printenv", "ps", "uname", "hostname", "id", "true", "false", "test", "[",
+    "nl", "od", "xxd", "hexdump", "md5sum", "sha1sum", "sha256sum", "shasum", "column", "tr",
+    "comm", "cmp", "lsof", "netstat", "ss", "cd", "env", "sleep", "top", "free", "uptime",
+    "locale", "bat", "exa", "eza", "fzf", "man", "help", "tldr", "cloc", "tokei", "strings",
+    "awk", "sed", "find", "pgrep", "history", "alias", "set", "export", "source", ".",
+}
+GIT_READ = {
+    "status", "log", "diff", "show", "rev-parse", "ls-files", "ls-tree", "blame", "describe",
+    "shortlog", "grep", "cat-file", "reflog", "rev-list", "merge-base", "name-rev", "whatchanged",
+    "check-ignore", "for-each-ref", "show-ref", "count-objects", "fsck", "help", "version",
+}
+GIT_INDEX_WRITE = {"add", "rm", "mv", "stage"}
+GIT_COMMIT = {"commit"}
+FILE_WRITERS = {"mkdir", "touch", "rm", "rmdir", "mv", "cp", "ln", "chmod", "chown", "tee",
+                "truncate", "install", "unzip", "patch", "rsync", "tar"}
+
+# (category, regex on the normalised segment text). First match wins.
+_CATEGORY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("install", re.compile(
+        r"^(npm|pnpm|yarn|bun) (install|i|ci|add)\b|^yarn$|^(pip3?|uv pip|python3? -m pip) install\b"
+        r"|^uv (sync|add)\b|^poetry (install|add)\b|^cargo (add|fetch)\b|^go (get|mod (tidy|download))\b"
+        r"|^bundle (install)?$|^bundle install\b|^(apt|apt-get|brew|dnf|yum|apk) (install|add)\b"
+        r"|^composer (install|require)\b|^gem install\b|^dotnet restore\b|^mvn (dependency|install)\b")),
+    ("migrate", re.compile(r"\bmigrat(e|ions?)\b|\balembic upgrade\b|\bdb:(migrate|setup|reset)\b")),
+    ("seed", re.compile(r"\bseed\b|\bdb:seed\b")),
+    ("typecheck", re.compile(
+        r"^(npx |pnpm |yarn |bunx |uv run |poetry run |python3? -m )?(tsc|mypy|pyright|pytype|basedpyright|ty check|vue-tsc)\b"
+        r"|^(npm|pnpm|yarn|bun) (run )?(typecheck|type-check|types|check-types|tsc)\b|^cargo check\b|^go vet\b")),
+    ("lint", re.compile(
+        r"^(npx |pnpm |yarn |bunx |uv run |poetry run |python3? -m )?(eslint|ruff|flake8|pylint|golangci-lint|clippy|shellcheck"
+        r"|stylelint|biome|oxlint|rubocop|standard|markdownlint|hadolint|actionlint|ktlint|swiftlint|black --check"
+        r"|prettier (--check|-c)|isort --check|deno lint)\b|^cargo (clippy|fmt --check)\b|^go fmt\b|^gofmt -l\b"
+        r"|^(npm|pnpm|yarn|bun) (run )?(lint|format:check|fmt:check|check)\b|^pre-commit run\b|^make (lint|check)\b")),
+    ("test", re.compile(
+        r"^(npx |pnpm |yarn |bunx |uv run |poetry run |pipenv run |hatch run |python3? -m )?(pytest|py\.test|jest|vitest|mocha|ava|tap"
+        r"|playwright test|cypress run|unittest|nose2?|tox|nox|rspec|phpunit|ctest|karma)\b"
+        r"|^(npm|pnpm|yarn|bun) (run )?(test|tests|e2e|test:\S+|coverage)\b|^npm t\b|^(bun|deno) test\b"
+        r"|^(cargo|go|dotnet|swift|mix|zig|gleam|stack|cabal) test\b|^cargo nextest\b|^make (test|tests|check)\b"
+        r"|^(mvn|\./mvnw|gradle|\./gradlew)( \S+)* (test|verify|check)\b|^bazel test\b|^rake( test| spec)?$|^rails test\b"
+        r"|^just test\b|^task test\b|^gotestsum\b|^prove\b|^\./(test|run_tests|run-tests)\S*")),
+    ("build", re.compile(
+        r"^(npm|pnpm|yarn|bun) (run )?build\b|^(cargo|go|dotnet|swift|zig|stack|cabal) build\b"
+        r"|^make( (all|build|\S+\.o))?$|^make -j\S*|^cmake --build\b|^(mvn|gradle|\./gradlew|\./mvnw)( \S+)* (package|build|compile|assemble)\b"
+        r"|^bazel build\b|^(npx )?(vite|webpack|rollup|esbuild|next|nuxt) build\b|^python3? -m build\b|^(uv|poetry) build\b"
+        r"|^tsc -b\b|^(npx )?turbo (run )?build\b|^just build\b|^ninja\b|^docker build\b")),
+    ("run", re.compile(
+        r"^(python3?|node|deno|bun|ruby|perl|php|java|bash|sh|zsh|uv run|poetry run|npx|tsx|ts-node) \S"
+        r"|^(cargo|go|dotnet|swift) run\b|^(npm|pnpm|yarn|bun) (run )?(start|dev|serve|preview)\b|^\./\S+|^make \S+")),
+]
+
+VALIDATION = {"test", "lint", "typecheck", "build", "run"}
+LOCKING = {"install", "test", "build", "typecheck", "lint"}
+
+
+@dataclass(slots=True)
+class Segment:
+    words: list[str]
+    redirects: list[tuple[str, str]] = field(default_factory=list)
+    cwd: str = ""
+
+    @property
+    def program(self) -> str:
+        return posixpath.basename(self.words[0]) if self.words else ""
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(slots=True)
+class CommandInfo:
+    """What one command line does, over all its segments."""
+
+    segments: list[Segment]
+    read_only: bool
+    categories: set[str]
+    reads: set[str]
+    writes: set[str]
+    dir_writes: set[str]
+    locks: set[str]
+    ports: set[str]
+    git_index_write: bool = False
+    git_commit: bool = False
+
+
+def _tokenise(command: str) -> list[str]:
+    command = _HEREDOC.sub(lambda m: m.group(0).split("\n", 1)[0], command)
+    lexer = shlex.shlex(command.replace("\\\n", " "), posix=True, punctuation_chars=";&|()<>")
+    lexer.whitespace = " \t\r"
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError:  # unbalanced quotes: fall back to a plain split
+        return command.split()
+
+
+def split_command(command: str, cwd: str = "") -> list[Segment]:
+    """Split a command line into simple commands, tracking ``cd`` for relative paths."""
+    segments: list[Segment] = []
+    current = Segment([], [], cwd)
+    pending_redirect: str | None = None
+    here = cwd
+    for tok in _tokenise(command):
+        if pending_redirect is not None:
+            current.redirects.append((pending_redirect, tok))
+            pending_redirect = None
+            continue
+        if tok in _SEPARATORS or (tok and set(tok) <= set(";&|()") and tok not in _REDIRECTS):
+            if current.words or current.redirects:
+                segments.append(current)
+                if current.program == "cd" and len(current.words) > 1 and tok != "|":
+                    here = join(here, current.words[1])
+            current = Segment([], [], here)
+            continue
+        if tok in _REDIRECTS or re.fullmatch(r"\d?>{1,2}|&>{1,2}", tok):
+            pending_redirect = tok
+            continue
+        if re.fullmatch(r"\d?>&\d", tok):
+            continue
+        current.words.append(tok)
+    if current.words or current.redirects:
+        segments.append(current)
+    for seg in segments:
+        _strip_prefixes(seg)
+    return [s for s in segments if s.words or s.redirects]
+
+
+def _strip_prefixes(seg: Segment) -> None:
+    words = seg.words
+    while words:
+        head = words[0]
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", head):
+            words.pop(0)
+        elif head in _WRAPPERS:
+            words.pop(0)
+            while words and words[0].startswith("-"):
+                words.pop(0)
+        elif head == "timeout":
+            words.pop(0)
+            while words and (words[0].startswith("-") or re.fullmatch(r"[\d.]+[smhd]?", words[0])):
+                words.pop(0)
+        elif head == "env" and len(words) > 1:
+            words.pop(0)
+        else:
+            break
+
+
+def join(base: str, path: str) -> str:
+    if not path:
+        return base
+    if path.startswith("~"):
+        return path
+    if not base or path.startswith("/"):
+        return posixpath.normpath(path)
+    return posixpath.normpath(posixpath.join(base, path))
+
+
+def categorise(seg: Segment) -> str | None:
+    text = seg.text
+    for name, pattern in _CATEGORY_PATTERNS:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def _is_read_only(seg: Segment) -> bool:
+    prog = seg.program
+    args = seg.words[1:]
+    if any(op.startswith(">") or op.startswith("&>") or op[:1].isdigit() and ">" in op
+           for op, target in seg.redirects if target not in ("/dev/null", "&1", "&2")):
+        return False
+    if prog == "git":
+        sub = _git_subcommand(args)
+        if sub in GIT_READ:
+            return True
+        if sub == "branch":
+            return not any(a in ("-d", "-D", "-m", "-M", "-c", "-C", "--delete", "--move") for a in args) and \
+                len([a for a in args if not a.startswith("-")]) <= 1
+        if sub in ("remote", "stash", "worktree", "tag", "config"):
+            rest = [a for a in args if a != sub]
+            return not rest or rest[0] in ("-v", "list", "show", "--list", "-l", "--get", "get-url")
+        return False
+    if prog == "sed":
+        return not any(a.startswith("-i") or a == "--in-place" for a in args)
+    if prog == "awk":
+        return not any("inplace" in a for a in args)
+    if prog == "find":
+        return not any(a in ("-delete", "-exec", "-execdir", "-ok", "-fprint") for a in args)
+    if prog in ("gh",):
+        return len(args) >= 2 and args[1] in ("view", "list", "status", "diff", "checks")
+    if prog in ("npm", "pnpm", "yarn"):
+        return bool(args) and args[0] in ("ls", "list", "view", "info", "outdated", "why", "explain", "config")
+    if prog in ("pip", "pip3"):
+        return bool(args) and args[0] in ("list", "show", "freeze", "check")
+    if prog in ("python", "python3", "node", "go", "cargo", "rustc", "java") and args[:1] in (["--version"], ["-V"], ["version"]):
+        return True
+    return prog in READ_ONLY
+
+
+def _git_subcommand(args: list[str]) -> str:
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a in ("-C", "-c", "--git-dir", "--work-tree"):
+            skip = True
+            continue
+        if a.startswith("-"):
+            continue
+        return a
+    return ""
+
+
+_PORT_FLAG = re.compile(r"^(?:--port|-p|--listen|--bind)(?:=|$)")
+_PORT_ENV = re.compile(r"^PORT=(\d{2,5})$")
+_PORT_IN_TEXT = re.compile(r"(?:localhost|127\.0\.0\.1|0\.0\.0\.0):(\d{2,5})\b")
+
+
+def classify(command: str, cwd: str = "") -> CommandInfo:
+    segments = split_command(command, cwd)
+    categories: set[str] = set()
+    reads: set[str] = set()
+    writes: set[str] = set()
+    dir_writes: set[str] = set()
+    locks: set[str] = set()
+    ports: set[str] = set()
+    read_only = bool(segments)
+    git_index_write = git_commit = False
+    for m in re.finditer(r"(?:^|\s)PORT=(\d{2,5})\b", command):
+        ports.add(m.group(1))
+    for seg in segments:
+        here = seg.cwd
+        for op, target in seg.redirects:
+            if op.startswith("<"):
+                if op == "<":
+                    reads.add(join(here, target))
+            elif target not in ("/dev/null", "&1", "&2", "/dev/stderr", "/dev/stdout"):
+                writes.add(join(here, target))
+        if not seg.words:
+            continue
+        prog, args = seg.program, seg.words[1:]
+        if not _is_read_only(seg):
+            read_only = False
+        category = categorise(seg)
+        if category:
+            categories.add(category)
+            if category in LOCKING:
+                locks.add(f"lock:{prog}:{here or '.'}")
+            if category in ("install",):
+                writes.add(f"deps:{here or '.'}")
+            elif category in ("test", "run", "build", "typecheck", "lint"):
+                reads.add(f"deps:{here or '.'}")
+            if category == "build":
+                writes.add(f"build:{here or '.'}")
+            elif category in ("test", "run"):
+                reads.add(f"build:{here or '.'}")
+            if category == "migrate":
+                writes.add(f"db:{here or '.'}")
+            elif category == "seed":
+                reads.add(f"db:{here or '.'}")
+                writes.add(f"db-data:{here or '.'}")
+        for i, a in enumerate(args):
+            if _PORT_FLAG.match(a):
+                value = a.split("=", 1)[1] if "=" in a else (args[i + 1] if i + 1 < len(args) else "")
+                if value.isdigit():
+                    ports.add(value)
+        for m in _PORT_IN_TEXT.finditer(seg.text):
+            if category in ("run", "test", "build"):
+                ports.add(m.group(1))
+        paths = [a for a in args if not a.startswith("-")]
+        if prog == "git":
+            sub = _git_subcommand(args)
+            repo = f"git:{here or '.'}"
+            if sub in GIT_INDEX_WRITE:
+                git_index_write = True
+                writes.add(repo + ":index")
+            elif sub in GIT_COMMIT:
+                git_commit = True
+                reads.add(repo + ":index")
+                writes.add(repo + ":head")
+            elif sub in ("checkout", "switch", "reset", "merge", "rebase", "pull", "stash", "restore",
+                         "cherry-pick", "revert", "am", "apply", "clean"):
+                writes.add(repo + ":index")
+                writes.add(repo + ":head")
+                dir_writes.add(here or ".")
+            elif sub in ("push",):
+                reads.add(repo + ":head")
+            continue
+        if prog in ("mkdir",):
+            for p in paths:
+                dir_writes.add(join(here, p))
+        elif prog in ("rm", "rmdir"):
+            for p in paths:
+                target = join(here, p)
+                writes.add(target)
+                if "-r" in args or "-rf" in args or "-fr" in args or "-R" in args or prog == "rmdir":
+                    dir_writes.add(target)
+        elif prog in ("mv", "cp", "rsync", "ln", "install"):
+            if len(paths) >= 2:
+                for p in paths[:-1]:
+                    reads.add(join(here, p))
+                    if prog == "mv":
+                        writes.add(join(here, p))
+                writes.add(join(here, paths[-1]))
+        elif prog in ("touch", "truncate", "tee"):
+            for p in paths:
+                writes.add(join(here, p))
+        elif prog in ("chmod", "chown"):
+            read_only = False  # metadata only: it needs the file, it does not rewrite it
+            for p in paths[1:]:
+                reads.add(join(here, p))
+        elif prog in ("sed", "perl") and any(a.startswith("-i") or a == "--in-place" for a in args):
+            for p in paths[1:]:
+                writes.add(join(here, p))
+        elif prog in ("tar", "unzip"):
+            read_only = False
+        elif _is_read_only(seg) and prog not in ("echo", "printf", "cd", "sleep", "env", "export"):
+            for p in paths:
+                if "/" in p or "." in p:
+                    reads.add(join(here, p))
+        elif category in ("run",) and len(seg.words) > 1:
+            target = seg.words[1]
+            if "/" in target or target.endswith((".py", ".js", ".ts", ".sh", ".rb", ".mjs", ".cjs")):
+                reads.add(join(here, target))
+    if writes or dir_writes:
+        read_only = False
+    return CommandInfo(segments, read_only, categories, reads, writes, dir_writes, locks, ports,
+                       git_index_write, git_commit)

@@ -1,0 +1,186 @@
+"""Scenarios: a compact way to write a transcript, for rule examples, fixtures and plugin tests.
+
+A scenario is plain text, one record per line::
+
+    user: Review src/a.py and src/b.py          # a person's prompt
+    meta: <system-reminder>...</system-reminder>  # text the harness injected
+    step: I'll read both files.                  # a new model turn, with optional prose
+    call Read file_path=src/a.py                 # a tool call of the current turn
+    -> print("a")                                # its result
+    !> Exit code 1                               # or an error result
+    interrupt                                    # the person pressed Esc
+
+Arguments are ``key=value`` (shell quoting) or ``key:=<json>``. Relative ``file_path``,
+``notebook_path`` and ``path`` values are made absolute under the working directory ``/repo``,
+as Claude Code writes them. ``render`` turns a scenario into a Claude Code JSONL transcript (the
+2.x layout: one content block per line, one result per line, results after all calls);
+``lint_scenario`` lints it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+CWD = "/repo"
+SESSION = "00000000-0000-4000-8000-000000000001"
+_BASE = 1767225600  # 2026-01-01T00:00:00Z
+_PATH_KEYS = ("file_path", "notebook_path", "path")
+
+
+class ScenarioError(ValueError):
+    pass
+
+
+@dataclass
+class _Call:
+    name: str
+    args: dict[str, Any]
+    result: str = "ok"
+    error: bool = False
+
+
+@dataclass
+class _Step:
+    text: str
+    calls: list[_Call] = field(default_factory=list)
+
+
+def _parse_args(text: str, lineno: int) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    try:
+        parts = shlex.split(text)
+    except ValueError as exc:
+        raise ScenarioError(f"line {lineno}: {exc}") from None
+    for part in parts:
+        if ":=" in part and ("=" not in part or part.index(":=") < part.index("=")):
+            key, raw = part.split(":=", 1)
+            try:
+                args[key] = json.loads(raw)
+            except ValueError as exc:
+                raise ScenarioError(f"line {lineno}: bad JSON for {key}: {exc}") from None
+        elif "=" in part:
+            key, value = part.split("=", 1)
+            if key in _PATH_KEYS and value and not value.startswith(("/", "~")):
+                value = f"{CWD}/{value}"
+            args[key] = value
+        else:
+            raise ScenarioError(f"line {lineno}: argument {part!r} is not key=value")
+    return args
+
+
+def parse_scenario(text: str) -> list[Any]:
+    items: list[Any] = []
+    step: _Step | None = None
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("user:") or line.startswith("meta:"):
+            step = None
+            items.append((line[:4], line[5:].strip()))
+        elif line == "interrupt":
+            step = None
+            items.append(("user", "[Request interrupted by user]"))
+        elif line.startswith("step:") or line == "step":
+            step = _Step(line[5:].strip())
+            items.append(step)
+        elif line.startswith("call "):
+            if step is None:
+                raise ScenarioError(f"line {lineno}: 'call' outside a step")
+            name, _, rest = line[5:].strip().partition(" ")
+            step.calls.append(_Call(name, _parse_args(rest, lineno)))
+        elif line.startswith("->") or line.startswith("!>"):
+            if step is None or not step.calls:
+                raise ScenarioError(f"line {lineno}: result with no call before it")
+            step.calls[-1].result = line[2:].strip().replace("\\n", "\n")
+            step.calls[-1].error = line.startswith("!>")
+        else:
+            raise ScenarioError(f"line {lineno}: cannot read {line!r}")
+    return items
+
+
+def render(text: str) -> str:
+    """Render a scenario as a Claude Code session transcript (JSONL)."""
+    items = parse_scenario(text)
+    lines: list[dict[str, Any]] = []
+    clock = [0]
+    counter = {"uuid": 0, "tool": 0, "msg": 0}
+    parent: list[str | None] = [None]
+
+    def stamp() -> str:
+        clock[0] += 1
+        t = _BASE + clock[0]
+        from datetime import datetime, timezone
+
+        return datetime.fromtimestamp(t, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+    def envelope(kind: str) -> dict[str, Any]:
+        counter["uuid"] += 1
+        uuid = f"00000000-0000-4000-8000-{counter['uuid']:012d}"
+        rec = {"parentUuid": parent[0], "isSidechain": False, "userType": "external", "cwd": CWD,
+               "sessionId": SESSION, "version": "2.1.17", "gitBranch": "main", "type": kind, "uuid": uuid,
+               "timestamp": stamp()}
+        parent[0] = uuid
+        return rec
+
+    for item in items:
+        if isinstance(item, tuple):
+            kind, body = item
+            rec = envelope("user")
+            rec["message"] = {"role": "user", "content": body}
+            if kind == "meta":
+                rec["isMeta"] = True
+            lines.append(rec)
+            continue
+        counter["msg"] += 1
+        mid = f"msg_{counter['msg']:04d}"
+        blocks: list[dict[str, Any]] = []
+        if item.text:
+            blocks.append({"type": "text", "text": item.text})
+        ids = []
+        for call in item.calls:
+            counter["tool"] += 1
+            call_id = f"toolu_{counter['tool']:04d}"
+            ids.append(call_id)
+            blocks.append({"type": "tool_use", "id": call_id, "name": call.name, "input": call.args})
+        if not blocks:
+            blocks.append({"type": "text", "text": ""})
+        for n, block in enumerate(blocks):
+            rec = envelope("assistant")
+            last = n == len(blocks) - 1
+            rec["requestId"] = f"req_{counter['msg']:04d}"
+            rec["message"] = {
+                "model": "claude-sonnet-4-5", "id": mid, "type": "message", "role": "assistant",
+                "content": [block], "stop_reason": ("tool_use" if item.calls else "end_turn") if last else None,
+                "usage": {"input_tokens": 8, "cache_creation_input_tokens": 120, "cache_read_input_tokens": 20000,
+                          "output_tokens": 90 if last else 1},
+            }
+            lines.append(rec)
+        for call_id, call in zip(ids, item.calls):
+            rec = envelope("user")
+            rec["message"] = {"role": "user", "content": [
+                {"tool_use_id": call_id, "type": "tool_result", "content": call.result, "is_error": call.error}]}
+            rec["toolUseResult"] = f"Error: {call.result}" if call.error else {"stdout": call.result}
+            lines.append(rec)
+    return "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in lines)
+
+
+def lint_scenario(text: str, select: list[str] | None = None) -> list[Any]:
+    """Lint a scenario with the installed rules; returns the diagnostics."""
+    from linter.config import Config
+    from linter.engine import load_registry, run
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "scenario.jsonl")
+        with open(path, "w", encoding="utf-8") as fp:
+            fp.write(render(text))
+        config = Config(select=list(select or []))
+        result = run([path], config, load_registry())
+        if result.errors:
+            raise ScenarioError("; ".join(e.message for e in result.errors))
+        return result.diagnostics

@@ -1,0 +1,96 @@
+"""Small text helpers: safe display of transcript text, tokens, timestamps."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+# C0/C1 control characters except tab; newlines are shown escaped so one finding stays one line.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    if ch == "\n":
+        return "\\n"
+    if ch == "\r":
+        return "\\r"
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+def safe(text: str, limit: int | None = None) -> str:
+    """Text fit for a terminal or a log: no raw control characters, optionally shortened."""
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return _CONTROL.sub(_escape, text)
+
+
+# Word-ish runs that may name a path, identifier, URL host or id. ':' and '@' split, so
+# "src/a.py:12:" yields "src/a.py" and "https://h/x" yields "//h/x".
+_TOKEN = re.compile(r"[\w./~+-]{2,}")
+_INDEX_LIMIT = 256 * 1024
+
+
+def tokens(text: str) -> set[str]:
+    """Distinct tokens of a text (bounded: only the first 256 KiB of a huge text is read)."""
+    if len(text) > _INDEX_LIMIT:
+        text = text[:_INDEX_LIMIT]
+    found = set(_TOKEN.findall(text))
+    extra = {t.rstrip(".-") for t in found if t[-1] in ".-"}
+    extra.update(t[2:] for t in found if t.startswith("./"))
+    found |= extra
+    found.discard("")
+    return found
+
+
+_HEX = re.compile(r"^[0-9a-f]{7,64}$")
+_FILEISH = re.compile(r"^[\w~+-][\w.~+-]*\.[A-Za-z][\w]{0,9}$")
+_IDENT = re.compile(r"^[A-Za-z_][\w]*$")
+
+
+def is_salient(token: str) -> bool:
+    """Does this token name something specific (a path, file, URL, id, identifier)?
+
+    Plain words are not salient: an agent can choose them freely. Salient values are the
+    ones that may have come out of an earlier tool result.
+    """
+    if len(token) < 3:
+        return False
+    if "/" in token:
+        return token.strip("/.~") != ""
+    if _FILEISH.match(token):
+        return True
+    if _HEX.match(token) and any(c.isdigit() for c in token):
+        return True
+    if _IDENT.match(token):
+        if "_" in token.strip("_") and len(token) >= 4:
+            return True
+        inner = token[1:]
+        if any(c.isupper() for c in inner) and any(c.islower() for c in token) and len(token) >= 4:
+            return True  # camelCase / PascalCase with an inner capital
+        return False
+    if token.isdigit():
+        return len(token) >= 4
+    return False
+
+
+def salient_tokens(text: str) -> set[str]:
+    return {t for t in tokens(text) if is_salient(t)}
+
+
+def parse_time(value: object) -> float | None:
+    """ISO-8601 timestamp (with or without Z, with or without zone) to epoch seconds."""
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        from datetime import timezone
+
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.timestamp()

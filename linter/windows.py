@@ -1,0 +1,71 @@
+"""Runs of consecutive steps of one agent: the raw material of the missed-parallelism rules.
+
+A run is a maximal sequence of steps of one agent with nothing else entering the context between
+them but their own results: a person's prompt, a harness message, an interruption, a compaction,
+a synthetic message or a step the rule does not accept ends it. A step whose call failed or came
+back empty ends the run after itself, since the next call may be the reaction to that answer.
+
+Within a run, a window is a stretch whose calls could all have been issued at its first step:
+each call is knowable at the window's start and reads no resource another member touched.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from linter.deps import derived, knowable, same_resource
+from linter.effects import Effect
+from linter.model import Agent, Event, Step
+from linter.rule import RuleContext
+
+
+def runs(agent: Agent, accept: Callable[[Step], bool]) -> Iterator[list[Step]]:
+    current: list[Step] = []
+    for item in agent.timeline():
+        if isinstance(item, Event) or item.synthetic or not item.calls or not accept(item):
+            if len(current) > 1:
+                yield current
+            current = []
+            continue
+        current.append(item)
+        if any(c.result is None or c.result.is_error or c.result.empty for c in item.calls):
+            if len(current) > 1:
+                yield current
+            current = []
+    if len(current) > 1:
+        yield current
+
+
+def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = True,
+            fits: Callable[[list[Step], Step], bool] | None = None) -> Iterator[list[Step]]:
+    """Split a run into windows of calls that could all have gone out at the window's first step.
+
+    ``strict``: every value of every later call must be in context at the start (reads, checks).
+    Otherwise no value may have entered the context during the window (subagent prompts).
+    """
+    index = agent.context
+    assert index is not None
+    window: list[Step] = []
+    effects: list[Effect] = []
+    for step in run:
+        step_effects = [ctx.effect(c) for c in step.calls]
+        ok = bool(window)
+        if ok:
+            start = window[0].seq
+            for eff in step_effects:
+                if strict and not knowable(eff, index, start):
+                    ok = False
+                elif not strict and derived(eff, index, start, step.seq) is not None:
+                    ok = False
+                elif any(same_resource(eff, prev) for prev in effects):
+                    ok = False
+            if ok and fits is not None and not fits(window, step):
+                ok = False
+        if not ok:
+            if len(window) > 1:
+                yield window
+            window, effects = [], []
+        window.append(step)
+        effects.extend(step_effects)
+    if len(window) > 1:
+        yield window

@@ -1,0 +1,27 @@
+"""Helpers shared by several built-in rules."""
+
+from __future__ import annotations
+
+from linter.model import ToolCall
+from linter.rule import RuleContext
+from linter.textutil import safe
+
+
+def describe_calls(calls: list[ToolCall], ctx: RuleContext, limit: int = 4) -> str:
+    """'Read a.py, Read b.py and 2 more' for a message (no raw control characters)."""
+    labels = []
+    for call in calls[:limit]:
+        label = ctx.effect(call).label
+        if label and label != call.name:
+            labels.append(f"{call.name} {safe(label, 60)}")
+        else:
+            labels.append(call.name)
+    if len(calls) > limit:
+        labels.append(f"{len(calls) - limit} more")
+    if len(labels) == 1:
+        return labels[0]
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

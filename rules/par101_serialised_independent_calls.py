@@ -1,0 +1,97 @@
+"""PAR101 serialised-independent-calls."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from linter.effects import READ
+from linter.model import Session, Step
+from linter.rule import Finding, Rule, RuleContext
+from linter.windows import runs, windows
+from rules._common import describe_calls, plural
+
+
+class SerialisedIndependentCalls(Rule):
+    code = "PAR101"
+    name = "serialised-independent-calls"
+    severity = "warning"
+    confidence = "high"
+    summary = "Independent read-only calls went out one per turn although all were knowable at the first."
+    rationale = (
+        "Every extra turn is one more request that re-reads the whole context and waits for the model "
+        "again. When the paths, patterns or URLs of later calls were already in the context (the "
+        "person's prompt, an earlier result, the agent's own prose) at the first call, and no call "
+        "reads what another produced, they could have gone out as one batch: the harness runs "
+        "read-only calls side by side. The rule only counts reads (files, searches, URLs, read-only "
+        "shell commands); a run ends at any prompt, interruption, failure or empty result, and a "
+        "value that first appeared in a result inside the run marks the later call as dependent. "
+        "`min-serial-calls` (default 3) sets how many calls make a finding."
+    )
+    VALID = [
+        # One batch: nothing to report.
+        """
+        user: Review src/a.py, src/b.py and src/c.py
+        step: Reading all three.
+        call Read file_path=src/a.py
+        call Read file_path=src/b.py
+        call Read file_path=src/c.py
+        """,
+        # The second path came out of the first result: a real dependency.
+        """
+        user: Find where the config is loaded and review that file.
+        step
+        call Grep pattern=load_config
+        -> src/app/settings.py
+        step
+        call Read file_path=src/app/settings.py
+        step
+        call Read file_path=src/app/loader.py
+        """,
+        # A person spoke between the reads: each read answers a new request.
+        """
+        user: Show me src/a.py
+        step
+        call Read file_path=src/a.py
+        user: now src/b.py
+        step
+        call Read file_path=src/b.py
+        user: and src/c.py
+        step
+        call Read file_path=src/c.py
+        """,
+    ]
+    INVALID = [
+        """
+        user: Review src/a.py, src/b.py and src/c.py
+        step: Let me start with a.py.
+        call Read file_path=src/a.py
+        step
+        call Read file_path=src/b.py
+        step
+        call Read file_path=src/c.py
+        """,
+    ]
+
+    def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:
+        min_calls = ctx.config.min_serial_calls
+
+        def accept(step: Step) -> bool:
+            for call in step.calls:
+                eff = ctx.effect(call)
+                if eff.kind != READ or eff.adaptive or call.background:
+                    return False
+            return True
+
+        for agent in session.agents.values():
+            for run in runs(agent, accept):
+                for window in windows(run, ctx, agent, strict=True):
+                    calls = [c for s in window for c in s.calls]
+                    if len(calls) < min_calls:
+                        continue
+                    extra = len(window) - 1
+                    yield Finding(
+                        message=(f"{len(calls)} independent read-only calls went out over {len(window)} turns "
+                                 f"({describe_calls(calls, ctx)}); all were knowable at the first, so one "
+                                 f"batch saves {plural(extra, 'round trip')}"),
+                        calls=calls, steps=window, depth=1, concurrent=True, agent_id=agent.id,
+                    )

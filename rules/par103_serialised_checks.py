@@ -1,0 +1,102 @@
+"""PAR103 serialised-checks."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from linter.deps import depends
+from linter.model import Session, Step
+from linter.rule import Finding, Rule, RuleContext
+from linter.windows import runs, windows
+from rules._common import describe_calls, plural
+
+CHECKS = {"test", "lint", "typecheck"}
+# Commands that rewrite files are fixes, not checks.
+_REWRITES = re.compile(r"--fix\b|--write\b|\s-w\b|\bformat\b(?!:check|-check)|\bfmt\b(?!.*--check)|--update-snapshots?\b|\s-u\b")
+
+
+class SerialisedChecks(Rule):
+    code = "PAR103"
+    name = "serialised-checks"
+    severity = "warning"
+    confidence = "high"
+    summary = "Independent verification commands (lint, typecheck, tests) were run one per turn."
+    rationale = (
+        "Linters, type checkers and test suites of separate packages do not depend on each other: "
+        "issuing them one per turn adds a model round trip, and a context re-read, per check. The "
+        "rule counts consecutive turns that each only run checks, none of which builds what another "
+        "uses (build then test is an ordered pair, not a missed batch), with no edit, failure or "
+        "prompt between them. Commands that rewrite files (`--fix`, formatters) are not checks."
+    )
+    options = {"min-checks": 3}
+    VALID = [
+        """
+        user: Run the checks.
+        step
+        call Bash command="npm run lint"
+        call Bash command="npx tsc --noEmit"
+        call Bash command="npm test"
+        """,
+        # build then test is an ordered pair
+        """
+        user: Build and test.
+        step
+        call Bash command="npm run lint"
+        step
+        call Bash command="npm run build"
+        step
+        call Bash command="npm test"
+        """,
+    ]
+    INVALID = [
+        """
+        user: Run lint, the type checker and the tests.
+        step
+        call Bash command="ruff check ."
+        -> All checks passed!
+        step
+        call Bash command="mypy src"
+        -> Success: no issues found in 12 source files
+        step
+        call Bash command="pytest -q"
+        -> 42 passed
+        """,
+    ]
+
+    def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:
+        min_checks = int(ctx.options.get("min-checks", 3))
+
+        def accept(step: Step) -> bool:
+            for call in step.calls:
+                eff = ctx.effect(call)
+                if call.background or not eff.categories or not eff.categories <= CHECKS:
+                    return False
+                if eff.modifies_files or _REWRITES.search(eff.label):
+                    return False
+            return True
+
+        def fits(window: list[Step], step: Step) -> bool:
+            labels = {ctx.effect(c).label for s in window for c in s.calls}
+            for call in step.calls:
+                eff = ctx.effect(call)
+                if eff.label in labels:
+                    return False  # the same check again is a re-run, not a missed batch
+                for s in window:
+                    for prev in s.calls:
+                        if depends(ctx.effect(prev), eff) or depends(eff, ctx.effect(prev)):
+                            return False
+            return True
+
+        for agent in session.agents.values():
+            for run in runs(agent, accept):
+                for window in windows(run, ctx, agent, strict=True, fits=fits):
+                    calls = [c for s in window for c in s.calls]
+                    if len(calls) < min_checks:
+                        continue
+                    extra = len(window) - 1
+                    yield Finding(
+                        message=(f"{len(calls)} independent checks ran one per turn ({describe_calls(calls, ctx)}); "
+                                 f"issuing them together saves {plural(extra, 'round trip')}"),
+                        calls=calls, steps=window, depth=1, concurrent=False, agent_id=agent.id,
+                    )

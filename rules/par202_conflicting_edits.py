@@ -1,0 +1,114 @@
+"""PAR202 conflicting-edits."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from linter.effects import SPAWN
+from linter.model import Agent, Session, ToolCall
+from linter.rule import Finding, Rule, RuleContext
+from linter.textutil import safe
+
+
+class ConflictingEdits(Rule):
+    code = "PAR202"
+    name = "conflicting-edits"
+    severity = "error"
+    confidence = "high"
+    summary = "Two calls of one batch, or two subagents running at the same time, modify the same file."
+    rationale = (
+        "Edits issued together are all computed from the same old view of a file. Whether the second "
+        "applies cleanly depends on the order the harness happens to run them in, and when two "
+        "subagents work side by side the last writer silently wins. One edit per file per batch "
+        "(or one multi-edit), and one owner per file among parallel workers, removes the race."
+    )
+    VALID = [
+        """
+        user: Rename the flag in both modules.
+        step
+        call Edit file_path=src/a.py old_string=OLD new_string=NEW
+        call Edit file_path=src/b.py old_string=OLD new_string=NEW
+        """,
+        """
+        user: Two changes to one file.
+        step
+        call Edit file_path=src/a.py old_string=one new_string=uno
+        -> ok
+        step
+        call Edit file_path=src/a.py old_string=two new_string=dos
+        """,
+    ]
+    INVALID = [
+        """
+        user: Two changes to one file.
+        step
+        call Edit file_path=src/a.py old_string=one new_string=uno
+        call Edit file_path=src/a.py old_string=two new_string=dos
+        """,
+    ]
+
+    def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:
+        for step in session.all_steps():
+            if not step.is_batch or step.synthetic:
+                continue
+            by_file: dict[str, list[ToolCall]] = {}
+            for call in step.calls:
+                for path in sorted(ctx.effect(call).files_written):
+                    by_file.setdefault(path, []).append(call)
+            for path, calls in by_file.items():
+                if len(calls) < 2:
+                    continue
+                names = ", ".join(c.name for c in calls)
+                yield Finding(
+                    message=(f"{len(calls)} calls in one batch modify {safe(path, 80)} ({names}); each was "
+                             "computed from the same old view of the file: use one edit, or issue them in turn"),
+                    calls=calls, confidence=_confidence(calls), agent_id=step.agent_id,
+                )
+            yield from self._concurrent_subagents(session, ctx, step.calls)
+
+    def _concurrent_subagents(self, session: Session, ctx: RuleContext, calls: list[ToolCall]) -> Iterable[Finding]:
+        spawned: list[tuple[ToolCall, Agent]] = []
+        for call in calls:
+            if ctx.effect(call).kind == SPAWN and call.spawned_agent in session.agents:
+                spawned.append((call, session.agents[call.spawned_agent]))
+        if len(spawned) < 2:
+            return
+        writers: dict[str, list[tuple[ToolCall, ToolCall]]] = {}
+        for launch, agent in spawned:
+            seen: set[str] = set()
+            for step in agent.steps:
+                for call in step.calls:
+                    if call.failed:
+                        continue
+                    for path in ctx.effect(call).files_written:
+                        if path not in seen:
+                            seen.add(path)
+                            writers.setdefault(path, []).append((launch, call))
+        for path, pairs in sorted(writers.items()):
+            if len(pairs) < 2:
+                continue
+            yield Finding(
+                message=(f"{len(pairs)} subagents launched together each modify {safe(path, 80)}; the last "
+                         "writer silently wins: give each file one owner"),
+                calls=[launch for launch, _ in pairs] + [call for _, call in pairs], confidence="high",
+                agent_id=pairs[0][0].agent_id,
+            )
+
+
+def _confidence(calls: list[ToolCall]) -> str:
+    """High when the edits visibly collide (a failure, or overlapping text); medium otherwise."""
+    if any(c.failed for c in calls):
+        return "high"
+    texts = []
+    for call in calls:
+        if call.name != "Edit":
+            return "high"  # whole-file writes always clobber each other
+        old, new = call.input.get("old_string"), call.input.get("new_string")
+        if not isinstance(old, str) or not isinstance(new, str):
+            return "high"
+        texts.append((old, new))
+    for i, (old_i, new_i) in enumerate(texts):
+        for old_j, _ in texts[i + 1:]:
+            if old_j and (old_j in old_i or old_i in old_j or old_j in new_i):
+                return "high"
+    return "medium"

@@ -1,0 +1,134 @@
+"""PAR301 ignored-failure."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from linter.effects import READ
+from linter.model import Agent, Event, Session, Step, ToolCall
+from linter.rule import Finding, Rule, RuleContext
+from linter.textutil import safe
+
+# Results that are not the agent's failure: the person said no, or pressed Esc.
+_REJECTED = re.compile(r"^\s*(The user doesn't want to|User rejected|\[Request interrupted|Permission to use .* (was )?denied)", re.I)
+# A sibling's failure cancelled this call: collateral, not a root failure.
+_COLLATERAL = re.compile(r"Sibling tool call errored|Cancelled: parallel tool call|cancelled because", re.I)
+_ACKNOWLEDGES = re.compile(
+    r"\b(fail\w*|error\w*|errored|didn'?t|did not|couldn'?t|could not|can'?t|cannot|unable|not found|doesn'?t exist|"
+    r"does not exist|no such|missing|issue|problem|wrong|denied|retry\w*|again|instead|however|but|oops|mistake|"
+    r"broken|exit code|non-zero|timed? ?out|cancel\w*|skipp\w*|rejected|blocked|permission|look into|investigat\w*|"
+    r"unfortunately|apologi\w*|sorry|let me (check|fix|try|look)|need to (fix|check))\b",
+    re.I,
+)
+_CLAIMS_SUCCESS = re.compile(
+    r"\b(all (done|set|good|complete|finished|passing|pass|succeeded|\w+ (were|are|have been) (created|updated|written|applied|fixed|added))"
+    r"|successfully|completed|everything (is|works|worked|looks|went|has been)|(all )?(done|finished)[.!]|"
+    r"works now|is now (working|fixed|complete)|have been (created|updated|written|applied|fixed|added))\b|✅|✓",
+    re.I,
+)
+
+# "Let me verify everything works" announces a check; it claims nothing.
+_FORWARD = re.compile(r"\b(let me|let's|I'll|I will|I'm going to|going to|will|verify|check|make sure|ensure|test(ing)?)\b|\?", re.I)
+_SENTENCES = re.compile(r"(?<=[.!:])\s+|\n+")
+
+
+class IgnoredFailure(Rule):
+    code = "PAR301"
+    name = "ignored-failure"
+    severity = "error"
+    confidence = "high"
+    summary = "A call of a batch failed and the agent went on to claim success without retrying or saying so."
+    rationale = (
+        "With several results arriving at once, a single error is easy to miss, and the agent then "
+        "reports work as done that never happened. The rule looks at batches with a failed call (an "
+        "error result or non-zero exit; a rejection by the person and a search that found nothing "
+        "do not count), and reports them when the agent's next words claim success while no later "
+        "call retried the failed one and nothing in its prose acknowledged the failure."
+    )
+    VALID = [
+        """
+        user: Create both files.
+        step
+        call Write file_path=a.txt content=a
+        call Write file_path=b.txt content=b
+        !> EACCES: permission denied
+        step: The write to b.txt failed with a permission error; retrying with a different path.
+        call Write file_path=tmp/b.txt content=b
+        """,
+        """
+        user: Create both files.
+        step
+        call Write file_path=a.txt content=a
+        call Write file_path=b.txt content=b
+        !> EACCES: permission denied
+        step
+        call Write file_path=b.txt content=b
+        -> ok
+        step: All done.
+        """,
+    ]
+    INVALID = [
+        """
+        user: Create both files.
+        step
+        call Write file_path=a.txt content=a
+        call Write file_path=b.txt content=b
+        !> EACCES: permission denied
+        step: All done! Both files have been created successfully.
+        """,
+    ]
+
+    def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:
+        for agent in session.agents.values():
+            items = list(agent.timeline())
+            for pos, item in enumerate(items):
+                if not isinstance(item, Step) or not item.is_batch or item.synthetic:
+                    continue
+                roots = [c for c in item.calls if self._root_failure(c, ctx)]
+                if not roots:
+                    continue
+                claim = self._unacknowledged_claim(items[pos + 1:], roots, ctx)
+                if claim is None:
+                    continue
+                collateral = [c for c in item.calls if c.failed and c not in roots]
+                failed = ", ".join(f"{c.name} {safe(ctx.effect(c).label, 50)}".strip() for c in roots[:3])
+                yield Finding(
+                    message=(f"{len(roots)} of {len(item.calls)} calls in a batch failed ({failed}) and the agent "
+                             f"then claimed success (\"{safe(claim, 70)}\") without retrying or acknowledging it"),
+                    calls=roots + collateral, agent_id=agent.id,
+                )
+
+    @staticmethod
+    def _root_failure(call: ToolCall, ctx: RuleContext) -> bool:
+        result = call.result
+        if result is None or not result.is_error:
+            return False
+        if _REJECTED.search(result.text) or _COLLATERAL.search(result.text):
+            return False
+        if ctx.effect(call).kind == READ:
+            return False  # a failed read or search changes nothing; what matters is work not done
+        return True
+
+    @staticmethod
+    def _unacknowledged_claim(after: list[Step | Event], roots: list[ToolCall], ctx: RuleContext) -> str | None:
+        failed = [ctx.effect(c) for c in roots]
+        for item in after:
+            if isinstance(item, Event):
+                if item.kind in ("prompt", "interrupt", "compact"):
+                    return None
+                continue
+            for call in item.calls:
+                eff = ctx.effect(call)
+                for root, bad in zip(roots, failed):
+                    if call.name == root.name and (eff.label == bad.label or (eff.writes | eff.reads) & (bad.writes | bad.reads)):
+                        return None  # retried
+            text = item.text.strip()
+            if not text:
+                continue
+            if _ACKNOWLEDGES.search(text):
+                return None
+            for sentence in _SENTENCES.split(text):
+                if _CLAIMS_SUCCESS.search(sentence) and not _FORWARD.search(sentence):
+                    return sentence.strip()
+        return None

@@ -1,0 +1,129 @@
+"""PAR401 missing-validation."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Iterable
+
+from linter.effects import SPAWN
+from linter.model import MAIN_AGENT, Agent, Session, ToolCall
+from linter.rule import Finding, Rule, RuleContext
+from linter.textutil import safe
+
+CODE_EXTENSIONS = {
+    ".py", ".pyi", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".go", ".rs", ".java", ".kt",
+    ".kts", ".scala", ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".cs", ".fs", ".rb", ".php", ".swift",
+    ".m", ".mm", ".sh", ".bash", ".zsh", ".vue", ".svelte", ".lua", ".dart", ".ex", ".exs", ".erl", ".hs",
+    ".ml", ".clj", ".zig", ".nim", ".jl", ".r", ".pl", ".pm", ".sql", ".gradle", ".groovy",
+}
+
+
+def is_code(path: str) -> bool:
+    return posixpath.splitext(path)[1].lower() in CODE_EXTENSIONS
+
+
+class MissingValidation(Rule):
+    code = "PAR401"
+    name = "missing-validation"
+    severity = "warning"
+    confidence = "high"
+    summary = "Code files were modified and no validation command (tests, build, lint, typecheck) ran afterwards."
+    rationale = (
+        "An edit that is never exercised is a guess, and parallel edits (several files, or several "
+        "workers) are exactly where integration breaks. The rule tracks modifications of source "
+        "files (not docs or data) by the agent and by its subagents, and clears them when a test, "
+        "build, lint, typecheck or a run of the program follows (in the agent or in a subagent, "
+        "plus any `validation-commands` from the configuration). Whatever is still unvalidated at "
+        "the end of the transcript is reported at the last modification. Confidence is high when "
+        "the session ran a validation command at some point (so one was available), medium when "
+        "it never did."
+    )
+    VALID = [
+        """
+        user: Fix the off-by-one in src/pager.py
+        step
+        call Edit file_path=src/pager.py old_string="n - 1" new_string=n
+        step
+        call Bash command="pytest -q tests/test_pager.py"
+        -> 4 passed
+        step: Fixed and tested.
+        """,
+        """
+        user: Fix the typo in the README
+        step
+        call Edit file_path=README.md old_string=teh new_string=the
+        step: Done.
+        """,
+    ]
+    INVALID = [
+        """
+        user: Fix the off-by-one in src/pager.py
+        step
+        call Edit file_path=src/pager.py old_string="n - 1" new_string=n
+        step: Fixed.
+        """,
+        """
+        user: Fix the pager and run the tests.
+        step
+        call Bash command="pytest -q"
+        -> 1 failed, 3 passed
+        step
+        call Edit file_path=src/pager.py old_string="n - 1" new_string=n
+        step: That should fix the failing test.
+        """,
+    ]
+
+    def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:
+        if MAIN_AGENT not in session.agents:
+            return
+        ever_validated = [False]
+        pending = self._walk(session, session.agents[MAIN_AGENT], ctx, ever_validated, set())
+        if not pending:
+            return
+        files = sorted({p for _, p in pending})
+        calls: list[ToolCall] = []
+        for call, _ in pending:
+            if call not in calls:
+                calls.append(call)
+        last = pending[-1][0]
+        shown = ", ".join(safe(f, 60) for f in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        yield Finding(
+            message=(f"{len(files)} source file(s) modified ({shown}) and no test, build, lint or typecheck ran "
+                     "afterwards before the transcript ends"),
+            calls=calls, confidence="high" if ever_validated[0] else "medium",
+            location=last.location, agent_id=last.agent_id,
+        )
+
+    def _validates(self, call: ToolCall, ctx: RuleContext) -> bool:
+        eff = ctx.effect(call)
+        if eff.is_validation:
+            return True
+        command = call.input.get("command")
+        if isinstance(command, list):
+            command = " ".join(map(str, command))
+        return isinstance(command, str) and any(p.search(command) for p in ctx.config.validation_commands)
+
+    def _walk(self, session: Session, agent: Agent, ctx: RuleContext, ever: list[bool],
+              visiting: set[str]) -> list[tuple[ToolCall, str]]:
+        """Modifications of ``agent`` (and the subagents it launched) still unvalidated at its end."""
+        visiting = visiting | {agent.id}
+        pending: list[tuple[ToolCall, str]] = []
+        for step in agent.steps:
+            for call in step.calls:
+                if call.result is not None and call.result.is_error:
+                    continue
+                eff = ctx.effect(call)
+                if self._validates(call, ctx):
+                    ever[0] = True
+                    pending = []
+                    continue
+                if eff.kind == SPAWN and call.spawned_agent in session.agents and call.spawned_agent not in visiting:
+                    pending.extend(self._walk(session, session.agents[call.spawned_agent], ctx, ever, visiting))
+                    continue
+                for path in sorted(eff.files_written):
+                    if is_code(path):
+                        pending.append((call, path))
+        return pending
+
+
+

@@ -1,0 +1,75 @@
+"""Rule declarations, the registry, and the README's rule table."""
+
+from __future__ import annotations
+
+import re
+
+from linter.engine import Registry, load_registry
+from linter.rule import Rule
+from tests.conftest import ROOT
+
+EXPECTED = ["PAR101", "PAR102", "PAR103", "PAR201", "PAR202", "PAR301", "PAR304", "PAR401"]
+
+
+def test_builtin_rules_load_through_the_entry_point() -> None:
+    registry = load_registry()
+    assert registry.problems == []
+    assert [r.code for r in registry.sorted()] == EXPECTED
+    for rule in registry.sorted():
+        assert rule.validate() == []
+        assert rule.__module__.startswith("rules.par" + rule.code[3:])
+
+
+def test_readme_rule_table_matches_the_rules() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (PAR\d{3}) \| `([a-z0-9-]+)` \| (\w+) \| (.+?) \|$", readme, re.M)
+    registry = load_registry()
+    assert rows == [(r.code, r.name, r.severity, r.summary) for r in registry.sorted()]
+
+
+class _Point:
+    def __init__(self, name: str, value: object, fail: bool = False) -> None:
+        self.name, self.value, self._fail = name, str(value), fail
+        self._target = value
+
+    def load(self) -> object:
+        if self._fail:
+            raise ImportError("No module named 'parlint_broken'")
+        return self._target
+
+
+def test_broken_plugin_is_reported_and_the_others_run() -> None:
+    from rules import get_rules
+
+    registry = load_registry([_Point("broken", "parlint_broken:get_rules", fail=True), _Point("builtin", get_rules)])
+    assert [r.code for r in registry.sorted()] == EXPECTED
+    assert len(registry.problems) == 1
+    assert "plugin 'broken'" in registry.problems[0] and "ImportError" in registry.problems[0]
+
+
+def test_duplicate_codes_are_rejected() -> None:
+    from rules import get_rules
+    from rules.par101_serialised_independent_calls import SerialisedIndependentCalls
+
+    class Impostor(SerialisedIndependentCalls):
+        name = "impostor"
+
+    registry = load_registry([_Point("a", get_rules), _Point("b", lambda: [Impostor])])
+    assert registry.rules["PAR101"] is SerialisedIndependentCalls
+    assert any("PAR101 is already used" in p for p in registry.problems)
+
+
+def test_malformed_rule_is_rejected() -> None:
+    class NoExamples(Rule):
+        code, name, summary, rationale = "XYZ001", "no-examples", "s", "r"
+
+    class BadCode(Rule):
+        code, name, summary, rationale = "bad", "bad-code", "s", "r"
+        VALID = INVALID = ["user: x"]
+
+    registry = Registry()
+    registry.add(NoExamples, "test")
+    registry.add(BadCode, "test")
+    registry.add(object, "test")
+    assert registry.rules == {}
+    assert len(registry.problems) == 3
