@@ -16,7 +16,7 @@ import posixpath
 from dataclasses import dataclass
 
 from linter.context import ContextIndex
-from linter.effects import Effect
+from linter.effects import Effect, is_file_resource as _is_file_resource
 
 _PAIR_NAMES = {
     "build": "build then test/run",
@@ -50,12 +50,6 @@ def _inside(path: str, directory: str) -> bool:
     if directory in ("", "."):
         return not path.startswith("/")
     return path == directory or path.startswith(directory.rstrip("/") + "/")
-
-
-def _is_file_resource(resource: str) -> bool:
-    head = resource.split(":", 1)[0]
-    return not (":" in resource and head in ("git", "deps", "build", "lock", "port", "url", "db", "db-data",
-                                             "shell", "todos"))
 
 
 def depends(a: Effect, b: Effect) -> Dependency | None:

@@ -49,14 +49,15 @@ class Effect:
 
     @property
     def modifies_files(self) -> bool:
-        return any(_is_file(r) for r in self.writes) or bool(self.dir_writes)
+        return any(is_file_resource(r) for r in self.writes) or bool(self.dir_writes)
 
     @property
     def files_written(self) -> frozenset[str]:
-        return frozenset(r for r in self.writes if _is_file(r))
+        return frozenset(r for r in self.writes if is_file_resource(r))
 
 
-def _is_file(resource: str) -> bool:
+def is_file_resource(resource: str) -> bool:
+    """Is this resource a path (not git state, a lock, a port, a URL...)?"""
     head = resource.split(":", 1)[0]
     return not (":" in resource and head in ("git", "deps", "build", "lock", "port", "url", "db", "db-data", "shell", "todos"))
 
@@ -193,7 +194,7 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
     dir_writes = {r.resource(p) for p in info.dir_writes}
     if info.read_only:
         kind = READ
-    elif writes and not info.categories and all(_is_file(w) for w in writes):
+    elif writes and not info.categories and all(is_file_resource(w) for w in writes):
         kind = WRITE
     else:
         kind = EXEC

@@ -46,6 +46,9 @@ _CATEGORY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|^composer (install|require)\b|^gem install\b|^dotnet restore\b|^mvn (dependency|install)\b")),
     ("migrate", re.compile(r"\bmigrat(e|ions?)\b|\balembic upgrade\b|\bdb:(migrate|setup|reset)\b")),
     ("seed", re.compile(r"\bseed\b|\bdb:seed\b")),
+    ("test", re.compile(r"^(mise run|mise r|just|task|make|poe|invoke|cargo make|nox -s|tox -e) [\w:.-]*\btest")),
+    ("lint", re.compile(r"^(mise run|mise r|just|task|make|poe|invoke|cargo make|nox -s|tox -e) [\w:.-]*\b(lint|check|vet|typecheck|types)\b")),
+    ("build", re.compile(r"^(mise run|mise r|just|task|poe|invoke|cargo make) [\w:.-]*\bbuild\b")),
     ("typecheck", re.compile(
         r"^(npx |pnpm |yarn |bunx |uv run |poetry run |python3? -m )?(tsc|mypy|pyright|pytype|basedpyright|ty check|vue-tsc)\b"
         r"|^(npm|pnpm|yarn|bun) (run )?(typecheck|type-check|types|check-types|tsc)\b|^cargo check\b|^go vet\b")),
@@ -67,7 +70,7 @@ _CATEGORY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|^bazel build\b|^(npx )?(vite|webpack|rollup|esbuild|next|nuxt) build\b|^python3? -m build\b|^(uv|poetry) build\b"
         r"|^tsc -b\b|^(npx )?turbo (run )?build\b|^just build\b|^ninja\b|^docker build\b")),
     ("run", re.compile(
-        r"^(python3?|node|deno|bun|ruby|perl|php|java|bash|sh|zsh|uv run|poetry run|npx|tsx|ts-node) \S"
+        r"^(python3?|node|deno|bun|ruby|perl|php|java|bash|sh|zsh|uv run|poetry run|tsx|ts-node) \S"
         r"|^(cargo|go|dotnet|swift) run\b|^(npm|pnpm|yarn|bun) (run )?(start|dev|serve|preview)\b|^\./\S+|^make \S+")),
 ]
 

@@ -44,7 +44,7 @@ def tokens(text: str) -> set[str]:
 
 
 _HEX = re.compile(r"^[0-9a-f]{7,64}$")
-_FILEISH = re.compile(r"^[\w~+-][\w.~+-]*\.[A-Za-z][\w]{0,9}$")
+_FILEISH = re.compile(r"^\.?[\w~+-][\w.~+-]*\.[A-Za-z][\w]{0,9}$|^\.[A-Za-z][\w-]{2,}$")
 _IDENT = re.compile(r"^[A-Za-z_][\w]*$")
 
 

@@ -11,6 +11,8 @@ each call is knowable at the window's start and reads no resource another member
 
 from __future__ import annotations
 
+import posixpath
+import re
 from typing import Callable, Iterator
 
 from linter.deps import derived, knowable, same_resource
@@ -36,6 +38,47 @@ def runs(agent: Agent, accept: Callable[[Step], bool]) -> Iterator[list[Step]]:
         yield current
 
 
+# Prose in which the agent reacts to what it just saw: the next call is chosen from that answer.
+_REACTS = re.compile(
+    r"^\W*(i see|i notice|interesting|now i (can )?see|looking at|this shows|that shows|it (looks|seems)|"
+    r"found it|so the|hmm|wait|actually|the (output|result|diff|file|log)s? (shows?|says|has|contains)|"
+    r"i can see|that'?s|there'?s|there are|it'?s|no (match|result|output)|empty|these|this (is|looks|seems|shows|means))\b",
+    re.I,
+)
+
+
+def _reacts(step: Step) -> bool:
+    return bool(step.text) and bool(_REACTS.search(step.text.strip()))
+
+
+def _seen_in_results(eff: Effect, results: list[str]) -> bool:
+    """Does a value of this call appear in an answer the window already received?
+
+    Even a value that was known earlier is treated as taken from that answer: a listing or a
+    search that names a file, followed by a read of it, is the read of a found file.
+    """
+    if not results:
+        return False
+    for forms in eff.values:
+        needles = set(forms)
+        for form in forms:
+            base = posixpath.basename(form.rstrip("/"))
+            if "." in base and len(base) >= 4:
+                needles.add(base)
+        if any(n and n in text for n in needles for text in results):
+            return True
+    return False
+
+
+def _ranged_read(step: Step) -> bool:
+    """A read of a specific line range: the range was chosen from something already seen."""
+    for call in step.calls:
+        offset = call.input.get("offset")
+        if isinstance(offset, (int, float)) and not isinstance(offset, bool) and offset > 1:
+            return True
+    return False
+
+
 def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = True,
             fits: Callable[[list[Step], Step], bool] | None = None) -> Iterator[list[Step]]:
     """Split a run into windows of calls that could all have gone out at the window's first step.
@@ -47,12 +90,16 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
     assert index is not None
     window: list[Step] = []
     effects: list[Effect] = []
+    results: list[str] = []
     for step in run:
         step_effects = [ctx.effect(c) for c in step.calls]
-        ok = bool(window)
+        ok = bool(window) and not _reacts(step) and not _ranged_read(step)
         if ok:
             start = window[0].seq
             for eff in step_effects:
+                if _seen_in_results(eff, results):
+                    ok = False
+                    break
                 if strict and not knowable(eff, index, start):
                     ok = False
                 elif not strict and derived(eff, index, start, step.seq) is not None:
@@ -64,8 +111,9 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
         if not ok:
             if len(window) > 1:
                 yield window
-            window, effects = [], []
+            window, effects, results = [], [], []
         window.append(step)
         effects.extend(step_effects)
+        results.extend(c.result.text for c in step.calls if c.result is not None)
     if len(window) > 1:
         yield window

@@ -86,7 +86,8 @@ class SerialisedIndependentCalls(Rule):
             for run in runs(agent, accept):
                 for window in windows(run, ctx, agent, strict=True):
                     calls = [c for s in window for c in s.calls]
-                    if len(calls) < min_calls:
+                    # the calls that went out after the first turn are the ones a batch saves
+                    if len(calls) < min_calls or len(calls) - len(window[0].calls) < min_calls - 1:
                         continue
                     extra = len(window) - 1
                     yield Finding(

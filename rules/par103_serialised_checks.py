@@ -92,7 +92,8 @@ class SerialisedChecks(Rule):
             for run in runs(agent, accept):
                 for window in windows(run, ctx, agent, strict=True, fits=fits):
                     calls = [c for s in window for c in s.calls]
-                    if len(calls) < min_checks:
+                    # the calls that went out after the first turn are the ones a batch saves
+                    if len(calls) < min_checks or len(calls) - len(window[0].calls) < min_checks - 1:
                         continue
                     extra = len(window) - 1
                     yield Finding(

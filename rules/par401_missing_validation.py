@@ -109,6 +109,7 @@ class MissingValidation(Rule):
         visiting = visiting | {agent.id}
         pending: list[tuple[ToolCall, str]] = []
         for step in agent.steps:
+            batch_start = len(pending)
             for call in step.calls:
                 if call.result is not None and call.result.is_error:
                     continue
@@ -118,7 +119,16 @@ class MissingValidation(Rule):
                     pending = []
                     continue
                 if eff.kind == SPAWN and call.spawned_agent in session.agents and call.spawned_agent not in visiting:
-                    pending.extend(self._walk(session, session.agents[call.spawned_agent], ctx, ever, visiting))
+                    before = ever[0]
+                    ever[0] = False
+                    left = self._walk(session, session.agents[call.spawned_agent], ctx, ever, visiting)
+                    if ever[0]:
+                        # the subagent validated: that covers what was modified before it was
+                        # launched, but not its siblings of the same batch, which ran beside it
+                        del pending[:batch_start]
+                        batch_start = 0
+                    ever[0] = ever[0] or before
+                    pending.extend(left)
                     continue
                 for path in sorted(eff.files_written):
                     if is_code(path):

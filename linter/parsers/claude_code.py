@@ -43,6 +43,8 @@ FORMAT = "claude-code"
 RESULT_HEAD = 2000
 INPUT_STRING_LIMIT = 4096
 _EMPTY_RESULTS = {"", "no files found", "no matches found", "(no content)", "(no output)", "no output"}
+# Claude Code appends this to Bash results; it is not part of the command's answer.
+_CWD_NOTICE = re.compile(r"^Shell cwd was reset to .*$", re.M)
 _KNOWN_TYPES = {
     "user", "assistant", "system", "summary", "file-history-snapshot", "progress", "queue-operation",
     "pr-link", "attachment", "permission-mode", "mode", "agent-name", "custom-title", "ai-title",
@@ -358,7 +360,7 @@ class _Builder:
         call_id = block.get("tool_use_id")
         text = _text_of(block.get("content"))
         seq = self.next_seq()
-        stripped = text.strip()
+        stripped = _CWD_NOTICE.sub("", text).strip()
         result = ToolResult(text=text[:RESULT_HEAD], is_error=bool(block.get("is_error")), timestamp=ts,
                             location=loc, seq=seq, empty=stripped.lower() in _EMPTY_RESULTS)
         call = self.calls.get(call_id) if isinstance(call_id, str) else None

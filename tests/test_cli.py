@@ -1,0 +1,147 @@
+"""The command line: exit codes, errors that name the file and line, selection, config, safety."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.conftest import FIXTURES, rel
+
+SERIAL = rel(FIXTURES / "par101-serial-reads.jsonl")
+CLEAN = rel(FIXTURES / "clean-batched-reads.jsonl")
+BROKEN = FIXTURES / "broken"
+
+
+def test_exit_codes(cli) -> None:
+    assert cli("check", CLEAN).exit_code == 0
+    assert cli("check", SERIAL).exit_code == 1
+    assert cli("check", SERIAL, "--exit-zero").exit_code == 0
+    assert cli("check", "no/such/file.jsonl").exit_code == 2
+    assert cli("check").exit_code == 2  # usage error: no path
+
+
+def test_text_output_is_one_line_per_finding(cli) -> None:
+    out = cli("check", SERIAL).stdout.splitlines()
+    assert re.match(r"^fixtures/claude-code/par101-serial-reads\.jsonl:3:1: PAR101 3 independent read-only calls", out[0])
+    assert out[2] == "Found 1 finding (PAR101 x1)."
+    assert out[3].startswith("Estimated missed savings: 2 extra round trips, 100-200 overhead tokens")
+
+
+def test_missing_path_is_reported_and_others_still_checked(cli) -> None:
+    result, doc = cli.json("check", "missing.jsonl", SERIAL)
+    assert result.exit_code == 2
+    assert doc["errors"] == [{"path": "missing.jsonl", "line": None, "message": "no such file or directory",
+                              "level": "error"}]
+    assert [d["code"] for d in doc["diagnostics"]] == ["PAR101"]
+    assert "missing.jsonl: error: no such file or directory" in result.stderr
+
+
+def test_malformed_line_names_file_and_line(cli) -> None:
+    path = rel(BROKEN / "malformed-middle.jsonl")
+    result, doc = cli.json("check", path, CLEAN)
+    assert result.exit_code == 2
+    assert doc["errors"] == [{"path": path, "line": 6, "message": "line contains invalid json; line skipped",
+                              "level": "error"}]
+    assert len(doc["sessions"]) == 2  # both files were checked
+    assert f"{path}:6: error: line contains invalid json" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_truncated_last_line_is_a_warning(cli) -> None:
+    path = rel(BROKEN / "truncated-last-line.jsonl")
+    result, doc = cli.json("check", path)
+    assert doc["errors"][0]["level"] == "warning" and doc["errors"][0]["line"] == 9
+    assert result.exit_code == 1  # findings, and a warning does not make it an input error
+
+
+def test_explicit_non_transcript_is_an_error_but_walked_one_is_skipped(cli, tmp_path) -> None:
+    result = cli("check", rel(BROKEN / "not-a-transcript.jsonl"))
+    assert result.exit_code == 2
+    assert "not a recognised transcript format" in result.stderr
+    (tmp_path / "notes.jsonl").write_text('{"a": 1}\n')
+    (tmp_path / "s.jsonl").write_text((FIXTURES / "clean-batched-reads.jsonl").read_text())
+    result, doc = cli.json("check", str(tmp_path))
+    assert result.exit_code == 0
+    assert doc["summary"]["skipped"] == 1 and len(doc["sessions"]) == 1
+
+
+def test_empty_directory_is_an_input_error(cli, tmp_path) -> None:
+    result = cli("check", str(tmp_path))
+    assert result.exit_code == 2
+    assert "no transcript found" in result.stderr
+
+
+def test_no_raw_control_characters_in_output(cli) -> None:
+    path = rel(BROKEN / "control-characters.jsonl")
+    for fmt in ("text", "json"):
+        result = cli("check", path, "--output-format", fmt)
+        for stream in (result.stdout, result.stderr):
+            assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", stream)
+
+
+def test_select_and_ignore(cli) -> None:
+    assert cli("check", SERIAL, "--select", "PAR2").exit_code == 0
+    assert cli("check", SERIAL, "--ignore", "PAR101").exit_code == 0
+    assert cli("check", SERIAL, "--select", "PAR1", "--ignore", "PAR10").exit_code == 0
+    assert cli("check", SERIAL, "--select", "PAR101", "--ignore", "PAR1").exit_code == 1  # longer prefix wins
+    result = cli("check", SERIAL, "--select", "XYZ9")
+    assert "no rule matches XYZ9" in result.stderr
+
+
+def test_statistics(cli) -> None:
+    out = cli("check", SERIAL, "--statistics").stdout
+    assert re.search(r"^\s*1\s+PAR101\s+serialised-independent-calls\s+warning$", out, re.M)
+
+
+def test_config_file(cli, tmp_path) -> None:
+    config = tmp_path / "parlint.toml"
+    config.write_text('ignore = ["PAR101"]\n')
+    assert cli("check", SERIAL, "--config", str(config)).exit_code == 0
+    config.write_text('min-serial-calls = 4\n')
+    assert cli("check", SERIAL, "--config", str(config)).exit_code == 0
+    config.write_text('[per-path-ignores]\n"fixtures/claude-code/par101-*" = ["PAR1"]\n')
+    # globs match the path relative to the config's directory, or the path as given
+    _, doc = cli.json("check", SERIAL, "--config", str(config))
+    assert doc["diagnostics"] == []
+    config.write_text('[per-path-ignores]\n"elsewhere/**" = ["PAR1"]\n')
+    _, doc = cli.json("check", SERIAL, "--config", str(config))
+    assert [d["code"] for d in doc["diagnostics"]] == ["PAR101"]
+    config.write_text('tokens-per-call = [10, 20]\n')
+    _, doc = cli.json("check", SERIAL, "--config", str(config))
+    assert doc["diagnostics"][0]["savings"]["overhead_tokens"] == [20, 40]
+
+
+def test_config_discovered_from_pyproject(cli, tmp_path, monkeypatch) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.parlint]\nselect = ["PAR4"]\n')
+    target = tmp_path / "s.jsonl"
+    target.write_text((FIXTURES / "par101-serial-reads.jsonl").read_text())
+    monkeypatch.chdir(tmp_path)
+    assert cli("check", "s.jsonl").exit_code == 0
+
+
+def test_bad_config_is_a_clear_error(cli, tmp_path) -> None:
+    config = tmp_path / "parlint.toml"
+    config.write_text("max-fanout = 0\n")
+    result = cli("check", SERIAL, "--config", str(config))
+    assert result.exit_code == 2
+    assert f"{config}: max-fanout must be a whole number >= 1" in result.stderr
+    config.write_text("selct = []\n")
+    assert "unknown key(s) selct" in cli("check", SERIAL, "--config", str(config)).stderr
+    config.write_text("select = [\n")
+    assert "invalid TOML" in cli("check", SERIAL, "--config", str(config)).stderr
+
+
+def test_rules_and_explain(cli) -> None:
+    listing = json.loads(cli("rules", "--output-format", "json").stdout)
+    assert [r["code"] for r in listing][:3] == ["PAR101", "PAR102", "PAR103"]
+    text = cli("explain", "PAR201").stdout
+    assert text.startswith("PAR201 dependent-calls-in-batch\n")
+    assert "Flagged (INVALID) example 1:" in text and "call Write file_path=notes.txt" in text
+    assert cli("explain", "serialised-subagents").stdout.startswith("PAR102 ")
+    assert cli("explain", "PAR999").exit_code == 2
+
+
+def test_help_teaches(cli) -> None:
+    out = cli("--help").stdout
+    assert "parlint check ~/.claude/projects" in out
+    assert "Exit codes" in cli("check", "--help").stdout

@@ -1,0 +1,150 @@
+"""Claude Code parser behaviour on hand-built layouts and real files."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linter.parsers import claude_code
+from linter.testing import render
+from tests.conftest import FIXTURES
+
+
+def write(tmp_path, records, name="s.jsonl"):
+    path = tmp_path / name
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return str(path)
+
+
+def line(kind, uuid, parent, content, **extra):
+    rec = {"type": kind, "uuid": uuid, "parentUuid": parent, "sessionId": "s1", "cwd": "/repo",
+           "timestamp": extra.pop("ts", "2026-01-01T00:00:00.000Z"), "message": {"role": kind, "content": content}}
+    if kind == "assistant":
+        rec["message"].update(id=extra.pop("mid"), model="claude-x", usage=extra.pop("usage", {}))
+    rec.update(extra)
+    return rec
+
+
+def use(tid, name="Read", **inp):
+    return [{"type": "tool_use", "id": tid, "name": name, "input": inp}]
+
+
+def res(tid, text="ok", error=False):
+    return [{"type": "tool_result", "tool_use_id": tid, "content": text, "is_error": error}]
+
+
+def test_blocks_of_one_message_form_one_step_with_usage_taken_once(tmp_path) -> None:
+    path = write(tmp_path, [
+        line("user", "u1", None, "go"),
+        line("assistant", "a1", "u1", [{"type": "text", "text": "two reads"}], mid="m1",
+             usage={"input_tokens": 5, "output_tokens": 1, "cache_read_input_tokens": 100}),
+        line("assistant", "a2", "a1", use("t1", file_path="/repo/a"), mid="m1",
+             usage={"input_tokens": 5, "output_tokens": 1, "cache_read_input_tokens": 100}),
+        line("assistant", "a3", "a2", use("t2", file_path="/repo/b"), mid="m1",
+             usage={"input_tokens": 5, "output_tokens": 40, "cache_read_input_tokens": 100}),
+        line("user", "r2", "a3", res("t2"), ts="2026-01-01T00:00:02.000Z"),
+        line("user", "r1", "r2", res("t1", "boom", True), ts="2026-01-01T00:00:03.000Z"),
+    ])
+    s = claude_code.parse(path)
+    (step,) = s.main.steps
+    assert [c.id for c in step.calls] == ["t1", "t2"] and step.text == "two reads"
+    assert (step.usage.input, step.usage.output, step.usage.cache_read) == (5, 40, 100)
+    t1, t2 = step.calls
+    assert t1.result.is_error and t1.result.text == "boom" and not t2.result.is_error
+    assert t2.result.timestamp < t1.result.timestamp  # completion order kept
+
+
+def test_rewound_branch_is_dropped(tmp_path) -> None:
+    path = write(tmp_path, [
+        line("user", "u1", None, "first attempt"),
+        line("assistant", "a1", "u1", use("t1"), mid="m1"),
+        line("user", "r1", "a1", res("t1")),
+        line("user", "u2", None, "edited prompt"),  # a rewind: a new prompt at the root
+        line("user", "u3", "r1", "abandoned follow-up"),
+        line("user", "u4", "r1", "live follow-up"),
+        line("assistant", "a2", "u4", use("t2"), mid="m2"),
+    ])
+    s = claude_code.parse(path)
+    texts = [e.text for e in s.main.events]
+    assert "abandoned follow-up" not in texts and "live follow-up" in texts
+    assert [c.id for c in s.all_calls()] == ["t1", "t2"]
+
+
+def test_duplicated_lines_of_a_resumed_session_count_once(tmp_path) -> None:
+    recs = [line("user", "u1", None, "go"), line("assistant", "a1", "u1", use("t1"), mid="m1")]
+    path = write(tmp_path, recs + recs)
+    assert len(list(claude_code.parse(path).all_calls())) == 1
+
+
+def test_progress_lines_attach_a_subagent_to_its_task(tmp_path) -> None:
+    task = line("assistant", "a1", "u1", use("task1", "Task", prompt="look", description="d"), mid="m1")
+    inner_a = {"type": "assistant", "uuid": "x1", "timestamp": "2026-01-01T00:00:01.000Z",
+               "message": {"id": "sm1", "role": "assistant", "model": "m", "content": use("sub1", file_path="/repo/z")}}
+    progress = {"type": "progress", "uuid": "p1", "parentUuid": "a1", "parentToolUseID": "task1",
+                "data": {"type": "agent_progress", "agentId": "ab12", "message": inner_a}}
+    path = write(tmp_path, [line("user", "u1", None, "go"), task, progress, dict(progress, uuid="p2")])
+    s = claude_code.parse(path)
+    agent = s.agents["ab12"]
+    assert agent.parent_call.id == "task1"
+    assert [c.id for c in s.all_calls()] == ["task1", "sub1"]  # the mirrored line counts once
+
+
+def test_separate_subagent_file_is_attached(tmp_path) -> None:
+    main = [line("user", "u1", None, "go"),
+            line("assistant", "a1", "u1", use("task1", "Task", prompt="look", description="d"), mid="m1"),
+            line("user", "r1", "a1", res("task1", "done"), toolUseResult={"agentId": "a1b2c3d"})]
+    sub = [dict(line("assistant", "s1", None, use("sub1", file_path="/repo/z"), mid="sm1"), isSidechain=True,
+                agentId="a1b2c3d")]
+    path = write(tmp_path, main)
+    write(tmp_path, sub, "agent-a1b2c3d.jsonl")
+    s = claude_code.parse(path)
+    assert s.agents["a1b2c3d"].parent_call.id == "task1"
+    assert s.notes == []
+
+
+def test_missing_subagent_transcript_is_noted(tmp_path) -> None:
+    main = [line("user", "u1", None, "go"),
+            line("assistant", "a1", "u1", use("task1", "Task", prompt="look"), mid="m1"),
+            line("user", "r1", "a1", res("task1", "done"), toolUseResult={"agentId": "fffffff"})]
+    s = claude_code.parse(write(tmp_path, main))
+    assert [n.what for n in s.notes] == ["subagents"]
+
+
+def test_inline_sidechain_links_by_prompt() -> None:
+    s = claude_code.parse(str(FIXTURES / "real" / "ccv__v1.0.98__fe5e1c67-53e7-4862-81ae-d0e013e3270b.jsonl"))
+    subagents = [a for a in s.agents.values() if a.id != "main"]
+    assert len(subagents) == 5
+    assert all(a.parent_call is not None and a.parent_call.name == "Task" for a in subagents)
+
+
+def test_compaction_keeps_the_session_whole() -> None:
+    s = claude_code.parse(str(FIXTURES / "real" / "entire__v2.1.14__76_62d755ef9f_2.full.jsonl"))
+    assert any(e.kind == "compact" for e in s.main.events)
+    assert sum(len(st.calls) for st in s.all_steps()) == 60
+
+
+def test_scenario_renders_the_2x_layout() -> None:
+    text = render("user: hi\nstep\ncall Read file_path=a.py\ncall Read file_path=b.py\n")
+    recs = [json.loads(x) for x in text.splitlines()]
+    assert [r["type"] for r in recs] == ["user", "assistant", "assistant", "user", "user"]
+    assert recs[1]["message"]["id"] == recs[2]["message"]["id"]
+    assert recs[1]["message"]["content"][0]["input"] == {"file_path": "/repo/a.py"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(
+    st.binary(max_size=80),
+    st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                 lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+                     st.sampled_from(["type", "message", "content", "uuid", "parentUuid", "id", "name", "input",
+                                      "tool_use_id", "is_error", "data", "agentId", "isSidechain", "timestamp"]),
+                     inner, max_size=6), max_leaves=20).map(lambda v: json.dumps(v).encode()),
+), max_size=12))
+def test_no_input_crashes_the_parser(tmp_path_factory, lines) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "f.jsonl"
+    path.write_bytes(b"\n".join(lines))
+    session = claude_code.parse(str(path))
+    for problem in session.problems:
+        assert problem.line is None or problem.line >= 1

@@ -1,0 +1,43 @@
+"""Shell command classification."""
+
+from __future__ import annotations
+
+import pytest
+
+from linter.shell import classify
+
+
+@pytest.mark.parametrize("command,read_only,categories", [
+    ("git status", True, set()),
+    ("git diff HEAD~1 | head -50", True, set()),
+    ("cat src/a.py && wc -l src/b.py", True, set()),
+    ("grep -rn foo src/ 2>/dev/null", True, set()),
+    ("sed -i s/a/b/ f.txt", False, set()),
+    ("echo hi > out.txt", False, set()),
+    ("npm run build", False, {"build"}),
+    ("cd web && npm test", False, {"test"}),
+    ("pytest -q tests/ 2>&1 | tail -5", False, {"test"}),
+    ("uv run pytest -x", False, {"test"}),
+    ("ruff check .", False, {"lint"}),
+    ("npx tsc --noEmit", False, {"typecheck"}),
+    ("go test ./...", False, {"test"}),
+    ("mise run test:integration", False, {"test"}),
+    ("pip install -e .", False, {"install"}),
+    ("python manage.py migrate", False, {"migrate"}),
+    ("npx create-next-app@latest app", False, set()),
+])
+def test_classify(command: str, read_only: bool, categories: set[str]) -> None:
+    info = classify(command, "/repo")
+    assert info.read_only is read_only
+    assert info.categories == categories
+
+
+def test_resources() -> None:
+    info = classify("mkdir -p out && echo hi > out/x.txt", "/repo")
+    assert info.dir_writes == {"/repo/out"} and info.writes == {"/repo/out/x.txt"}
+    info = classify("git add -A && git commit -m 'x'", "/repo")
+    assert "git:/repo:index" in info.writes and "git:/repo:index" in info.reads
+    assert classify("cd web && npm test", "/repo").reads >= {"build:/repo/web", "deps:/repo/web"}
+    assert classify("cat <<EOF > f.txt\nhello > nope.txt\nEOF", "/repo").writes == {"/repo/f.txt"}
+    assert classify("PORT=3000 npm run dev", "/repo").ports == {"3000"}
+    assert classify("echo 'unbalanced", "/repo").segments  # falls back, no exception
