@@ -16,21 +16,21 @@ from linter.textutil import tokens
 
 
 class ContextIndex:
-    __slots__ = ("_first",)
+    __slots__ = ("_first", "_known")
 
     def __init__(self) -> None:
         self._first: dict[str, int] = {}
+        self._known: set[str] = set()  # the same keys, for set arithmetic at C speed
 
     def add(self, text: str, seq: int) -> None:
         if not text:
             return
-        first = self._first
-        new = tokens(text) - first.keys()
-        for tok in new:
-            first[tok] = seq
-
-    def add_token(self, token: str, seq: int) -> None:
-        self._first.setdefault(token, seq)
+        new = tokens(text) - self._known
+        if new:
+            self._known |= new
+            first = self._first
+            for tok in new:
+                first[tok] = seq
 
     def first_seen(self, token: str) -> int | None:
         return self._first.get(token)

@@ -37,11 +37,19 @@ class Effect:
     locks: frozenset[str] = frozenset()
     ports: frozenset[str] = frozenset()
     categories: frozenset[str] = frozenset()
-    values: tuple[tuple[str, ...], ...] = ()
+    spellings: tuple[tuple[str, ...], ...] | None = ()
     label: str = ""
     search: bool = False  # a search whose empty answer invites a different search next
     adaptive: bool = False  # each call is usually chosen from the previous answer (web research)
     extra: dict[str, Any] = field(default_factory=dict)
+    lazy_spellings: Callable[[], tuple[tuple[str, ...], ...]] | None = None
+
+    @property
+    def values(self) -> tuple[tuple[str, ...], ...]:
+        """Values the call's arguments name, each as its equivalent spellings (computed on demand)."""
+        if self.spellings is None:
+            self.spellings = self.lazy_spellings() if self.lazy_spellings is not None else ()
+        return self.spellings
 
     @property
     def is_validation(self) -> bool:
@@ -93,7 +101,8 @@ class Resolver:
                 spellings.add("./" + rel)
                 if self.cwd:
                     spellings.add(posixpath.join(self.cwd, rel))
-        return tuple(sorted(s for s in spellings if s and s not in (".", "./")))
+        spellings |= {s + "." for s in spellings}  # the path ending a sentence
+        return tuple(sorted(s for s in spellings if s and s not in (".", "./", "..", "./.")))
 
 
 Handler = Callable[[ToolCall, Resolver], Effect]
@@ -110,14 +119,14 @@ def _path_arg(call: ToolCall, *names: str) -> str:
 def _file_read(call: ToolCall, r: Resolver) -> Effect:
     path = _path_arg(call, "file_path", "path", "notebook_path", "absolute_path")
     res = r.resource(path)
-    return Effect(READ, reads=frozenset([res] if res else []), values=(r.forms(path),) if path else (),
+    return Effect(READ, reads=frozenset([res] if res else []), spellings=(r.forms(path),) if path else (),
                   label=res or call.name)
 
 
 def _file_write(call: ToolCall, r: Resolver) -> Effect:
     path = _path_arg(call, "file_path", "notebook_path", "path", "absolute_path")
     res = r.resource(path)
-    return Effect(WRITE, writes=frozenset([res] if res else []), values=(r.forms(path),) if path else (),
+    return Effect(WRITE, writes=frozenset([res] if res else []), spellings=(r.forms(path),) if path else (),
                   label=res or call.name)
 
 
@@ -150,7 +159,7 @@ def _search(call: ToolCall, r: Resolver) -> Effect:
                 if len(tok) >= 3:
                     values.append((tok,))
     reads.discard("")
-    return Effect(READ, reads=frozenset(reads or {"."}), values=tuple(values), search=True,
+    return Effect(READ, reads=frozenset(reads or {"."}), spellings=tuple(values), search=True,
                   label=f"{call.name} {pattern!s}" if pattern else call.name)
 
 
@@ -160,13 +169,13 @@ def _web_fetch(call: ToolCall, r: Resolver) -> Effect:
     if url:
         bare = url.split(":", 1)[1] if "://" in url else url
         forms = tuple(sorted({url, bare, bare.rstrip("/"), bare.lstrip("/")}))
-    return Effect(READ, reads=frozenset([f"url:{url}"] if url else []), values=(forms,) if forms else (),
+    return Effect(READ, reads=frozenset([f"url:{url}"] if url else []), spellings=(forms,) if forms else (),
                   label=url)
 
 
 def _web_search(call: ToolCall, r: Resolver) -> Effect:
     query = _path_arg(call, "query")
-    return Effect(READ, values=tuple((t,) for t in salient_tokens(query)), search=True, adaptive=True,
+    return Effect(READ, spellings=tuple((t,) for t in salient_tokens(query)), search=True, adaptive=True,
                   label=query)
 
 
@@ -201,7 +210,8 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
     return Effect(kind, reads=frozenset(x for x in reads if x), writes=frozenset(x for x in writes if x),
                   dir_writes=frozenset(x for x in dir_writes if x), locks=frozenset(info.locks),
                   ports=frozenset(f"port:{p}" for p in info.ports), categories=frozenset(info.categories),
-                  values=_shell_values(command, r, cwd), label=command.strip().split("\n", 1)[0],
+                  spellings=None, lazy_spellings=lambda: _shell_values(command, r, cwd),
+                  label=command.strip().split("\n", 1)[0],
                   search=info.read_only and any(s.program in ("grep", "rg", "ag", "find", "fd", "egrep") for s in info.segments),
                   extra={"segments": len(info.segments)})
 
@@ -219,7 +229,7 @@ def _bash(call: ToolCall, r: Resolver) -> Effect:
 def _spawn(call: ToolCall, r: Resolver) -> Effect:
     prompt = _path_arg(call, "prompt", "objective", "task", "description")
     desc = _path_arg(call, "description", "subagent_type", "agent_name") or prompt[:60]
-    return Effect(SPAWN, values=tuple((t,) for t in sorted(salient_tokens(prompt))), label=desc)
+    return Effect(SPAWN, spellings=tuple((t,) for t in sorted(salient_tokens(prompt))), label=desc)
 
 
 def _state(call: ToolCall, r: Resolver) -> Effect:
@@ -233,7 +243,7 @@ def _ask(call: ToolCall, r: Resolver) -> Effect:
 def _shell_output(call: ToolCall, r: Resolver) -> Effect:
     shell_id = _path_arg(call, "bash_id", "shell_id", "task_id", "agentId")
     return Effect(READ, reads=frozenset([f"shell:{shell_id}"] if shell_id else []),
-                  values=((shell_id,),) if shell_id else (), label=call.name)
+                  spellings=((shell_id,),) if shell_id else (), label=call.name)
 
 
 def _kill(call: ToolCall, r: Resolver) -> Effect:

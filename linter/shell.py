@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from dataclasses import dataclass, field
 
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)(\w+)\1[^\n]*\n.*?\n[ \t]*\2[ \t]*(?=\n|$)", re.S)
@@ -109,16 +108,23 @@ class CommandInfo:
     git_commit: bool = False
 
 
+# One shell word (quoted parts joined, quotes removed later), or an operator, or a newline.
+_WORD = re.compile(r"""\d?>>?(?:&\d+)?|&>>?|<<<?|(?:[^\s'"\\;&|<>()]+|'[^']*'|"(?:\\.|[^"\\])*"|\\.)+|&&|\|\||;;|\|&|[;&|<>()]|\n""")
+_QUOTED = re.compile(r"""'([^']*)'|"((?:\\.|[^"\\])*)"|\\(.)""")
+
+
+def _unquote(word: str) -> str:
+    if "'" not in word and '"' not in word and "\\" not in word:
+        return word
+    return _QUOTED.sub(lambda m: m.group(1) if m.group(1) is not None else
+                       (m.group(2) if m.group(2) is not None else m.group(3)), word)
+
+
 def _tokenise(command: str) -> list[str]:
+    """Words and operators of a command line (a fast subset of POSIX shell lexing)."""
     command = _HEREDOC.sub(lambda m: m.group(0).split("\n", 1)[0], command)
-    lexer = shlex.shlex(command.replace("\\\n", " "), posix=True, punctuation_chars=";&|()<>")
-    lexer.whitespace = " \t\r"
-    lexer.whitespace_split = True
-    lexer.commenters = ""
-    try:
-        return list(lexer)
-    except ValueError:  # unbalanced quotes: fall back to a plain split
-        return command.split()
+    command = command.replace("\\\n", " ")
+    return [_unquote(w) for w in _WORD.findall(command)]
 
 
 def split_command(command: str, cwd: str = "") -> list[Segment]:

@@ -27,20 +27,19 @@ def safe(text: str, limit: int | None = None) -> str:
 
 # Word-ish runs that may name a path, identifier, URL host or id. ':' and '@' split, so
 # "src/a.py:12:" yields "src/a.py" and "https://h/x" yields "//h/x".
-_TOKEN = re.compile(r"[\w./~+-]{2,}")
-_INDEX_LIMIT = 256 * 1024
+_TOKEN = re.compile(r"[\w./~+-]+")
+_INDEX_LIMIT = 64 * 1024
 
 
 def tokens(text: str) -> set[str]:
-    """Distinct tokens of a text (bounded: only the first 256 KiB of a huge text is read)."""
+    """Distinct tokens of a text (bounded: only the first 64 KiB of a huge text is read).
+
+    A token at the end of a sentence keeps its full stop (``src/a.py.``): value spellings
+    include that form (see ``linter.effects.Resolver.forms``).
+    """
     if len(text) > _INDEX_LIMIT:
         text = text[:_INDEX_LIMIT]
-    found = set(_TOKEN.findall(text))
-    extra = {t.rstrip(".-") for t in found if t[-1] in ".-"}
-    extra.update(t[2:] for t in found if t.startswith("./"))
-    found |= extra
-    found.discard("")
-    return found
+    return set(_TOKEN.findall(text))
 
 
 _HEX = re.compile(r"^[0-9a-f]{7,64}$")

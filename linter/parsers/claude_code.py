@@ -43,6 +43,7 @@ FORMAT = "claude-code"
 RESULT_HEAD = 2000
 INPUT_STRING_LIMIT = 4096
 _EMPTY_RESULTS = {"", "no files found", "no matches found", "(no content)", "(no output)", "no output"}
+_CONTENT_TOOLS = {"Read", "NotebookRead"}
 # Claude Code appends this to Bash results; it is not part of the command's answer.
 _CWD_NOTICE = re.compile(r"^Shell cwd was reset to .*$", re.M)
 _KNOWN_TYPES = {
@@ -87,14 +88,24 @@ def _text_of(content: Any) -> str:
     return ""
 
 
+def _no_use(raw: bytes) -> bool:
+    """Lines that never carry calls, results or prompts: skipped before they are decoded.
+
+    Claude Code writes compact JSON, and a quote inside a string value is escaped, so these
+    byte patterns only occur as a record's own top-level keys.
+    """
+    if b'"type":"file-history-snapshot"' in raw:
+        return True
+    return b'"type":"progress"' in raw and b'"agent_progress"' not in raw
+
+
 def _shape(rec: dict[str, Any]) -> tuple[Any, ...]:
     """A cheap fingerprint of a line's content, to tell a re-appended line from a new one."""
     msg = rec.get("message")
-    content = msg.get("content") if isinstance(msg, dict) else None
-    if isinstance(content, list):
-        return tuple((b.get("type"), b.get("id") or b.get("tool_use_id")) if isinstance(b, dict) else None
-                     for b in content)
-    return (len(content),) if isinstance(content, str) else ()
+    if not isinstance(msg, dict):
+        return ()
+    content = msg.get("content")
+    return (msg.get("id"), len(content) if isinstance(content, (list, str)) else -1)
 
 
 def _bounded_input(value: Any) -> dict[str, Any]:
@@ -360,9 +371,9 @@ class _Builder:
         call_id = block.get("tool_use_id")
         text = _text_of(block.get("content"))
         seq = self.next_seq()
-        stripped = _CWD_NOTICE.sub("", text).strip()
+        empty = len(text) < 400 and _CWD_NOTICE.sub("", text).strip().lower() in _EMPTY_RESULTS
         result = ToolResult(text=text[:RESULT_HEAD], is_error=bool(block.get("is_error")), timestamp=ts,
-                            location=loc, seq=seq, empty=stripped.lower() in _EMPTY_RESULTS)
+                            location=loc, seq=seq, empty=empty)
         call = self.calls.get(call_id) if isinstance(call_id, str) else None
         assert agent.context is not None
         if call is None:
@@ -371,10 +382,13 @@ class _Builder:
         if call.result is not None:
             return
         call.result = result
-        # Index the result in the context of the agent that made the call.
-        owner = self.session.agents.get(call.agent_id, agent)
-        assert owner.context is not None
-        owner.context.add(text, seq)
+        # Index the result in the context of the agent that made the call. File contents returned
+        # by a read are left out: they are the bulk of a transcript, and a value only they hold
+        # then looks unknown, which keeps the rules silent (see linter.context).
+        if call.name not in _CONTENT_TOOLS:
+            owner = self.session.agents.get(call.agent_id, agent)
+            assert owner.context is not None
+            owner.context.add(text, seq)
         side = rec.get("toolUseResult")
         if isinstance(side, dict):
             agent_id = side.get("agentId")
@@ -536,7 +550,7 @@ def parse(path: str, *, standalone_agent: bool | None = None) -> Session:
         builder.standalone_agent = os.path.basename(path)
     session = builder.session
     builder.agent(MAIN_AGENT)
-    for lineno, rec in iter_records(path, session.problems):
+    for lineno, rec in iter_records(path, session.problems, skip=_no_use):
         builder.line(lineno, rec, path)
     dropped = builder.drop_dead_branches()
     if dropped:

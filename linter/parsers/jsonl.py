@@ -16,34 +16,44 @@ from linter.textutil import safe
 
 
 class _CountingLines:
-    """Iterator over a binary file's lines that remembers the current line number."""
+    """Iterator over a binary file's lines that remembers the current line number.
 
-    __slots__ = ("_fp", "lineno", "last_had_newline")
+    ``skip`` is a predicate on the raw bytes: lines it accepts are counted but never decoded.
+    """
 
-    def __init__(self, fp: Any) -> None:
+    __slots__ = ("_fp", "lineno", "last_had_newline", "_skip")
+
+    def __init__(self, fp: Any, skip: Callable[[bytes], bool] | None = None) -> None:
         self._fp = fp
         self.lineno = 0
         self.last_had_newline = True
+        self._skip = skip
 
     def __iter__(self) -> "_CountingLines":
         return self
 
     def __next__(self) -> bytes:
-        line = next(self._fp)
-        self.lineno += 1
-        self.last_had_newline = line.endswith(b"\n")
-        return line
+        skip = self._skip
+        while True:
+            line = next(self._fp)
+            self.lineno += 1
+            if skip is None or not skip(line):
+                self.last_had_newline = line.endswith(b"\n")
+                return line
 
 
 def _loads(text: str | bytes) -> Any:
     return orjson.loads(text)
 
 
-def iter_records(path: str, problems: list[ParseProblem],
-                 on_bad: Callable[[int], None] | None = None) -> Iterator[tuple[int, Any]]:
-    """Yield ``(line number, decoded value)`` for each non-blank line of a JSONL file."""
+def iter_records(path: str, problems: list[ParseProblem], on_bad: Callable[[int], None] | None = None,
+                 skip: Callable[[bytes], bool] | None = None) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line number, decoded value)`` for each non-blank line of a JSONL file.
+
+    ``skip`` lets a parser pass over lines it has no use for without decoding them.
+    """
     with open(path, "rb") as fp:
-        lines = _CountingLines(fp)
+        lines = _CountingLines(fp, skip)
         reader = jsonlines.Reader(lines, loads=_loads)
         pending: ParseProblem | None = None
         while True:
