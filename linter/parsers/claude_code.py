@@ -41,7 +41,8 @@ from linter.textutil import parse_time
 
 FORMAT = "claude-code"
 RESULT_HEAD = 2000
-INPUT_STRING_LIMIT = 4096
+PROSE_LIMIT = 4000
+INPUT_STRING_LIMIT = 1024
 _EMPTY_RESULTS = {"", "no files found", "no matches found", "(no content)", "(no output)", "no output"}
 _CONTENT_TOOLS = {"Read", "NotebookRead"}
 # Claude Code appends this to Bash results; it is not part of the command's answer.
@@ -143,15 +144,15 @@ class _Builder:
         self.seq = 0
         self.steps: dict[tuple[str, str], Step] = {}
         self.calls: dict[str, ToolCall] = {}
-        self.seen_uuids: set[tuple[str, Any]] = set()
+        self.seen_uuids: set[int] = set()  # hashes: a 200 MB session has a lot of lines
         self.uuid_agent: dict[str, str] = {}  # inline sidechain lines -> agent key
         self.sidechain_roots = 0
         self.task_prompts: dict[str, ToolCall] = {}
         # live-path bookkeeping (main agent only)
-        self.parent_of: dict[str, str | None] = {}
-        self.heads: dict[str, list[tuple[str, str, int]]] = {}
-        self.owned: list[tuple[str, Any]] = []
-        self.last_main_uuid: str | None = None
+        self.parent_of: dict[int, int | None] = {}
+        self.heads: dict[int, list[tuple[int, str, int]]] = {}
+        self.owned: list[tuple[int, Any]] = []
+        self.last_main_uuid: int | None = None
         self.progress_agents: set[str] = set()
         self.standalone_agent: str | None = None
 
@@ -180,7 +181,7 @@ class _Builder:
             return  # summaries, snapshots, queue operations and unknown line types carry no calls
         uuid = rec.get("uuid")
         if isinstance(uuid, str):
-            stamp = (uuid, rec.get("timestamp"), _shape(rec))
+            stamp = hash((uuid, rec.get("timestamp"), _shape(rec)))
             if stamp in self.seen_uuids:
                 return  # resumed sessions re-append earlier lines
             self.seen_uuids.add(stamp)
@@ -193,8 +194,9 @@ class _Builder:
             parent = rec.get("parentUuid")
             if parent is None and rec.get("subtype") == "compact_boundary":
                 parent = rec.get("logicalParentUuid")
-            self.parent_of[uuid] = parent if isinstance(parent, str) else None
-            self.last_main_uuid = uuid
+            # uuids are kept as hashes: the live path needs identity, not the strings
+            self.parent_of[hash(uuid)] = hash(parent) if isinstance(parent, str) else None
+            self.last_main_uuid = hash(uuid)
         loc = Location(path, lineno)
         if kind == "assistant":
             self.assistant(rec, agent_key, loc)
@@ -269,7 +271,9 @@ class _Builder:
                 continue
             btype = block.get("type")
             if btype == "text" and isinstance(block.get("text"), str):
-                step.text = f"{step.text}\n{block['text']}" if step.text else block["text"]
+                if len(step.text) < PROSE_LIMIT:
+                    text = f"{step.text}\n{block['text']}" if step.text else block["text"]
+                    step.text = text[:PROSE_LIMIT]
                 ctx.add(block["text"], step.seq)
             elif btype == "thinking" and isinstance(block.get("thinking"), str):
                 ctx.add(block["thinking"], step.seq)
@@ -397,7 +401,7 @@ class _Builder:
             if side.get("backgroundTaskId") or side.get("status") == "async_launched":
                 call.background = True
         if agent.id == MAIN_AGENT and isinstance(rec.get("uuid"), str):
-            self.owned.append((rec["uuid"], result))
+            self.owned.append((hash(rec["uuid"]), result))
 
     # -- system and progress lines ---------------------------------------------------------
     def system(self, rec: dict[str, Any], agent_key: str, loc: Location) -> None:
@@ -422,7 +426,7 @@ class _Builder:
             return
         uuid = inner.get("uuid")
         if isinstance(uuid, str):
-            stamp = (uuid, inner.get("timestamp"), _shape(inner))
+            stamp = hash((uuid, inner.get("timestamp"), _shape(inner)))
             if stamp in self.seen_uuids:
                 return
             self.seen_uuids.add(stamp)
@@ -449,15 +453,15 @@ class _Builder:
 
     # -- live path -------------------------------------------------------------------------
     def branch_head(self, rec: dict[str, Any], kind: str, mid: str, obj: Any) -> None:
-        uuid = rec["uuid"]
+        uuid = hash(rec["uuid"])
         parent = rec.get("parentUuid")
         if isinstance(parent, str):
-            self.heads.setdefault(parent, []).append((uuid, kind, len(self.owned)))
+            self.heads.setdefault(hash(parent), []).append((uuid, kind, len(self.owned)))
         self.owned.append((uuid, obj))
         if kind == "assistant":
             self.head_mid[uuid] = mid
 
-    head_mid: dict[str, str]
+    head_mid: dict[int, str]
 
     def drop_dead_branches(self) -> int:
         forks = []
@@ -468,7 +472,7 @@ class _Builder:
                 forks.append((parent, children))
         if not forks:
             return 0
-        live: set[str] = set()
+        live: set[int] = set()
         node = self.last_main_uuid
         while node is not None and node not in live:
             live.add(node)
@@ -479,11 +483,11 @@ class _Builder:
                 dead_heads.extend(c[0] for c in children if c[0] not in live)
             else:
                 dead_heads.extend(c[0] for c in children[:-1])
-        children_of: dict[str, list[str]] = {}
+        children_of: dict[int, list[int]] = {}
         for child, parent in self.parent_of.items():
             if parent is not None:
                 children_of.setdefault(parent, []).append(child)
-        dead: set[str] = set()
+        dead: set[int] = set()
         stack = list(dead_heads)
         while stack:
             node = stack.pop()
