@@ -8,6 +8,7 @@ to be read-only or a validation run only fires on commands it recognises.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 import re
 from dataclasses import dataclass, field
 
@@ -250,7 +251,10 @@ _PORT_ENV = re.compile(r"^PORT=(\d{2,5})$")
 _PORT_IN_TEXT = re.compile(r"(?:localhost|127\.0\.0\.1|0\.0\.0\.0):(\d{2,5})\b")
 
 
+@lru_cache(maxsize=4096)
 def classify(command: str, cwd: str = "") -> CommandInfo:
+    """What a command line does. Cached: sessions repeat commands (git status, the test run).
+    The result is shared between callers and must not be modified."""
     segments = split_command(command, cwd)
     categories: set[str] = set()
     reads: set[str] = set()
