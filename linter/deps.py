@@ -72,8 +72,7 @@ def depends(a: Effect, b: Effect) -> Dependency | None:
 def knowable(effect: Effect, ctx: ContextIndex, start: int) -> bool:
     """Was every value the call names in context at sequence number ``start``?"""
     for forms in effect.values:
-        seen = ctx.known_at(forms)
-        if seen is None or seen > start:
+        if ctx.known_at(forms, before=start + 1) is None:
             return False
     return True
 
@@ -81,8 +80,8 @@ def knowable(effect: Effect, ctx: ContextIndex, start: int) -> bool:
 def derived(effect: Effect, ctx: ContextIndex, start: int, issued: int) -> str | None:
     """A value that entered the context after ``start`` and before the call was issued."""
     for forms in effect.values:
-        seen = ctx.known_at(forms)
-        if seen is not None and start < seen < issued:
+        seen = ctx.known_at(forms, before=issued)
+        if seen is not None and start < seen:
             return forms[0]
     return None
 

@@ -101,7 +101,6 @@ class Resolver:
                 spellings.add("./" + rel)
                 if self.cwd:
                     spellings.add(posixpath.join(self.cwd, rel))
-        spellings |= {s + "." for s in spellings}  # the path ending a sentence
         return tuple(sorted(s for s in spellings if s and s not in (".", "./", "..", "./.")))
 
 

@@ -34,8 +34,7 @@ _INDEX_LIMIT = 64 * 1024
 def tokens(text: str) -> set[str]:
     """Distinct tokens of a text (bounded: only the first 64 KiB of a huge text is read).
 
-    A token at the end of a sentence keeps its full stop (``src/a.py.``): value spellings
-    include that form (see ``linter.effects.Resolver.forms``).
+    A token at the end of a sentence keeps its full stop (``src/a.py.``).
     """
     if len(text) > _INDEX_LIMIT:
         text = text[:_INDEX_LIMIT]
