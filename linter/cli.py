@@ -8,7 +8,7 @@ import textwrap
 import click
 
 from linter import __version__
-from linter.config import Config, ConfigError, load
+from linter.config import ConfigError, load
 from linter.engine import Registry, load_registry, run
 from linter.report import json_report, text
 from linter.textutil import safe

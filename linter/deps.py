@@ -12,7 +12,6 @@ its arguments name was already in the agent's context at S.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 
 from linter.context import ContextIndex
@@ -90,7 +89,3 @@ def same_resource(a: Effect, b: Effect) -> bool:
     """Do two calls touch the same file (reading a file twice, e.g. paging through it, counts)?"""
     shared = (a.reads | a.writes) & (b.reads | b.writes) - {"."}
     return any(_is_file_resource(r) for r in shared)
-
-
-def parent_dir(path: str) -> str:
-    return posixpath.dirname(path)

@@ -8,7 +8,6 @@ a rule whose code is already taken, or whose declaration is malformed, is reject
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any, Callable, Iterable
@@ -195,11 +194,3 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
         result.diagnostics.extend(lint_session(session, rules, config))
         result.sessions.append(summarise(session, rules))
     return result
-
-
-def display_path(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("../../..") else rel

@@ -6,7 +6,7 @@ import re
 from typing import Iterable
 
 from linter.effects import READ
-from linter.model import Agent, Event, Session, Step, ToolCall
+from linter.model import Event, Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.textutil import safe
 

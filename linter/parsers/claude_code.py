@@ -47,11 +47,6 @@ _EMPTY_RESULTS = {"", "no files found", "no matches found", "(no content)", "(no
 _CONTENT_TOOLS = {"Read", "NotebookRead"}
 # Claude Code appends this to Bash results; it is not part of the command's answer.
 _CWD_NOTICE = re.compile(r"^Shell cwd was reset to .*$", re.M)
-_KNOWN_TYPES = {
-    "user", "assistant", "system", "summary", "file-history-snapshot", "progress", "queue-operation",
-    "pr-link", "attachment", "permission-mode", "mode", "agent-name", "custom-title", "ai-title",
-    "last-prompt", "frame-link", "worktree-state", "bridge-session", "saved_hook_context",
-}
 
 
 def sniff(records: list[Any]) -> bool:

@@ -12,7 +12,6 @@ import jsonlines
 import orjson
 
 from linter.model import ParseProblem
-from linter.textutil import safe
 
 
 class _CountingLines:
@@ -78,7 +77,3 @@ def iter_records(path: str, problems: list[ParseProblem], on_bad: Callable[[int]
                 pending.level = "warning"
                 pending.message = "last line is incomplete (is the session still being written?); line skipped"
             problems.append(pending)
-
-
-def describe(value: Any, limit: int = 60) -> str:
-    return safe(repr(value), limit)
