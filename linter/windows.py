@@ -17,8 +17,8 @@ from typing import Callable, Iterator
 
 from linter.deps import derived, knowable, same_resource
 from linter.effects import Effect
-from linter.model import Agent, Event, Step
-from linter.rule import RuleContext
+from linter.model import Agent, Event, Session, Step, ToolCall
+from linter.rule import Finding, RuleContext
 
 
 def runs(agent: Agent, accept: Callable[[Step], bool]) -> Iterator[list[Step]]:
@@ -117,3 +117,20 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
         results.extend(c.result.text for c in step.calls if c.result is not None)
     if len(window) > 1:
         yield window
+
+
+def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step], bool], min_calls: int,
+                    message: Callable[[list[ToolCall], int], str], *, strict: bool = True,
+                    concurrent: bool = True, fits: Callable[[list[Step], Step], bool] | None = None,
+                    pieces: Callable[[list[Step]], list[list[Step]]] | None = None) -> Iterator[Finding]:
+    """Findings for windows of at least ``min_calls`` calls, ``min_calls - 1`` of them after the
+    first turn (the calls a batch would save a turn for); ``message(calls, extra_round_trips)``."""
+    for agent in session.agents.values():
+        for run in runs(agent, accept):
+            for piece in (pieces(run) if pieces is not None else [run]):
+                for window in windows(piece, ctx, agent, strict=strict, fits=fits):
+                    calls = [c for s in window for c in s.calls]
+                    if len(calls) < min_calls or len(calls) - len(window[0].calls) < min_calls - 1:
+                        continue
+                    yield Finding(message=message(calls, len(window) - 1), calls=calls, steps=window, depth=1,
+                                  concurrent=concurrent, agent_id=agent.id)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from linter.effects import READ
-from linter.model import Session, Step
+from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
-from linter.windows import runs, windows
+from linter.windows import serial_findings
 from rules._common import describe_calls, plural
 
 
@@ -82,17 +82,9 @@ class SerialisedIndependentCalls(Rule):
                     return False
             return True
 
-        for agent in session.agents.values():
-            for run in runs(agent, accept):
-                for window in windows(run, ctx, agent, strict=True):
-                    calls = [c for s in window for c in s.calls]
-                    # the calls that went out after the first turn are the ones a batch saves
-                    if len(calls) < min_calls or len(calls) - len(window[0].calls) < min_calls - 1:
-                        continue
-                    extra = len(window) - 1
-                    yield Finding(
-                        message=(f"{len(calls)} independent read-only calls went out over {len(window)} turns "
-                                 f"({describe_calls(calls, ctx)}); all were knowable at the first, so one "
-                                 f"batch saves {plural(extra, 'round trip')}"),
-                        calls=calls, steps=window, depth=1, concurrent=True, agent_id=agent.id,
-                    )
+        def message(calls: list[ToolCall], extra: int) -> str:
+            return (f"{len(calls)} independent read-only calls went out over {extra + 1} turns "
+                    f"({describe_calls(calls, ctx)}); all were knowable at the first, so one batch saves "
+                    f"{plural(extra, 'round trip')}")
+
+        yield from serial_findings(session, ctx, accept, min_calls, message, strict=True, concurrent=True)

@@ -6,9 +6,9 @@ import re
 from typing import Iterable
 
 from linter.effects import SPAWN
-from linter.model import Session, Step
+from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
-from linter.windows import runs, windows
+from linter.windows import serial_findings
 from rules._common import describe_calls, plural
 
 # A prompt that builds on what an earlier agent found is a dependency the text shows.
@@ -80,23 +80,19 @@ class SerialisedSubagents(Rule):
             return any(isinstance(c.input.get("prompt"), str) and _BUILDS_ON.search(c.input["prompt"])
                        for c in step.calls)
 
-        for agent in session.agents.values():
-            for run in runs(agent, accept):
-                # a launch whose prompt builds on earlier findings starts a new window
-                pieces: list[list[Step]] = [[]]
-                for step in run:
-                    if pieces[-1] and builds_on(step):
-                        pieces.append([])
-                    pieces[-1].append(step)
-                for piece in pieces:
-                    for window in windows(piece, ctx, agent, strict=False):
-                        calls = [c for s in window for c in s.calls]
-                        if len(calls) < min_launches:
-                            continue
-                        extra = len(window) - 1
-                        yield Finding(
-                            message=(f"{len(calls)} independent subagents were launched one per turn "
-                                     f"({describe_calls(calls, ctx)}); launching them in one message saves "
-                                     f"{plural(extra, 'round trip')} and lets them run side by side"),
-                            calls=calls, steps=window, depth=1, concurrent=True, agent_id=agent.id,
-                        )
+        def pieces(run: list[Step]) -> list[list[Step]]:
+            # a launch whose prompt builds on earlier findings starts a new window
+            out: list[list[Step]] = [[]]
+            for step in run:
+                if out[-1] and builds_on(step):
+                    out.append([])
+                out[-1].append(step)
+            return out
+
+        def message(calls: list[ToolCall], extra: int) -> str:
+            return (f"{len(calls)} independent subagents were launched one per turn "
+                    f"({describe_calls(calls, ctx)}); launching them in one message saves "
+                    f"{plural(extra, 'round trip')} and lets them run side by side")
+
+        yield from serial_findings(session, ctx, accept, min_launches, message, strict=False, concurrent=True,
+                                   pieces=pieces)

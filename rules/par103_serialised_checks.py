@@ -6,9 +6,9 @@ import re
 from typing import Iterable
 
 from linter.deps import depends
-from linter.model import Session, Step
+from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
-from linter.windows import runs, windows
+from linter.windows import serial_findings
 from rules._common import describe_calls, plural
 
 CHECKS = {"test", "lint", "typecheck"}
@@ -88,16 +88,9 @@ class SerialisedChecks(Rule):
                             return False
             return True
 
-        for agent in session.agents.values():
-            for run in runs(agent, accept):
-                for window in windows(run, ctx, agent, strict=True, fits=fits):
-                    calls = [c for s in window for c in s.calls]
-                    # the calls that went out after the first turn are the ones a batch saves
-                    if len(calls) < min_checks or len(calls) - len(window[0].calls) < min_checks - 1:
-                        continue
-                    extra = len(window) - 1
-                    yield Finding(
-                        message=(f"{len(calls)} independent checks ran one per turn ({describe_calls(calls, ctx)}); "
-                                 f"issuing them together saves {plural(extra, 'round trip')}"),
-                        calls=calls, steps=window, depth=1, concurrent=False, agent_id=agent.id,
-                    )
+        def message(calls: list[ToolCall], extra: int) -> str:
+            return (f"{len(calls)} independent checks ran one per turn ({describe_calls(calls, ctx)}); "
+                    f"issuing them together saves {plural(extra, 'round trip')}")
+
+        yield from serial_findings(session, ctx, accept, min_checks, message, strict=True, concurrent=False,
+                                   fits=fits)
