@@ -3,7 +3,7 @@
 The key test for missed parallelism is "knowable before A": every salient value in call B's
 arguments was already in the context (user prompt, earlier results, earlier prose) when call A
 was issued. Each agent keeps the text that entered its context, in order, with the sequence
-number at which each piece arrived (sequence numbers grow in context order: prompt, step,
+number at which each piece arrived, as UTF-8 bytes (sequence numbers grow in context order: prompt, step,
 result, ...). A value's first appearance is a substring search (whole words only) over that
 text, done only for the few values a rule asks about and only up to the point it asks about:
 nothing is tokenised while the transcript streams.
@@ -18,21 +18,20 @@ from __future__ import annotations
 from bisect import bisect_right
 
 PIECE_LIMIT = 64 * 1024
-BLOCK_SIZE = 1 << 20  # pieces are joined into blocks of about 1 MiB: no single huge copy
-_WORDISH = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/~+")
+# Bytes that continue a word: letters, digits, _ . - / ~ + and any non-ASCII byte.
+_WORDISH = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/~+") | frozenset(range(128, 256))
+_DOT_DASH = frozenset(b".-")
 
 
 class ContextIndex:
-    __slots__ = ("_blocks", "_block_starts", "_pending", "_pending_size", "_starts", "_seqs", "_size", "_cache")
+    """The context text of one agent as UTF-8 bytes, with the sequence number of each piece."""
+
+    __slots__ = ("_buf", "_starts", "_seqs", "_cache")
 
     def __init__(self) -> None:
-        self._blocks: list[str] = []
-        self._block_starts: list[int] = []
-        self._pending: list[str] = []
-        self._pending_size = 0
-        self._starts: list[int] = []  # offset of each piece
+        self._buf = bytearray()
+        self._starts: list[int] = []  # byte offset of each piece
         self._seqs: list[int] = []  # sequence number of each piece
-        self._size = 0
         self._cache: dict[str, int | None] = {}  # token -> first sequence number, once searched
 
     def add(self, text: str, seq: int) -> None:
@@ -40,21 +39,12 @@ class ContextIndex:
             return
         if len(text) > PIECE_LIMIT:
             text = text[:PIECE_LIMIT]
-        self._starts.append(self._size)
+        self._starts.append(len(self._buf))
         self._seqs.append(seq)
-        self._pending.append(text)
-        self._pending.append("\n")
-        self._size += len(text) + 1
-        self._pending_size += len(text) + 1
-        if self._pending_size >= BLOCK_SIZE:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._pending:
-            self._block_starts.append(self._size - self._pending_size)
-            self._blocks.append("".join(self._pending))
-            self._pending = []
-            self._pending_size = 0
+        self._buf += text.encode("utf-8", "replace")
+        self._buf += b"\n"
+        if self._cache:
+            self._cache.clear()  # text was added since the last search
 
     def first_seen(self, token: str, before: int | None = None) -> int | None:
         """Sequence number at which ``token`` first appeared as a whole word (or None).
@@ -63,47 +53,40 @@ class ContextIndex:
         """
         if not token or not self._seqs:
             return None
-        if self._pending:
-            self._flush()
-            self._cache.clear()  # text was added since the last search
         if token in self._cache:
             first = self._cache[token]
         else:
-            first = None
-            for start, block in zip(self._block_starts, self._blocks):
-                at = self._find_word(block, token, len(block))
-                if at != -1:
-                    first = self._seqs[bisect_right(self._starts, start + at) - 1]
-                    break
+            at = _find_word(self._buf, token.encode("utf-8", "replace"))
+            first = None if at == -1 else self._seqs[bisect_right(self._starts, at) - 1]
             self._cache[token] = first
         if first is not None and before is not None and first >= before:
             return None  # the first appearance is already too late
         return first
 
-    @staticmethod
-    def _find_word(text: str, token: str, end: int) -> int:
-        size = len(token)
-        at = text.find(token, 0, end)
-        while at != -1:
-            before = text[at - 1] if at > 0 else " "
-            tail = at + size
-            after = text[tail] if tail < len(text) else " "
-            if before not in _WORDISH and (
-                after not in _WORDISH
-                or (after in ".-" and (tail + 1 >= len(text) or text[tail + 1] not in _WORDISH))
-            ):
-                return at
-            at = text.find(token, at + 1, end)
-        return -1
-
     def known_at(self, forms: tuple[str, ...], before: int | None = None) -> int | None:
         """Earliest sequence number at which any of a value's forms was in context."""
         best: int | None = None
         for form in forms:
-            seen = self.first_seen(form, before if best is None else min(best, before or best))
+            seen = self.first_seen(form, before)
             if seen is not None and (best is None or seen < best):
                 best = seen
         return best
 
     def __len__(self) -> int:
-        return self._size
+        return len(self._buf)
+
+
+def _find_word(buf: bytearray, token: bytes) -> int:
+    size, length = len(token), len(buf)
+    at = buf.find(token)
+    while at != -1:
+        before = buf[at - 1] if at > 0 else 32
+        tail = at + size
+        after = buf[tail] if tail < length else 32
+        if before not in _WORDISH and (
+            after not in _WORDISH
+            or (after in _DOT_DASH and (tail + 1 >= length or buf[tail + 1] not in _WORDISH))
+        ):
+            return at
+        at = buf.find(token, at + 1)
+    return -1

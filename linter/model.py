@@ -41,14 +41,22 @@ class Usage:
 
 @dataclass(slots=True)
 class ToolResult:
-    """The result of one tool call. ``text`` keeps at most a bounded head of the content."""
+    """The result of one tool call: a bounded head of its content, kept as UTF-8 (``text``)."""
 
-    text: str
+    head: bytes
     is_error: bool
     timestamp: float | None
     location: Location
     seq: int = 0
     empty: bool = False
+
+    @classmethod
+    def of(cls, text: str, limit: int, **fields: object) -> "ToolResult":
+        return cls(head=text[:limit].encode("utf-8", "replace"), **fields)  # type: ignore[arg-type]
+
+    @property
+    def text(self) -> str:
+        return self.head.decode("utf-8", "replace")
 
 
 @dataclass(slots=True, eq=False)

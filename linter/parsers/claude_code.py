@@ -371,8 +371,8 @@ class _Builder:
         text = _text_of(block.get("content"))
         seq = self.next_seq()
         empty = len(text) < 400 and _CWD_NOTICE.sub("", text).strip().lower() in _EMPTY_RESULTS
-        result = ToolResult(text=text[:RESULT_HEAD], is_error=bool(block.get("is_error")), timestamp=ts,
-                            location=loc, seq=seq, empty=empty)
+        result = ToolResult.of(text, RESULT_HEAD, is_error=bool(block.get("is_error")), timestamp=ts,
+                               location=loc, seq=seq, empty=empty)
         call = self.calls.get(call_id) if isinstance(call_id, str) else None
         assert agent.context is not None
         if call is None:
