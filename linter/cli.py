@@ -10,6 +10,7 @@ import click
 from linter import __version__
 from linter.config import ConfigError, load
 from linter.engine import Registry, load_registry, run
+from linter.parsers import FORMATS
 from linter.report import json_report, text
 from linter.textutil import safe
 
@@ -52,8 +53,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per finding and a summary; json: the stable contract documented in the README.")
-@click.option("--format", "fmt", type=click.Choice(["auto", "claude-code"]), default="auto", show_default=True,
-              help="Transcript format; auto sniffs each file from its first records.")
+@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
+              help="Transcript format; auto sniffs each file from its first records (see 'parlint formats').")
 @click.option("--select", help="Comma-separated codes or prefixes to enable (e.g. PAR1,PAR201); replaces the config's.")
 @click.option("--ignore", help="Comma-separated codes or prefixes to disable; replaces the config's.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (input errors still exit 2).")
@@ -62,7 +63,10 @@ def main() -> None:
               help="Configuration file (parlint.toml or pyproject.toml); default: found by walking up from here.")
 def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | None, ignore: str | None,
           exit_zero: bool, statistics: bool, config_path: str | None) -> None:
-    """Lint transcripts: files, or directories walked for *.jsonl.
+    """Lint transcripts: files, or directories walked for *.jsonl, *.json and *.traj.
+
+    Each file's format is recognised from its content. Files found by walking a directory that
+    match no format are skipped and counted; a file named explicitly that matches none is an error.
 
     \b
     Exit codes: 0 no findings, 1 findings, 2 usage or input error (a missing path, an
@@ -123,6 +127,22 @@ def rules(output_format: str) -> None:
     rows = [(r.code, r.name, r.severity, r.summary) for r in registry.sorted()]
     click.echo(tabulate(rows, headers=["code", "name", "severity", "summary"], tablefmt="simple",
                         maxcolwidths=[None, None, None, 70]))
+
+
+@main.command()
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def formats(output_format: str) -> None:
+    """List the transcript formats parlint reads, with the name '--format' takes."""
+    rows = [(name, module.DESCRIPTION) for name, module in FORMATS.items()]
+    if output_format == "json":
+        import orjson
+
+        data = [{"name": name, "description": desc} for name, desc in rows]
+        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        return
+    width = max(len(name) for name, _ in rows)
+    for name, desc in rows:
+        click.echo(f"{name.ljust(width)}  {desc}")
 
 
 @main.command()

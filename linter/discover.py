@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass
 
 from linter.model import ParseProblem
-from linter.parsers.claude_code import is_subagent_file
+from linter.parsers import is_companion
 
-TRANSCRIPT_EXTENSIONS = (".jsonl",)
+TRANSCRIPT_EXTENSIONS = (".jsonl", ".json", ".traj")
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache"}
 
 
@@ -36,7 +36,7 @@ def discover(paths: list[str], errors: list[ParseProblem], skipped: list[str]) -
                     full = os.path.join(root, name)
                     if not name.endswith(TRANSCRIPT_EXTENSIONS):
                         continue
-                    if is_subagent_file(full):
+                    if is_companion(full):
                         continue  # read together with the session that spawned it
                     add(full, False)
         elif os.path.isfile(path):

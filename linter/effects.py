@@ -107,7 +107,7 @@ class Resolver:
 Handler = Callable[[ToolCall, Resolver], Effect]
 
 
-def _path_arg(call: ToolCall, *names: str) -> str:
+def path_arg(call: ToolCall, *names: str) -> str:
     for name in names:
         value = call.input.get(name)
         if isinstance(value, str) and value:
@@ -115,15 +115,15 @@ def _path_arg(call: ToolCall, *names: str) -> str:
     return ""
 
 
-def _file_read(call: ToolCall, r: Resolver) -> Effect:
-    path = _path_arg(call, "file_path", "path", "notebook_path", "absolute_path")
+def file_read(call: ToolCall, r: Resolver) -> Effect:
+    path = path_arg(call, "file_path", "path", "notebook_path", "absolute_path")
     res = r.resource(path)
     return Effect(READ, reads=frozenset([res] if res else []), spellings=(r.forms(path),) if path else (),
                   label=res or call.name)
 
 
-def _file_write(call: ToolCall, r: Resolver) -> Effect:
-    path = _path_arg(call, "file_path", "notebook_path", "path", "absolute_path")
+def file_write(call: ToolCall, r: Resolver) -> Effect:
+    path = path_arg(call, "file_path", "notebook_path", "path", "absolute_path")
     res = r.resource(path)
     return Effect(WRITE, writes=frozenset([res] if res else []), spellings=(r.forms(path),) if path else (),
                   label=res or call.name)
@@ -138,8 +138,8 @@ def _glob_literal_dir(pattern: str) -> str:
     return "/".join(parts)
 
 
-def _search(call: ToolCall, r: Resolver) -> Effect:
-    path = _path_arg(call, "path", "dir_path", "directory")
+def file_search(call: ToolCall, r: Resolver) -> Effect:
+    path = path_arg(call, "path", "dir_path", "directory")
     values: list[tuple[str, ...]] = []
     reads = set()
     if path:
@@ -162,8 +162,8 @@ def _search(call: ToolCall, r: Resolver) -> Effect:
                   label=f"{call.name} {pattern!s}" if pattern else call.name)
 
 
-def _web_fetch(call: ToolCall, r: Resolver) -> Effect:
-    url = _path_arg(call, "url")
+def web_fetch(call: ToolCall, r: Resolver) -> Effect:
+    url = path_arg(call, "url")
     forms: tuple[str, ...] = ()
     if url:
         bare = url.split(":", 1)[1] if "://" in url else url
@@ -172,8 +172,8 @@ def _web_fetch(call: ToolCall, r: Resolver) -> Effect:
                   label=url)
 
 
-def _web_search(call: ToolCall, r: Resolver) -> Effect:
-    query = _path_arg(call, "query")
+def web_search(call: ToolCall, r: Resolver) -> Effect:
+    query = path_arg(call, "query")
     return Effect(READ, spellings=tuple((t,) for t in salient_tokens(query)), search=True, adaptive=True,
                   label=query)
 
@@ -215,81 +215,67 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
                   extra={"segments": len(info.segments)})
 
 
-def _bash(call: ToolCall, r: Resolver) -> Effect:
+def shell(call: ToolCall, r: Resolver) -> Effect:
     command = call.input.get("command")
     if isinstance(command, list):
         command = " ".join(str(c) for c in command)
     if not isinstance(command, str):
         return Effect(EXEC, label=call.name)
-    workdir = _path_arg(call, "workdir", "cwd", "directory", "dir_path")
+    workdir = path_arg(call, "workdir", "cwd", "directory", "dir_path")
     return shell_effect(command, r, workdir)
 
 
-def _spawn(call: ToolCall, r: Resolver) -> Effect:
-    prompt = _path_arg(call, "prompt", "objective", "task", "description")
-    desc = _path_arg(call, "description", "subagent_type", "agent_name") or prompt[:60]
+def spawn(call: ToolCall, r: Resolver) -> Effect:
+    prompt = path_arg(call, "prompt", "objective", "task", "description")
+    desc = path_arg(call, "description", "subagent_type", "agent_name") or prompt[:60]
     return Effect(SPAWN, spellings=tuple((t,) for t in sorted(salient_tokens(prompt))), label=desc)
 
 
-def _state(call: ToolCall, r: Resolver) -> Effect:
+def state(call: ToolCall, r: Resolver) -> Effect:
     return Effect(STATE, writes=frozenset(["todos:"]), label=call.name)
 
 
-def _ask(call: ToolCall, r: Resolver) -> Effect:
+def ask(call: ToolCall, r: Resolver) -> Effect:
     return Effect(ASK, label=call.name)
 
 
-def _shell_output(call: ToolCall, r: Resolver) -> Effect:
-    shell_id = _path_arg(call, "bash_id", "shell_id", "task_id", "agentId")
+def shell_output(call: ToolCall, r: Resolver) -> Effect:
+    shell_id = path_arg(call, "bash_id", "shell_id", "task_id", "agentId")
     return Effect(READ, reads=frozenset([f"shell:{shell_id}"] if shell_id else []),
                   spellings=((shell_id,),) if shell_id else (), label=call.name)
 
 
-def _kill(call: ToolCall, r: Resolver) -> Effect:
-    shell_id = _path_arg(call, "bash_id", "shell_id", "task_id")
+def kill(call: ToolCall, r: Resolver) -> Effect:
+    shell_id = path_arg(call, "bash_id", "shell_id", "task_id")
     return Effect(EXEC, writes=frozenset([f"shell:{shell_id}"] if shell_id else []), label=call.name)
 
 
-def _unknown(call: ToolCall, r: Resolver) -> Effect:
+def unknown(call: ToolCall, r: Resolver) -> Effect:
     return Effect(UNKNOWN, label=call.name)
 
 
 def _fixed(kind: str) -> Handler:
     def handler(call: ToolCall, r: Resolver) -> Effect:
         if kind == READ:
-            effect = _file_read(call, r)
+            effect = file_read(call, r)
             return effect if effect.reads else Effect(READ, label=call.name)
         if kind == WRITE:
-            effect = _file_write(call, r)
+            effect = file_write(call, r)
             return effect if effect.writes else Effect(WRITE, label=call.name)
-        return {SPAWN: _spawn, STATE: _state, ASK: _ask, EXEC: _bash}.get(kind, _unknown)(call, r)
+        return {SPAWN: spawn, STATE: state, ASK: ask, EXEC: shell}.get(kind, unknown)(call, r)
 
     return handler
 
 
-CLAUDE_CODE: dict[str, Handler] = {
-    "Read": _file_read, "NotebookRead": _file_read, "LS": _file_read,
-    "Write": _file_write, "Edit": _file_write, "MultiEdit": _file_write, "NotebookEdit": _file_write,
-    "Glob": _search, "Grep": _search,
-    "Bash": _bash, "PowerShell": _bash,
-    "BashOutput": _shell_output, "TaskOutput": _shell_output,
-    "KillShell": _kill, "KillBash": _kill, "TaskStop": _kill,
-    "WebFetch": _web_fetch, "WebSearch": _web_search,
-    "Task": _spawn, "Agent": _spawn,
-    "TodoWrite": _state, "TodoRead": _state, "TaskCreate": _state, "TaskUpdate": _state,
-    "TaskList": _state, "TaskGet": _state,
-    "ExitPlanMode": _ask, "EnterPlanMode": _ask, "AskUserQuestion": _ask,
-    "Skill": _unknown, "SlashCommand": _unknown,
-}
-
-TABLES: dict[str, dict[str, Handler]] = {"claude-code": CLAUDE_CODE}
-
-
 class EffectModel:
-    """Effects of the calls of one session: the harness table plus user overrides."""
+    """Effects of the calls of one session: the harness's table plus user overrides.
 
-    def __init__(self, fmt: str, cwd: str | None, overrides: dict[str, str] | None = None) -> None:
-        self.table = dict(TABLES.get(fmt, CLAUDE_CODE))
+    ``table`` maps the harness's tool names to handlers (each format module offers its own);
+    ``overrides`` maps tool names to a kind from the configuration's ``tool-effects``.
+    """
+
+    def __init__(self, table: dict[str, Handler], cwd: str | None, overrides: dict[str, str] | None = None) -> None:
+        self.table = dict(table)
         for name, kind in (overrides or {}).items():
             self.table[name] = _fixed(kind)
         self.resolver = Resolver(cwd)
@@ -299,10 +285,38 @@ class EffectModel:
         if effect is None:
             handler = self.table.get(call.name)
             if handler is None:
-                handler = _unknown
+                handler = unknown
             try:
                 effect = handler(call, self.resolver)
             except Exception:  # malformed arguments: say nothing about this call
                 effect = Effect(UNKNOWN, label=call.name)
             call._effect = effect
         return effect
+
+
+def text_editor(call: ToolCall, r: Resolver) -> Effect:
+    """Anthropic's text editor tool (and OpenHands' editor): ``command`` says view or modify."""
+    command = call.input.get("command")
+    if command == "view":
+        return file_read(call, r)
+    if command in ("create", "str_replace", "insert", "undo_edit", "write"):
+        return file_write(call, r)
+    return unknown(call, r)
+
+
+# Tool names common in agents built directly on model APIs (OpenAI, Anthropic, Gemini, OTel
+# traces of such agents). Names outside this table stay ``unknown`` unless configured.
+GENERIC: dict[str, Handler] = {
+    **{name: file_read for name in ("read_file", "view_file", "open_file", "cat_file", "read",
+                                    "list_dir", "list_directory", "ls", "Read", "LS")},
+    **{name: file_write for name in ("write_file", "create_file", "edit_file", "write", "edit",
+                                     "Write", "Edit", "MultiEdit")},
+    **{name: file_search for name in ("grep", "glob", "search_files", "find_files", "file_search",
+                                      "Grep", "Glob")},
+    **{name: shell for name in ("bash", "shell", "run_command", "execute_command", "run_shell_command",
+                                "terminal", "execute_bash", "Bash")},
+    **{name: web_search for name in ("web_search", "WebSearch")},
+    **{name: web_fetch for name in ("web_fetch", "fetch_url", "fetch", "WebFetch")},
+    "str_replace_based_edit_tool": text_editor, "str_replace_editor": text_editor,
+    "Task": spawn, "Agent": spawn,
+}

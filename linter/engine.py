@@ -17,7 +17,7 @@ from linter.cost import Savings, savings
 from linter.discover import Input, discover
 from linter.effects import EffectModel
 from linter.model import ParseProblem, Session
-from linter.parsers import parse_file
+from linter.parsers import FORMATS, parse_file
 from linter.rule import Finding, Rule, RuleContext
 
 GROUP = "parlint.rules"
@@ -133,7 +133,7 @@ _NOTE_RULES = {
 
 
 def lint_session(session: Session, rules: list[type[Rule]], config: Config) -> list[Diagnostic]:
-    effects = EffectModel(session.format, session.cwd, config.tool_effects)
+    effects = EffectModel(FORMATS[session.format].EFFECTS, session.cwd, config.tool_effects)
     out: list[Diagnostic] = []
     for rule_cls in rules:
         rule = rule_cls()
@@ -187,10 +187,8 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
         if progress is not None:
             progress(item.path)
         result.files += 1
-        session = parse_file(item, fmt, result.errors, result.skipped)
-        if session is None:
-            continue
-        result.errors.extend(session.problems)
-        result.diagnostics.extend(lint_session(session, rules, config))
-        result.sessions.append(summarise(session, rules))
+        for session in parse_file(item, fmt, result.errors, result.skipped):
+            result.errors.extend(session.problems)
+            result.diagnostics.extend(lint_session(session, rules, config))
+            result.sessions.append(summarise(session, rules))
     return result

@@ -1,51 +1,78 @@
-"""Transcript parsers. Each format module offers ``sniff(records)`` and ``parse(path)``."""
+"""Transcript parsers, one module per format, all producing the normalised Session.
+
+A format module offers:
+
+* ``FORMAT``: its name (used by ``--format``, ``parlint formats`` and the JSON ``format`` field);
+* ``DESCRIPTION``: one line for ``parlint formats``;
+* ``EFFECTS``: its tool names mapped to effect handlers (``linter.effects``);
+* ``sniff(sample) -> bool``: does this ``Sample`` (first records or whole document) look like mine?
+  Sniffing looks at structure only, never at the file name, and must be strict: the first format
+  whose sniff accepts a file parses it;
+* ``parse(path) -> Session`` or ``parse_many(path) -> Iterable[Session]`` (files that hold
+  several sessions, such as benchmark logs with one run per line);
+* optionally ``is_companion(path) -> bool``: files read together with another one (subagent
+  transcripts), skipped when a directory is walked.
+"""
 
 from __future__ import annotations
 
-from itertools import islice
+import importlib
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from linter.model import ParseProblem, Session
-from linter.parsers import claude_code
-from linter.parsers.jsonl import iter_records
+from linter.parsers.sample import DocumentError, Sample, load_sample
 
 if TYPE_CHECKING:  # pragma: no cover
     from linter.discover import Input
 
-FORMATS: dict[str, ModuleType] = {claude_code.FORMAT: claude_code}
-SNIFF_RECORDS = 20
+# Modules of linter.parsers, one per format. Order matters: the first whose sniff accepts a file
+# wins, so formats with distinctive record types come before the plain message lists.
+_MODULES = (
+    "claude_code",
+)
+FORMATS: dict[str, ModuleType] = {}
+for _name in _MODULES:
+    _module = importlib.import_module(f"linter.parsers.{_name}")
+    FORMATS[_module.FORMAT] = _module
 
 
-def sniff(path: str) -> str | None:
-    scratch: list[ParseProblem] = []
-    records: list[Any] = [rec for _, rec in islice(iter_records(path, scratch), SNIFF_RECORDS)]
+def sniff(sample: Sample) -> str | None:
     for name, module in FORMATS.items():
-        if module.sniff(records):
+        if module.sniff(sample):
             return name
     return None
 
 
-def parse_file(item: "Input", fmt: str, errors: list[ParseProblem], skipped: list[str]) -> Session | None:
-    """Parse one input; problems that stop the whole file go to ``errors`` and give None.
+def is_companion(path: str) -> bool:
+    return any(getattr(module, "is_companion", None) is not None and module.is_companion(path)
+               for module in FORMATS.values())
+
+
+def parse_file(item: "Input", fmt: str, errors: list[ParseProblem], skipped: list[str]) -> list[Session]:
+    """Parse one input into its sessions; problems that stop the whole file go to ``errors``.
 
     A file found by walking a directory that matches no format is only counted in ``skipped``.
     """
     path = item.path
     try:
-        name = fmt if fmt != "auto" else sniff(path)
+        name = fmt if fmt != "auto" else sniff(load_sample(path))
         if name is None:
             if not item.explicit:
                 skipped.append(path)
             else:
                 errors.append(ParseProblem(path, None, "not a recognised transcript format "
-                                                       f"(known: {', '.join(FORMATS)})"))
-            return None
+                                                       "(see `parlint formats`; --format NAME forces one)"))
+            return []
         module = FORMATS.get(name)
         if module is None:
             errors.append(ParseProblem(path, None, f"unknown format {name!r} (known: {', '.join(FORMATS)})"))
-            return None
-        return module.parse(path)
+            return []
+        if hasattr(module, "parse_many"):
+            return list(module.parse_many(path))
+        return [module.parse(path)]
+    except DocumentError as exc:
+        errors.append(ParseProblem(path, exc.line, f"invalid JSON ({exc.reason})"))
     except OSError as exc:
         errors.append(ParseProblem(path, None, f"cannot read: {exc.strerror or exc}"))
     except RecursionError:
@@ -53,4 +80,4 @@ def parse_file(item: "Input", fmt: str, errors: list[ParseProblem], skipped: lis
     except Exception as exc:  # no input may crash the run: report it against the file
         errors.append(ParseProblem(path, None, f"internal error while parsing ({type(exc).__name__}: {exc}); "
                                                "please report this with the file"))
-    return None
+    return []

@@ -24,6 +24,21 @@ import re
 from typing import Any
 
 from linter.context import ContextIndex
+from linter.effects import (
+    Handler,
+    ask,
+    file_read,
+    file_search,
+    file_write,
+    kill,
+    shell,
+    shell_output,
+    spawn,
+    state,
+    unknown,
+    web_fetch,
+    web_search,
+)
 from linter.model import (
     MAIN_AGENT,
     Agent,
@@ -37,9 +52,26 @@ from linter.model import (
     Usage,
 )
 from linter.parsers.jsonl import iter_records
+from linter.parsers.sample import Sample
 from linter.textutil import parse_time
 
 FORMAT = "claude-code"
+DESCRIPTION = "Claude Code session JSONL (~/.claude/projects/<project>/<session>.jsonl), subagent files included"
+
+EFFECTS: dict[str, Handler] = {
+    "Read": file_read, "NotebookRead": file_read, "LS": file_read,
+    "Write": file_write, "Edit": file_write, "MultiEdit": file_write, "NotebookEdit": file_write,
+    "Glob": file_search, "Grep": file_search,
+    "Bash": shell, "PowerShell": shell,
+    "BashOutput": shell_output, "TaskOutput": shell_output,
+    "KillShell": kill, "KillBash": kill, "TaskStop": kill,
+    "WebFetch": web_fetch, "WebSearch": web_search,
+    "Task": spawn, "Agent": spawn,
+    "TodoWrite": state, "TodoRead": state, "TaskCreate": state, "TaskUpdate": state,
+    "TaskList": state, "TaskGet": state,
+    "ExitPlanMode": ask, "EnterPlanMode": ask, "AskUserQuestion": ask,
+    "Skill": unknown, "SlashCommand": unknown,
+}
 RESULT_HEAD = 2000
 PROSE_LIMIT = 4000
 INPUT_STRING_LIMIT = 1024
@@ -49,9 +81,9 @@ _CONTENT_TOOLS = {"Read", "NotebookRead"}
 _CWD_NOTICE = re.compile(r"^Shell cwd was reset to .*$", re.M)
 
 
-def sniff(records: list[Any]) -> bool:
+def sniff(sample: Sample) -> bool:
     """Do these first records look like a Claude Code transcript?"""
-    for rec in records:
+    for rec in sample.records:
         if not isinstance(rec, dict):
             return False
         kind = rec.get("type")
@@ -532,6 +564,11 @@ def _meta_link(agent_file: str) -> str | None:
 
 
 _AGENT_FILE = re.compile(r"^agent-[0-9A-Za-z-]{5,64}\.jsonl$")
+
+
+def is_companion(path: str) -> bool:
+    """Is this file read together with another (a subagent transcript), not on its own?"""
+    return is_subagent_file(path)
 
 
 def is_subagent_file(path: str) -> bool:

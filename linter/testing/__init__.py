@@ -15,10 +15,15 @@ Arguments are ``key=value`` (shell quoting) or ``key:=<json>``. Relative ``file_
 as Claude Code writes them. ``render`` turns a scenario into a Claude Code JSONL transcript (the
 2.x layout: one content block per line, one result per line, results after all calls);
 ``lint_scenario`` lints it.
+
+Other formats: ``render_as(fmt, text)`` renders the same scenario in another harness's layout,
+through the module ``linter.testing.<format>`` (``render(text) -> str`` and ``SUFFIX``). Those
+renderers map the scenario's Claude Code tool names to the harness's own tools.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shlex
@@ -37,7 +42,7 @@ class ScenarioError(ValueError):
 
 
 @dataclass
-class _Call:
+class ScenarioCall:
     name: str
     args: dict[str, Any]
     result: str = "ok"
@@ -45,9 +50,9 @@ class _Call:
 
 
 @dataclass
-class _Step:
+class ScenarioStep:
     text: str
-    calls: list[_Call] = field(default_factory=list)
+    calls: list[ScenarioCall] = field(default_factory=list)
 
 
 def _parse_args(text: str, lineno: int) -> dict[str, Any]:
@@ -75,7 +80,7 @@ def _parse_args(text: str, lineno: int) -> dict[str, Any]:
 
 def parse_scenario(text: str) -> list[Any]:
     items: list[Any] = []
-    step: _Step | None = None
+    step: ScenarioStep | None = None
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -87,13 +92,13 @@ def parse_scenario(text: str) -> list[Any]:
             step = None
             items.append(("user", "[Request interrupted by user]"))
         elif line.startswith("step:") or line == "step":
-            step = _Step(line[5:].strip())
+            step = ScenarioStep(line[5:].strip())
             items.append(step)
         elif line.startswith("call "):
             if step is None:
                 raise ScenarioError(f"line {lineno}: 'call' outside a step")
             name, _, rest = line[5:].strip().partition(" ")
-            step.calls.append(_Call(name, _parse_args(rest, lineno)))
+            step.calls.append(ScenarioCall(name, _parse_args(rest, lineno)))
         elif line.startswith("->") or line.startswith("!>"):
             if step is None or not step.calls:
                 raise ScenarioError(f"line {lineno}: result with no call before it")
@@ -170,15 +175,24 @@ def render(text: str) -> str:
     return "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in lines)
 
 
-def lint_scenario(text: str, select: list[str] | None = None) -> list[Any]:
-    """Lint a scenario with the installed rules; returns the diagnostics."""
+def render_as(fmt: str, text: str) -> tuple[str, str]:
+    """Render a scenario in format ``fmt``: (file content, file suffix such as ``.jsonl``)."""
+    if fmt == "claude-code":
+        return render(text), ".jsonl"
+    module = importlib.import_module("linter.testing." + fmt.replace("-", "_"))
+    return module.render(text), module.SUFFIX
+
+
+def lint_scenario(text: str, select: list[str] | None = None, fmt: str = "claude-code") -> list[Any]:
+    """Lint a scenario, rendered in format ``fmt``, with the installed rules; returns the diagnostics."""
     from linter.config import Config
     from linter.engine import load_registry, run
 
+    content, suffix = render_as(fmt, text)
     with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "scenario.jsonl")
+        path = os.path.join(tmp, "scenario" + suffix)
         with open(path, "w", encoding="utf-8") as fp:
-            fp.write(render(text))
+            fp.write(content)
         config = Config(select=list(select or []))
         result = run([path], config, load_registry())
         if result.errors:
