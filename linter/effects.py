@@ -75,18 +75,29 @@ class Resolver:
 
     def __init__(self, cwd: str | None) -> None:
         self.cwd = posixpath.normpath(cwd) if cwd else ""
+        self._prefix = self.cwd.rstrip("/") + "/"
+        self._cache: dict[str, str] = {}
 
     def resource(self, path: str) -> str:
-        if not path:
-            return ""
-        path = path.strip()
-        if path.startswith("~"):
-            return path
-        full = join(self.cwd, path) if self.cwd else posixpath.normpath(path)
-        if self.cwd and (full == self.cwd or full.startswith(self.cwd.rstrip("/") + "/")):
-            rel = posixpath.relpath(full, self.cwd)
-            return rel
-        return full
+        """The path relative to the working directory when inside it, else normalised absolute."""
+        cached = self._cache.get(path)
+        if cached is not None:
+            return cached
+        out = ""
+        raw = path.strip()
+        if raw.startswith("~"):
+            out = raw
+        elif raw:
+            full = join(self.cwd, raw) if self.cwd else posixpath.normpath(raw)
+            if self.cwd and full == self.cwd:
+                out = "."
+            elif self.cwd and full.startswith(self._prefix):
+                out = full[len(self._prefix):]
+            else:
+                out = full
+        if len(self._cache) < 65536:
+            self._cache[path] = out
+        return out
 
     def forms(self, path: str) -> tuple[str, ...]:
         """Spellings under which a path may have appeared in the context."""
