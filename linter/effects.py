@@ -285,8 +285,10 @@ class EffectModel:
     ``overrides`` maps tool names to a kind from the configuration's ``tool-effects``.
     """
 
-    def __init__(self, table: dict[str, Handler], cwd: str | None, overrides: dict[str, str] | None = None) -> None:
+    def __init__(self, table: dict[str, Handler], cwd: str | None, overrides: dict[str, str] | None = None,
+                 fallback: Handler | None = None) -> None:
         self.table = dict(table)
+        self.fallback = fallback or unknown
         for name, kind in (overrides or {}).items():
             self.table[name] = _fixed(kind)
         self.resolver = Resolver(cwd)
@@ -296,7 +298,7 @@ class EffectModel:
         if effect is None:
             handler = self.table.get(call.name)
             if handler is None:
-                handler = unknown
+                handler = self.fallback
             try:
                 effect = handler(call, self.resolver)
             except Exception:  # malformed arguments: say nothing about this call
@@ -331,3 +333,57 @@ GENERIC: dict[str, Handler] = {
     "str_replace_based_edit_tool": text_editor, "str_replace_editor": text_editor,
     "Task": spawn, "Agent": spawn,
 }
+
+
+# Verbs that name a query: a function called so answers a question and changes nothing.
+QUERY_VERBS = frozenset("""
+get fetch find search lookup look list query read retrieve calculate calc compute convert estimate
+predict analyze analyse check count describe show view solve identify recommend evaluate determine
+measure translate summarize summarise forecast compare inspect""".split())
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def is_query_name(name: str) -> bool:
+    """Does a function's name say it answers a question (``get_weather``, ``math.calculate_area``,
+    ``searchFlights``)? Its last dotted part must start with a query verb."""
+    last = name.rsplit(".", 1)[-1].rsplit("__", 1)[-1]
+    words = _NAME_WORDS.findall(last)
+    return bool(words) and words[0].lower() in QUERY_VERBS
+
+
+def _number_forms(value: float) -> tuple[str, ...]:
+    if isinstance(value, float) and value.is_integer():
+        return (repr(value), str(int(value)))
+    text = repr(value)
+    return (text, text[1:]) if text.startswith("0.") else (text,)
+
+
+def _argument_values(value: Any, out: list[tuple[str, ...]], depth: int = 0) -> None:
+    if depth > 4 or len(out) > 64:
+        return
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, (int, float)):
+        out.append(_number_forms(value))
+    elif isinstance(value, str):
+        for tok in sorted(set(re.findall(r"[^\W_]{3,}", value))):
+            out.append((tok,))
+    elif isinstance(value, dict):
+        for item in value.values():
+            _argument_values(item, out, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _argument_values(item, out, depth + 1)
+
+
+def function_tool(call: ToolCall, r: Resolver) -> Effect:
+    """An application's own function (model APIs): a query when its name says so, else unknown.
+
+    A query's values are the words and numbers of its arguments, so that it counts as knowable
+    only when everything it was called with was already in the context.
+    """
+    if not is_query_name(call.name):
+        return unknown(call, r)
+    values: list[tuple[str, ...]] = []
+    _argument_values(call.input, values)
+    return Effect(READ, spellings=tuple(values), label=call.name, extra={"function": True})

@@ -133,7 +133,8 @@ _NOTE_RULES = {
 
 
 def lint_session(session: Session, rules: list[type[Rule]], config: Config) -> list[Diagnostic]:
-    effects = EffectModel(FORMATS[session.format].EFFECTS, session.cwd, config.tool_effects)
+    module = FORMATS[session.format]
+    effects = EffectModel(module.EFFECTS, session.cwd, config.tool_effects, getattr(module, "FALLBACK", None))
     out: list[Diagnostic] = []
     for rule_cls in rules:
         rule = rule_cls()

@@ -5,6 +5,8 @@ A format module offers:
 * ``FORMAT``: its name (used by ``--format``, ``parlint formats`` and the JSON ``format`` field);
 * ``DESCRIPTION``: one line for ``parlint formats``;
 * ``EFFECTS``: its tool names mapped to effect handlers (``linter.effects``);
+* optionally ``FALLBACK``: the handler for names not in ``EFFECTS`` (default ``unknown``; formats
+  whose tools are an application's own functions use ``function_tool``);
 * ``sniff(sample) -> bool``: does this ``Sample`` (first records or whole document) look like mine?
   Sniffing looks at structure only, never at the file name, and must be strict: the first format
   whose sniff accepts a file parses it;
