@@ -41,6 +41,10 @@ class ScenarioError(ValueError):
     pass
 
 
+class Inexpressible(ScenarioError):
+    """The scenario uses something the target format cannot express (e.g. subagents)."""
+
+
 @dataclass
 class ScenarioCall:
     name: str
