@@ -30,6 +30,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from linter.effects import KINDS
+from linter.pricing import PriceTable, load_table
 
 
 class ConfigError(Exception):
@@ -47,7 +48,15 @@ class Config:
     min_serial_calls: int = 3
     validation_commands: list[re.Pattern[str]] = field(default_factory=list)
     tool_effects: dict[str, str] = field(default_factory=dict)
+    prices: dict[str, dict[str, float]] = field(default_factory=dict)
     root: str = "."
+    _price_table: PriceTable | None = field(default=None, repr=False, compare=False)
+
+    def price_table(self) -> PriceTable:
+        """The shipped price table with this configuration's ``prices`` laid over it."""
+        if self._price_table is None:
+            self._price_table = load_table(self.prices)
+        return self._price_table
 
     def enabled(self, code: str) -> bool:
         def best(prefixes: list[str]) -> int:
@@ -70,7 +79,8 @@ class Config:
 
 
 _KEYS = {"select", "ignore", "per-path-ignores", "max-fanout", "tokens-per-call", "min-serial-calls",
-         "validation-commands", "tool-effects"}
+         "validation-commands", "tool-effects", "prices"}
+_PRICE_KEYS = ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")
 
 
 def _codes(value: Any, where: str) -> list[str]:
@@ -126,6 +136,18 @@ def from_mapping(data: dict[str, Any], path: str | None) -> Config:
         if kind not in KINDS:
             raise ConfigError(f"{where}: tool-effects.{tool}: {kind!r} is not one of {', '.join(KINDS)}")
         cfg.tool_effects[str(tool)] = kind
+    prices = data.get("prices", {})
+    if not isinstance(prices, dict):
+        raise ConfigError(f"{where}: prices must be a table of model = {{input = ..., output = ...}}")
+    for model, entry in prices.items():
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: prices.{model} must be a table of USD per million tokens")
+        for key, value in entry.items():
+            if key not in _PRICE_KEYS:
+                raise ConfigError(f"{where}: prices.{model}.{key}: unknown price (known: {', '.join(_PRICE_KEYS)})")
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{where}: prices.{model}.{key} must be a number >= 0 (USD per million tokens)")
+        cfg.prices[str(model)] = {k: float(v) for k, v in entry.items()}
     return cfg
 
 

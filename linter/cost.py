@@ -8,6 +8,9 @@ For a window of serialised steps R1..Rk whose calls form a dependency DAG of dep
 * context tokens (measured, where the transcript records usage): for each removed request, its
   cache-read and fresh input tokens plus its output beyond the tool call itself. Cache writes are
   paid in both schedules and left out;
+* dollars: those context tokens priced per model (``linter.pricing``): cache reads at the
+  cache-read price, fresh input at the input price, output at the output price; None when a
+  removed request's model is not in the price table (``unpriced`` names it);
 * seconds (where timestamps exist): each removed request's model-turn latency (its start minus the
   last result it waited for), plus the overlap of the calls' execution times (sum minus max) only
   when the harness would run those calls side by side.
@@ -20,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linter.model import Step
+from linter.pricing import PER, PriceTable
 
 
 @dataclass(slots=True)
@@ -27,6 +31,8 @@ class Savings:
     extra_round_trips: int = 0
     overhead_tokens: tuple[int, int] = (0, 0)
     context_tokens: int | None = None
+    dollars: float | None = None
+    unpriced: str | None = None
     seconds: float | None = None
 
     def to_json(self) -> dict[str, object]:
@@ -34,6 +40,8 @@ class Savings:
             "extra_round_trips": self.extra_round_trips,
             "overhead_tokens": list(self.overhead_tokens),
             "context_tokens": self.context_tokens,
+            "dollars": None if self.dollars is None else round(self.dollars, 6),
+            "unpriced_model": self.unpriced,
             "seconds": None if self.seconds is None else round(self.seconds, 3),
         }
 
@@ -46,7 +54,8 @@ def _tool_tokens(step: Step) -> int:
     return size // 4
 
 
-def savings(steps: list[Step], depth: int, concurrent: bool, per_call: tuple[int, int]) -> Savings:
+def savings(steps: list[Step], depth: int, concurrent: bool, per_call: tuple[int, int],
+            prices: PriceTable | None = None) -> Savings:
     k = len(steps)
     if k == 0:
         return Savings()
@@ -55,10 +64,23 @@ def savings(steps: list[Step], depth: int, concurrent: bool, per_call: tuple[int
     removed = steps[k - extra:] if extra else []
     if removed and all(s.usage is not None for s in removed):
         total = 0
+        dollars: float | None = 0.0
         for s in removed:
-            assert s.usage is not None
-            total += s.usage.input + s.usage.cache_read + max(0, s.usage.output - _tool_tokens(s))
+            usage = s.usage
+            assert usage is not None
+            output = max(0, usage.output - _tool_tokens(s))
+            total += usage.input + usage.cache_read + output
+            price = prices.price_of(usage.model) if prices is not None else None
+            needed = [(usage.input, price.input if price else None),
+                      (usage.cache_read, price.cache_read if price else None),
+                      (output, price.output if price else None)]
+            if price is None or any(n and p is None for n, p in needed):
+                dollars = None
+                result.unpriced = usage.model or "unknown model"
+            elif dollars is not None:
+                dollars += sum(n * p for n, p in needed if n) / PER
         result.context_tokens = total
+        result.dollars = dollars
     result.seconds = _seconds(steps, removed, concurrent)
     return result
 

@@ -23,6 +23,7 @@ def document(result: RunResult) -> dict[str, Any]:
     high = sum(d.savings.overhead_tokens[1] for d in diags)
     measured = [d.savings.context_tokens for d in diags if d.savings.context_tokens is not None]
     seconds = [d.savings.seconds for d in diags if d.savings.seconds is not None]
+    dollars = [d.savings.dollars for d in diags if d.savings.dollars is not None]
     return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "parlint", "version": __version__},
@@ -37,6 +38,8 @@ def document(result: RunResult) -> dict[str, Any]:
             "extra_round_trips": sum(d.savings.extra_round_trips for d in diags),
             "overhead_tokens": [low, high],
             "context_tokens": sum(measured) if measured else None,
+            "dollars": round(sum(dollars), 6) if dollars else None,
+            "unpriced": sum(1 for d in diags if d.savings.unpriced),
             "seconds": round(sum(seconds), 3) if seconds else None,
         },
     }

@@ -26,6 +26,11 @@ def savings_line(result: RunResult) -> str:
              f"{_fmt_int(low)}-{_fmt_int(high)} overhead tokens"]
     if measured:
         parts.append(f"{_fmt_int(sum(measured))} context tokens re-read")
+    priced = [d.savings.dollars for d in result.diagnostics
+              if d.savings.extra_round_trips and d.savings.dollars is not None]
+    unpriced = sum(1 for d in result.diagnostics if d.savings.extra_round_trips and d.savings.unpriced)
+    if priced:
+        parts.append(f"${sum(priced):,.2f} at list prices" + (f" ({unpriced} unpriced)" if unpriced else ""))
     if seconds:
         parts.append(f"{sum(seconds):,.1f} s of waiting")
     return "Estimated missed savings: " + ", ".join(parts) + "."
