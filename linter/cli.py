@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from typing import Callable
 
 import click
 
@@ -11,6 +12,7 @@ from linter import __version__
 from linter.config import ConfigError, load
 from linter.engine import Registry, load_registry, run
 from linter.parsers import FORMATS
+from linter.report.aggregate import GROUPS
 from linter.report import json_report, text
 from linter.textutil import safe
 
@@ -21,6 +23,26 @@ def _codes(value: str | None) -> list[str] | None:
     if value is None:
         return None
     return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def _progress() -> Callable[[int, int, str], None] | None:
+    """A one-line progress display on stderr, only when stderr is a terminal and the run is long."""
+    if not sys.stderr.isatty():
+        return None
+    state = {"shown": False}
+
+    def show(done: int, total: int, path: str) -> None:
+        if total < 20:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        state["shown"] = True
+        if done + 1 >= total:
+            sys.stderr.write("\r" + " " * (width + 24) + "\r")
+        sys.stderr.flush()
+
+    return show
 
 
 def _registry() -> Registry:
@@ -87,7 +109,7 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
                if c != "ALL" and not any(code.startswith(c) for code in registry.rules)]
     if unknown:
         click.echo(f"parlint: warning: no rule matches {', '.join(unknown)}", err=True)
-    result = run(list(paths), config, registry, fmt=fmt)
+    result = run(list(paths), config, registry, fmt=fmt, progress=_progress())
     for problem in registry.problems:
         from linter.model import ParseProblem
 
@@ -127,6 +149,73 @@ def rules(output_format: str) -> None:
     rows = [(r.code, r.name, r.severity, r.summary) for r in registry.sorted()]
     click.echo(tabulate(rows, headers=["code", "name", "severity", "summary"], tablefmt="simple",
                         maxcolwidths=[None, None, None, 70]))
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False), help="Write the report as Markdown here.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+              help="Write a self-contained HTML report (tables and per-session timelines) here.")
+@click.option("--group-by", type=click.Choice(GROUPS), default="project", show_default=True,
+              help="How to group the breakdown table.")
+@click.option("--since", callback=_date, help="Only sessions that started on or after this date (YYYY-MM-DD, UTC).")
+@click.option("--until", callback=_date, help="Only sessions that started on or before this date (YYYY-MM-DD, UTC).")
+@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="How many of the most wasteful sessions to list.")
+@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
+              help="Transcript format; auto recognises each file from its content.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file.")
+def report(paths: tuple[str, ...], markdown_path: str | None, html_path: str | None, group_by: str,
+           since: str | None, until: str | None, top: int, fmt: str, config_path: str | None) -> None:
+    """Efficiency report: where sessions lost round trips, tokens, dollars and seconds.
+
+    Prints the tables on stdout; --markdown and --html also write them to files (the HTML adds a
+    timeline per session). All figures are estimates; dollars are at list prices from the
+    shipped, dated price table (override in config under [tool.parlint.prices]).
+
+    \b
+    Examples:
+      parlint report ~/.claude/projects --html report.html
+      parlint report sessions/ --group-by model --since 2026-11-01 --markdown report.md
+    """
+    from linter.report import aggregate, html, markdown
+
+    try:
+        config = load(config_path)
+    except ConfigError as exc:
+        click.echo(f"parlint: error: {safe(str(exc))}", err=True)
+        sys.exit(EXIT_ERROR)
+    registry = _registry()
+    result = run(list(paths), config, registry, fmt=fmt, progress=_progress(), timeline=html_path is not None)
+    for problem in result.errors:
+        click.echo(text.render_problem(problem), err=True)
+    built = aggregate.build(result, group_by, since, until, top)
+    click.echo(markdown.render(built, markdown=False), nl=False)
+    try:
+        if markdown_path:
+            with open(markdown_path, "w", encoding="utf-8") as fp:
+                fp.write(markdown.render(built))
+        if html_path:
+            with open(html_path, "w", encoding="utf-8") as fp:
+                fp.write(html.render(built, registry))
+    except OSError as exc:
+        click.echo(f"parlint: error: cannot write the report: {safe(str(exc))}", err=True)
+        sys.exit(EXIT_ERROR)
+    if result.has_errors or not result.sessions:
+        if not result.sessions:
+            click.echo("parlint: error: no transcript found in the given paths", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 @main.command()

@@ -86,6 +86,7 @@ class Diagnostic:
     session_id: str | None
     agent_id: str
     savings: Savings
+    tools: list[str] = field(default_factory=list)  # names of the calls involved (report grouping)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -106,11 +107,50 @@ class SessionSummary:
     batches: int
     agents: int
     not_checked: list[dict[str, str]]
+    project: str | None = None
+    start: float | None = None
+    end: float | None = None
+    models: list[str] = field(default_factory=list)
+    tools: dict[str, int] = field(default_factory=dict)
+    findings: int = 0
+    totals: dict[str, Any] = field(default_factory=dict)
+    timeline: dict[str, Any] | None = None  # for the HTML report; not part of the JSON contract
+    diagnostics: list[Diagnostic] = field(default_factory=list, repr=False)  # this session's findings
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "format": self.format, "session_id": self.session_id, "steps": self.steps,
                 "tool_calls": self.tool_calls, "batches": self.batches, "agents": self.agents,
-                "not_checked": self.not_checked}
+                "not_checked": self.not_checked, "project": self.project,
+                "start": _iso(self.start), "end": _iso(self.end), "models": self.models,
+                "findings": self.findings, "totals": self.totals}
+
+
+def _iso(when: float | None) -> str | None:
+    if when is None:
+        return None
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(when, tz=timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def totals(diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """Savings of a set of findings, added up (estimates).
+
+    With no round trip to save, every figure is zero; where trips were saved but nothing was
+    measurable (no usage, no timestamps, an unpriced model) the figure is null.
+    """
+    saving = [d.savings for d in diagnostics if d.savings.extra_round_trips]
+    measured = [s.context_tokens for s in saving if s.context_tokens is not None]
+    dollars = [s.dollars for s in saving if s.dollars is not None]
+    seconds = [s.seconds for s in saving if s.seconds is not None]
+    return {
+        "extra_round_trips": sum(s.extra_round_trips for s in saving),
+        "overhead_tokens": [sum(s.overhead_tokens[0] for s in saving), sum(s.overhead_tokens[1] for s in saving)],
+        "context_tokens": sum(measured) if measured or not saving else None,
+        "dollars": round(sum(dollars), 6) if dollars or not saving else None,
+        "unpriced": sum(1 for s in saving if s.unpriced),
+        "seconds": round(sum(seconds), 3) if seconds or not saving else None,
+    }
 
 
 @dataclass
@@ -157,14 +197,23 @@ def _diagnostic(rule: type[Rule], finding: Finding, session: Session, config: Co
         confidence=finding.confidence or rule.confidence, message=finding.message,
         path=loc.path if loc else session.path, line=loc.line if loc else None,
         call_ids=[c.id for c in finding.calls], session_id=session.session_id, agent_id=agent,
-        savings=figures,
+        savings=figures, tools=sorted({c.name for c in finding.calls}),
     )
 
 
-def summarise(session: Session, rules: list[type[Rule]]) -> SessionSummary:
+def summarise(session: Session, rules: list[type[Rule]], diagnostics: list[Diagnostic] | None = None,
+              timeline: bool = False) -> SessionSummary:
     steps = calls = batches = 0
+    tools: dict[str, int] = {}
+    start = end = None
     for step in session.all_steps():
         calls += len(step.calls)  # every distinct call, whatever the turn that holds it
+        for call in step.calls:
+            tools[call.name] = tools.get(call.name, 0) + 1
+        for when in (step.start, step.end):
+            if when is not None:
+                start = when if start is None else min(start, when)
+                end = when if end is None else max(end, when)
         if step.synthetic:
             continue
         steps += 1
@@ -175,21 +224,41 @@ def summarise(session: Session, rules: list[type[Rule]]) -> SessionSummary:
         affected = [c for c in _NOTE_RULES.get(note.what, ()) if c in active]
         what = ", ".join(affected) if affected else note.what
         notes.append({"what": what, "reason": note.reason})
-    return SessionSummary(session.path, session.format, session.session_id, steps, calls, batches,
-                          len(session.agents), notes)
+    mine = diagnostics or []
+    summary = SessionSummary(session.path, session.format, session.session_id, steps, calls, batches,
+                             len(session.agents), notes, project=_project(session), start=start, end=end,
+                             models=sorted(session.models), tools=dict(sorted(tools.items())),
+                             findings=len(mine), totals=totals(mine), diagnostics=list(mine))
+    if timeline:
+        from linter.report.timeline import build
+
+        summary.timeline = build(session, mine)
+    return summary
+
+
+def _project(session: Session) -> str | None:
+    """The project a session belongs to: its working directory, else the folder that holds it."""
+    if session.cwd:
+        return session.cwd.rstrip("/").rsplit("/", 1)[-1] or session.cwd
+    import os
+
+    parent = os.path.basename(os.path.dirname(os.path.abspath(session.path)))
+    return parent or None
 
 
 def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "auto",
-        progress: Callable[[str], None] | None = None) -> RunResult:
+        progress: Callable[[int, int, str], None] | None = None, timeline: bool = False) -> RunResult:
+    """Lint every transcript under ``paths``. ``progress(done, total, path)`` is called per file."""
     result = RunResult()
     rules = [r for r in registry.sorted() if config.enabled(r.code)]
     inputs: list[Input] = discover(paths, result.errors, result.skipped)
-    for item in inputs:
+    for n, item in enumerate(inputs):
         if progress is not None:
-            progress(item.path)
+            progress(n, len(inputs), item.path)
         result.files += 1
         for session in parse_file(item, fmt, result.errors, result.skipped):
             result.errors.extend(session.problems)
-            result.diagnostics.extend(lint_session(session, rules, config))
-            result.sessions.append(summarise(session, rules))
+            found = lint_session(session, rules, config)
+            result.diagnostics.extend(found)
+            result.sessions.append(summarise(session, rules, found, timeline))
     return result
