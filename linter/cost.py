@@ -13,7 +13,8 @@ For a window of serialised steps R1..Rk whose calls form a dependency DAG of dep
   removed request's model is not in the price table (``unpriced`` names it);
 * seconds (where timestamps exist): each removed request's model-turn latency (its start minus the
   last result it waited for), plus the overlap of the calls' execution times (sum minus max) only
-  when the harness would run those calls side by side.
+  when the harness would run those calls side by side; speedup = the window's serial time over
+  that time minus the seconds saved.
 
 Every figure is an estimate.
 """
@@ -34,6 +35,7 @@ class Savings:
     dollars: float | None = None
     unpriced: str | None = None
     seconds: float | None = None
+    speedup: float | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -43,6 +45,7 @@ class Savings:
             "dollars": None if self.dollars is None else round(self.dollars, 6),
             "unpriced_model": self.unpriced,
             "seconds": None if self.seconds is None else round(self.seconds, 3),
+            "speedup": None if self.speedup is None else round(self.speedup, 3),
         }
 
 
@@ -82,7 +85,19 @@ def savings(steps: list[Step], depth: int, concurrent: bool, per_call: tuple[int
         result.context_tokens = total
         result.dollars = dollars
     result.seconds = _seconds(steps, removed, concurrent)
+    serial = _serial_time(steps)
+    if result.seconds is not None and serial is not None and serial > result.seconds:
+        result.speedup = serial / (serial - result.seconds)
     return result
+
+
+def _serial_time(steps: list[Step]) -> float | None:
+    """Wall-clock time the window took: its first turn's start to its last result."""
+    start = steps[0].start
+    done = [c.result.timestamp for c in steps[-1].calls if c.result is not None and c.result.timestamp is not None]
+    if start is None or not done:
+        return None
+    return max(done) - start
 
 
 def _seconds(steps: list[Step], removed: list[Step], concurrent: bool) -> float | None:

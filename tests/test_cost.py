@@ -34,6 +34,8 @@ def test_cache_reads_priced_as_reads_and_cache_writes_left_out() -> None:
     assert got.dollars == pytest.approx(0.03306, abs=1e-9)
     # latency: each removed turn starts 9 s after the result before it; reads overlap: 3 x 1 s - 1 s
     assert got.seconds == pytest.approx(2 * 9.0 + 2.0)
+    # serial: 100 s (first start) to 121 s (last result) = 21 s; batched: 21 - 20 = 1 s
+    assert got.speedup == pytest.approx(21.0)
 
 
 def test_a_model_absent_from_the_table_is_unpriced_not_guessed() -> None:
