@@ -85,3 +85,26 @@ def test_html_report_in_headless_chromium(cli, tmp_path) -> None:
     assert console_errors == []
     assert requests == []
     assert (shots / "report.png").stat().st_size > 0
+
+
+def test_progress_shows_only_on_a_terminal_and_only_for_long_runs(monkeypatch) -> None:
+    import io
+
+    from linter import cli as cli_module
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert cli_module._progress() is None
+    screen = Tty()
+    monkeypatch.setattr("sys.stderr", screen)
+    show = cli_module._progress()
+    assert show is not None
+    show(0, 5, "a.jsonl")
+    assert screen.getvalue() == ""  # a short run shows nothing
+    for n in range(40):
+        show(n, 40, f"{n}.jsonl")
+    assert "[###############...............] 20/40 files" in screen.getvalue()
+    assert screen.getvalue().endswith("\r")  # the line is cleared at the end
