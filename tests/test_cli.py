@@ -24,7 +24,9 @@ def test_text_output_is_one_line_per_finding(cli) -> None:
     out = cli("check", SERIAL).stdout.splitlines()
     assert re.match(r"^fixtures/claude-code/par101-serial-reads\.jsonl:3:1: PAR101 3 independent read-only calls", out[0])
     assert out[2] == "Found 1 finding (PAR101 x1)."
-    assert out[3].startswith("Estimated missed savings: 2 extra round trips, 100-200 overhead tokens")
+    assert out[3] == "1 session checked."
+    assert out[-1] == ("Estimated missed savings: 2 extra round trips, 100-200 overhead tokens, "
+                       "40,171 context tokens re-read, $0.0144 at list prices, 4.0 s of waiting.")
 
 
 def test_missing_path_is_reported_and_others_still_checked(cli) -> None:

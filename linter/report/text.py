@@ -7,6 +7,7 @@ from collections import Counter
 from tabulate import tabulate
 
 from linter.engine import Registry, RunResult
+from linter.report.aggregate import money
 from linter.textutil import safe
 
 
@@ -30,7 +31,7 @@ def savings_line(result: RunResult) -> str:
               if d.savings.extra_round_trips and d.savings.dollars is not None]
     unpriced = sum(1 for d in result.diagnostics if d.savings.extra_round_trips and d.savings.unpriced)
     if priced:
-        parts.append(f"${sum(priced):,.2f} at list prices" + (f" ({unpriced} unpriced)" if unpriced else ""))
+        parts.append(f"{money(sum(priced))} at list prices" + (f" ({unpriced} unpriced)" if unpriced else ""))
     if seconds:
         parts.append(f"{sum(seconds):,.1f} s of waiting")
     return "Estimated missed savings: " + ", ".join(parts) + "."
@@ -61,7 +62,6 @@ def summary(result: RunResult) -> str:
         counts = Counter(d.code for d in result.diagnostics)
         by_code = ", ".join(f"{c} x{counts[c]}" for c in sorted(counts))
         out.append(f"Found {n} finding{'s' if n != 1 else ''} ({by_code}).")
-        out.append(savings_line(result))
     else:
         out.append("No findings.")
     checked = f"{len(result.sessions)} session{'s' if len(result.sessions) != 1 else ''} checked"
@@ -77,6 +77,7 @@ def summary(result: RunResult) -> str:
     if partial:
         checked += f"; {partial} session{'s' if partial != 1 else ''} only partly checked (see --output-format json: not_checked)"
     out.append(checked + ".")
+    out.append(savings_line(result) if n else "Estimated missed savings: none.")
     return "\n".join(out)
 
 
