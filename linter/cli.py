@@ -83,12 +83,22 @@ def main() -> None:
 @click.option("--statistics", is_flag=True, help="Add a table of finding counts per rule (text output).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (parlint.toml or pyproject.toml); default: found by walking up from here.")
+@click.option("--diff", is_flag=True, help="Print the fixes on offer for plan and code files as a unified diff; change nothing.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes to plan and code files, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, include fixes marked unsafe.")
 def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | None, ignore: str | None,
-          exit_zero: bool, statistics: bool, config_path: str | None) -> None:
-    """Lint transcripts: files, or directories walked for *.jsonl, *.json and *.traj.
+          exit_zero: bool, statistics: bool, config_path: str | None, diff: bool = False, fix: bool = False,
+          unsafe_fixes: bool = False) -> None:
+    """Lint transcripts, plans and orchestration code.
 
-    Each file's format is recognised from its content. Files found by walking a directory that
-    match no format are skipped and counted; a file named explicitly that matches none is an error.
+    Transcripts: files, or directories walked for *.jsonl, *.json and *.traj; each file's format
+    is recognised from its content. Files found by walking that match no format are skipped and
+    counted; a file named explicitly that matches none is an error. Plans: *.md files named
+    explicitly, or found by walking when they match plan-globs (e.g. **/*plan*.md, **/tasks.md).
+    Python orchestration code: *.py files named explicitly, or matching code-globs.
+
+    --diff prints the fixes on offer as a unified diff; --fix applies the safe ones (and the
+    unsafe ones too with --unsafe-fixes). Transcripts are never edited.
 
     \b
     Exit codes: 0 no findings, 1 findings, 2 usage or input error (a missing path, an
@@ -110,6 +120,31 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
     if unknown:
         click.echo(f"parlint: warning: no rule matches {', '.join(unknown)}", err=True)
     result = run(list(paths), config, registry, fmt=fmt, progress=_progress())
+    if diff or fix:
+        from linter.fixes import fix_file, fixable
+
+        active = [r for r in registry.sorted() if config.enabled(r.code)]
+        fixes = [f for f in (fix_file(p, active, config, unsafe_fixes, result.errors)
+                             for p in fixable(result.diagnostics)) if f is not None]
+        if diff:
+            for problem in result.errors:
+                click.echo(text.render_problem(problem), err=True)
+            for found in fixes:
+                click.echo(found.diff(), nl=False)
+            held = sum(1 for d in result.diagnostics if d.fix is not None and not d.fix.safe and not unsafe_fixes)
+            click.echo(f"{len(fixes)} file{'s' if len(fixes) != 1 else ''} would be changed"
+                       + (f"; {held} unsafe fix(es) need --unsafe-fixes" if held else "") + ".", err=True)
+            sys.exit(EXIT_FINDINGS if fixes else EXIT_CLEAN)
+        for found in fixes:
+            with open(found.path, "w", encoding="utf-8") as fp:
+                fp.write(found.after)
+        if fixes:
+            count = sum(len(f.applied) for f in fixes)
+            click.echo(f"Fixed {count} finding{'s' if count != 1 else ''} in {len(fixes)} "
+                       f"file{'s' if len(fixes) != 1 else ''}.", err=True)
+            kept = [e for e in result.errors if "fix dropped" in e.message]
+            result = run(list(paths), config, registry, fmt=fmt)
+            result.errors.extend(kept)
     for problem in registry.problems:
         from linter.model import ParseProblem
 
@@ -120,11 +155,12 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
         click.echo(json_report.render(result), nl=False)
     else:
         click.echo(text.render(result, registry, statistics=statistics), nl=False)
-    if result.has_errors or (not result.sessions and not result.errors and not result.skipped and paths):
-        if not result.sessions and not result.has_errors:
+    checked = result.sessions or result.plans
+    if result.has_errors or (not checked and not result.errors and not result.skipped and paths):
+        if not checked and not result.has_errors:
             click.echo("parlint: error: no transcript found in the given paths", err=True)
         sys.exit(EXIT_ERROR)
-    if not result.sessions:
+    if not checked:
         click.echo("parlint: error: nothing parseable in the given paths", err=True)
         sys.exit(EXIT_ERROR)
     if result.diagnostics and not exit_zero:
@@ -216,6 +252,17 @@ def report(paths: tuple[str, ...], markdown_path: str | None, html_path: str | N
         if not result.sessions:
             click.echo("parlint: error: no transcript found in the given paths", err=True)
         sys.exit(EXIT_ERROR)
+
+
+@main.command("fix")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.pass_context
+def fix_command(ctx: click.Context, paths: tuple[str, ...], unsafe_fixes: bool, config_path: str | None) -> None:
+    """Apply safe fixes to plan and code files (same as 'check --fix')."""
+    ctx.invoke(check, paths=paths, output_format="text", fmt="auto", select=None, ignore=None, exit_zero=False,
+               statistics=False, config_path=config_path, fix=True, unsafe_fixes=unsafe_fixes)
 
 
 @main.command()

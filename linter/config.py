@@ -33,6 +33,10 @@ from linter.effects import KINDS
 from linter.pricing import PriceTable, load_table
 
 
+DEFAULT_PLAN_GLOBS = ("**/*plan*.md", "**/*PLAN*.md", "**/tasks.md", ".claude/plans/**/*.md",
+                      ".kiro/specs/**/tasks.md")
+
+
 class ConfigError(Exception):
     """A configuration file that cannot be used; the message names the file and the key."""
 
@@ -49,6 +53,8 @@ class Config:
     validation_commands: list[re.Pattern[str]] = field(default_factory=list)
     tool_effects: dict[str, str] = field(default_factory=dict)
     prices: dict[str, dict[str, float]] = field(default_factory=dict)
+    plan_globs: list[str] = field(default_factory=lambda: list(DEFAULT_PLAN_GLOBS))
+    code_globs: list[str] = field(default_factory=list)
     root: str = "."
     _price_table: PriceTable | None = field(default=None, repr=False, compare=False)
 
@@ -79,7 +85,7 @@ class Config:
 
 
 _KEYS = {"select", "ignore", "per-path-ignores", "max-fanout", "tokens-per-call", "min-serial-calls",
-         "validation-commands", "tool-effects", "prices"}
+         "validation-commands", "tool-effects", "prices", "plan-globs", "code-globs"}
 _PRICE_KEYS = ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")
 
 
@@ -136,6 +142,12 @@ def from_mapping(data: dict[str, Any], path: str | None) -> Config:
         if kind not in KINDS:
             raise ConfigError(f"{where}: tool-effects.{tool}: {kind!r} is not one of {', '.join(KINDS)}")
         cfg.tool_effects[str(tool)] = kind
+    for key in ("plan-globs", "code-globs"):
+        if key in data:
+            value = data[key]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: {key} must be a list of glob patterns")
+            setattr(cfg, key.replace("-", "_"), list(value))
     prices = data.get("prices", {})
     if not isinstance(prices, dict):
         raise ConfigError(f"{where}: prices must be a table of model = {{input = ..., output = ...}}")

@@ -18,7 +18,7 @@ from linter.discover import Input, discover
 from linter.effects import EffectModel
 from linter.model import ParseProblem, Session
 from linter.parsers import FORMATS, parse_file
-from linter.rule import Finding, Rule, RuleContext
+from linter.rule import Finding, Fix, Rule, RuleContext
 
 GROUP = "parlint.rules"
 
@@ -87,6 +87,7 @@ class Diagnostic:
     agent_id: str
     savings: Savings
     tools: list[str] = field(default_factory=list)  # names of the calls involved (report grouping)
+    fix: Fix | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +95,7 @@ class Diagnostic:
             "message": self.message, "path": self.path, "line": self.line, "column": 1,
             "call_ids": self.call_ids, "session_id": self.session_id, "agent_id": self.agent_id,
             "savings": self.savings.to_json(),
+            "fix": None if self.fix is None else {"description": self.fix.description, "safe": self.fix.safe},
         }
 
 
@@ -160,6 +162,7 @@ class RunResult:
     errors: list[ParseProblem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     files: int = 0
+    plans: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -177,17 +180,45 @@ def lint_session(session: Session, rules: list[type[Rule]], config: Config) -> l
     effects = EffectModel(module.EFFECTS, session.cwd, config.tool_effects, getattr(module, "FALLBACK", None))
     out: list[Diagnostic] = []
     for rule_cls in rules:
+        if rule_cls.target != "session":
+            continue
         rule = rule_cls()
         options = dict(rule_cls.options)
         ctx = RuleContext(session, effects, config, options)
         for finding in rule.check(session, ctx):
             out.append(_diagnostic(rule_cls, finding, session, config))
+    if any(r.target in ("plan", "code") for r in rules):
+        from linter.plans.lint import embedded_code, embedded_plans, run_rules
+
+        for plan in embedded_plans(session):
+            for rule_cls, finding in run_rules(plan, rules, config, "plan"):
+                out.append(_diagnostic(rule_cls, finding, session, config))
+        for code in embedded_code(session, session.problems):
+            for rule_cls, finding in run_rules(code, rules, config, "code"):
+                out.append(_diagnostic(rule_cls, finding, session, config))
     out = [d for d in out if not config.ignored_for_path(d.code, d.path)]
     out.sort(key=lambda d: (d.path, d.line or 0, d.code))
     return out
 
 
-def _diagnostic(rule: type[Rule], finding: Finding, session: Session, config: Config) -> Diagnostic:
+def lint_plan_file(path: str, kind: str, rules: list[type[Rule]], config: Config,
+                   errors: list[ParseProblem], text: str | None = None) -> tuple[list[Diagnostic], dict[str, Any] | None]:
+    """Lint a Markdown plan (``kind="plan"``) or a Python file (``"code"``); ``text`` overrides the file."""
+    from linter.plans.lint import run_rules
+    from linter.plans.load import load_plan
+
+    target = load_plan(path, kind, errors, text)
+    if target is None:
+        return [], None
+    out = [_diagnostic(rule_cls, finding, None, config) for rule_cls, finding in run_rules(target, rules, config, kind)]
+    out = [d for d in out if not config.ignored_for_path(d.code, d.path)]
+    out.sort(key=lambda d: (d.path, d.line or 0, d.code))
+    summary = {"path": path, "kind": getattr(target, "kind", "python"),
+               "steps": len(getattr(target, "steps", [])), "parallel_groups": len(getattr(target, "groups", []))}
+    return out, summary
+
+
+def _diagnostic(rule: type[Rule], finding: Finding, session: Session | None, config: Config) -> Diagnostic:
     loc = finding.location or (finding.calls[0].location if finding.calls else None)
     agent = finding.agent_id or (finding.calls[0].agent_id if finding.calls else "main")
     figures = savings(finding.steps, finding.depth, finding.concurrent, config.tokens_per_call,
@@ -195,9 +226,9 @@ def _diagnostic(rule: type[Rule], finding: Finding, session: Session, config: Co
     return Diagnostic(
         code=rule.code, name=rule.name, severity=rule.severity,
         confidence=finding.confidence or rule.confidence, message=finding.message,
-        path=loc.path if loc else session.path, line=loc.line if loc else None,
-        call_ids=[c.id for c in finding.calls], session_id=session.session_id, agent_id=agent,
-        savings=figures, tools=sorted({c.name for c in finding.calls}),
+        path=loc.path if loc else (session.path if session else ""), line=loc.line if loc else None,
+        call_ids=[c.id for c in finding.calls], session_id=session.session_id if session else None,
+        agent_id=agent, savings=figures, tools=sorted({c.name for c in finding.calls}), fix=finding.fix,
     )
 
 
@@ -251,11 +282,17 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
     """Lint every transcript under ``paths``. ``progress(done, total, path)`` is called per file."""
     result = RunResult()
     rules = [r for r in registry.sorted() if config.enabled(r.code)]
-    inputs: list[Input] = discover(paths, result.errors, result.skipped)
+    inputs: list[Input] = discover(paths, result.errors, result.skipped, config.plan_globs, config.code_globs)
     for n, item in enumerate(inputs):
         if progress is not None:
             progress(n, len(inputs), item.path)
         result.files += 1
+        if item.kind in ("plan", "code"):
+            found, plan = lint_plan_file(item.path, item.kind, rules, config, result.errors)
+            result.diagnostics.extend(found)
+            if plan is not None:
+                result.plans.append(plan)
+            continue
         for session in parse_file(item, fmt, result.errors, result.skipped):
             result.errors.extend(session.problems)
             found = lint_session(session, rules, config)

@@ -1,8 +1,11 @@
 """The rule contract: what a rule declares and what it reports.
 
-A rule is a class with declarative metadata and a ``check(session, ctx)`` generator. Its VALID and
-INVALID examples are scenarios (see ``linter.testing``) that the test suite renders to a real
-transcript and lints: VALID must give no finding of the rule, INVALID at least one.
+A rule is a class with declarative metadata and a generator: ``check(session, ctx)`` for
+transcript rules (``target = "session"``), ``check_plan(plan, ctx)`` for Markdown plan and todo
+rules (``"plan"``), ``check_code(code, ctx)`` for Python orchestration code (``"code"``). Its
+VALID and INVALID examples are scenarios (see ``linter.testing``) for transcript rules, Markdown
+for plan rules and Python source for code rules; the test suite lints each: VALID must give no
+finding of the rule, INVALID at least one.
 """
 
 from __future__ import annotations
@@ -24,6 +27,16 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
 @dataclass(slots=True)
+class Fix:
+    """A source rewrite that resolves a finding. ``safe`` fixes are applied by ``--fix``; the
+    others only with ``--unsafe-fixes``. Transcripts are never edited: only plan and code files."""
+
+    description: str
+    source: str  # the whole file after the fix
+    safe: bool = True
+
+
+@dataclass(slots=True)
 class Finding:
     """What a rule reports. The engine adds the code, severity and cost figures."""
 
@@ -36,20 +49,26 @@ class Finding:
     concurrent: bool = False  # would the harness run these calls side by side?
     location: Location | None = None
     agent_id: str | None = None
+    fix: Fix | None = None
 
 
 @dataclass(slots=True)
 class RuleContext:
-    session: Session
-    effects: EffectModel
+    session: Session | None
+    effects: EffectModel | None
     config: Config
     options: dict[str, Any]
 
     def effect(self, call: ToolCall) -> Effect:
+        assert self.effects is not None
         return self.effects.of(call)
 
 
+TARGETS = ("session", "plan", "code")
+
+
 class Rule:
+    target: ClassVar[str] = "session"
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[str] = "warning"
@@ -61,6 +80,12 @@ class Rule:
     options: ClassVar[dict[str, Any]] = {}
 
     def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:  # pragma: no cover
+        raise NotImplementedError
+
+    def check_plan(self, plan: Any, ctx: RuleContext) -> Iterable[Finding]:  # pragma: no cover
+        raise NotImplementedError
+
+    def check_code(self, code: Any, ctx: RuleContext) -> Iterable[Finding]:  # pragma: no cover
         raise NotImplementedError
 
     @classmethod
@@ -80,6 +105,8 @@ class Rule:
             problems.append(f"severity {cls.severity!r} is not one of {', '.join(SEVERITIES)}")
         if cls.confidence not in CONFIDENCES:
             problems.append(f"confidence {cls.confidence!r} is not one of {', '.join(CONFIDENCES)}")
+        if getattr(cls, "target", "session") not in TARGETS:
+            problems.append(f"target {cls.target!r} is not one of {', '.join(TARGETS)}")
         if not cls.VALID or not cls.INVALID:
             problems.append("needs at least one VALID and one INVALID example")
         return problems

@@ -18,8 +18,21 @@ def get_rules() -> list[type[Rule]]:
     from rules.par301_ignored_failure import IgnoredFailure
     from rules.par304_fan_out_too_wide import FanOutTooWide
     from rules.par401_missing_validation import MissingValidation
+    from rules.par001_unused_suppression import UnusedSuppression
+    from rules.par501_plan_dependent_steps_in_parallel import PlanDependentStepsInParallel
+    from rules.par502_plan_missed_parallelism import PlanMissedParallelism
+    from rules.par503_plan_no_sync_point import PlanNoSyncPoint
+    from rules.par504_plan_fan_out_too_wide import PlanFanOutTooWide
+    from rules.par601_sequential_independent_awaits import SequentialIndependentAwaits
+    from rules.par602_orphaned_task import OrphanedTask
+    from rules.par603_unchecked_gather_results import UncheckedGatherResults
+    from rules.par604_unbounded_fan_out import UnboundedFanOut
+    from rules.par605_missing_timeout import MissingTimeout
 
     return [
+        UnusedSuppression,
         SerialisedIndependentCalls, SerialisedSubagents, SerialisedChecks, DependentCallsInBatch,
         ConflictingEdits, IgnoredFailure, FanOutTooWide, MissingValidation,
+        PlanDependentStepsInParallel, PlanMissedParallelism, PlanNoSyncPoint, PlanFanOutTooWide,
+        SequentialIndependentAwaits, OrphanedTask, UncheckedGatherResults, UnboundedFanOut, MissingTimeout,
     ]

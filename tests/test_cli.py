@@ -135,7 +135,7 @@ def test_bad_config_is_a_clear_error(cli, tmp_path) -> None:
 
 def test_rules_and_explain(cli) -> None:
     listing = json.loads(cli("rules", "--output-format", "json").stdout)
-    assert [r["code"] for r in listing][:3] == ["PAR101", "PAR102", "PAR103"]
+    assert [r["code"] for r in listing][:4] == ["PAR001", "PAR101", "PAR102", "PAR103"]
     text = cli("explain", "PAR201").stdout
     assert text.startswith("PAR201 dependent-calls-in-batch\n")
     assert "Flagged (INVALID) example 1:" in text and "call Write file_path=notes.txt" in text

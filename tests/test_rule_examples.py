@@ -5,20 +5,21 @@ from __future__ import annotations
 import pytest
 
 from linter.engine import load_registry
-from linter.testing import lint_scenario
+from linter.testing import lint_example
 
 REGISTRY = load_registry()
 CASES = [
-    pytest.param(rule.code, kind, example, id=f"{rule.code}-{kind}-{n}")
+    pytest.param(rule, kind, example, id=f"{rule.code}-{kind}-{n}")
     for rule in REGISTRY.sorted()
     for kind, examples in (("VALID", rule.VALID), ("INVALID", rule.INVALID))
     for n, example in enumerate(examples)
 ]
 
 
-@pytest.mark.parametrize("code,kind,example", CASES)
-def test_example(code: str, kind: str, example: str) -> None:
-    found = [d for d in lint_scenario(example, select=[code]) if d.code == code]
+@pytest.mark.parametrize("rule,kind,example", CASES)
+def test_example(rule: type, kind: str, example: str) -> None:
+    code = rule.code
+    found = [d for d in lint_example(rule, example) if d.code == code]
     if kind == "VALID":
         assert found == [], [d.message for d in found]
     else:

@@ -75,6 +75,7 @@ EFFECTS: dict[str, Handler] = {
 RESULT_HEAD = 2000
 PROSE_LIMIT = 4000
 INPUT_STRING_LIMIT = 1024
+PLAN_LIMIT = 64 * 1024
 _EMPTY_RESULTS = {"", "no files found", "no matches found", "(no content)", "(no output)", "no output"}
 _CONTENT_TOOLS = {"Read", "NotebookRead"}
 # Claude Code appends this to Bash results; it is not part of the command's answer.
@@ -141,8 +142,9 @@ def _bounded_input(value: Any) -> dict[str, Any]:
         return {}
     out = {}
     for key, item in value.items():
-        if isinstance(item, str) and len(item) > INPUT_STRING_LIMIT:
-            item = item[:INPUT_STRING_LIMIT]
+        limit = PLAN_LIMIT if key == "plan" else INPUT_STRING_LIMIT  # plan-mode plans are linted as plans
+        if isinstance(item, str) and len(item) > limit:
+            item = item[:limit]
         out[key] = item
     return out
 

@@ -29,6 +29,7 @@ def document(result: RunResult) -> dict[str, Any]:
         "tool": {"name": "parlint", "version": __version__},
         "diagnostics": [d.to_json() for d in diags],
         "sessions": [s.to_json() for s in result.sessions],
+        "plans": result.plans,
         "errors": [{"path": e.path, "line": e.line, "message": e.message, "level": e.level} for e in result.errors],
         "summary": {
             "findings": len(diags),

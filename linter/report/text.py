@@ -64,7 +64,12 @@ def summary(result: RunResult) -> str:
         out.append(f"Found {n} finding{'s' if n != 1 else ''} ({by_code}).")
     else:
         out.append("No findings.")
-    checked = f"{len(result.sessions)} session{'s' if len(result.sessions) != 1 else ''} checked"
+    what = []
+    if result.sessions or not result.plans:
+        what.append(f"{len(result.sessions)} session{'s' if len(result.sessions) != 1 else ''}")
+    if result.plans:
+        what.append(f"{len(result.plans)} plan{'s' if len(result.plans) != 1 else ''}")
+    checked = " and ".join(what) + " checked"
     if result.skipped:
         checked += f", {len(result.skipped)} file{'s' if len(result.skipped) != 1 else ''} skipped (not a transcript)"
     errors = sum(1 for e in result.errors if e.level == "error")
@@ -77,7 +82,8 @@ def summary(result: RunResult) -> str:
     if partial:
         checked += f"; {partial} session{'s' if partial != 1 else ''} only partly checked (see --output-format json: not_checked)"
     out.append(checked + ".")
-    out.append(savings_line(result) if n else "Estimated missed savings: none.")
+    trips = sum(d.savings.extra_round_trips for d in result.diagnostics)
+    out.append(savings_line(result) if trips else "Estimated missed savings: none.")
     return "\n".join(out)
 
 

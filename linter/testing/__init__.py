@@ -202,3 +202,32 @@ def lint_scenario(text: str, select: list[str] | None = None, fmt: str = "claude
         if result.errors:
             raise ScenarioError("; ".join(e.message for e in result.errors))
         return result.diagnostics
+
+
+def lint_source(text: str, suffix: str, select: list[str] | None = None) -> list[Any]:
+    """Lint a plan (``.md``) or Python code (``.py``) given as text; returns the diagnostics."""
+    import textwrap
+
+    from linter.config import Config
+    from linter.engine import load_registry, run
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "plan" + suffix)
+        with open(path, "w", encoding="utf-8") as fp:
+            fp.write(textwrap.dedent(text).lstrip("\n"))
+        result = run([path], Config(select=list(select or [])), load_registry())
+        if result.has_errors:
+            raise ScenarioError("; ".join(e.message for e in result.errors))
+        return result.diagnostics
+
+
+def lint_example(rule: Any, example: str) -> list[Any]:
+    """Lint one of a rule's VALID/INVALID examples in the form its target reads."""
+    target = getattr(rule, "target", "session")
+    # a rule about other rules' findings (unused suppressions) needs the others running too
+    select = None if getattr(rule, "needs_all_rules", False) else [rule.code]
+    if target == "plan":
+        return lint_source(example, ".md", select)
+    if target == "code":
+        return lint_source(example, ".py", select)
+    return lint_scenario(example, select=[rule.code])

@@ -1,0 +1,103 @@
+"""Linting plans and code: rules with ``target = "plan"`` or ``"code"``, suppressions, fixes.
+
+Plans come from Markdown files, from todo lists and plan-mode plans inside transcripts (reported
+at the transcript line of the call that carries them), and Python files. Inline suppressions
+(``<!-- parlint: ignore[PAR502] -->`` on the step's line or the line above; ``# parlint:
+ignore[PAR601]`` likewise) silence a finding; a suppression that silences nothing is reported as
+PAR001.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from linter.model import Location, Session
+from linter.plans.model import CodePlan, Plan, Suppression
+from linter.rule import Finding, Rule, RuleContext
+
+UNUSED = "PAR001"
+_TODO_TOOLS = {"TodoWrite": "todos", "write_todos": "todos", "update_plan": "plan", "todo_write": "todos"}
+
+
+def embedded_plans(session: Session) -> Iterator[Plan]:
+    """Plan-mode plans and todo lists carried by the calls of a transcript."""
+    from linter.plans.markdown import from_todos, parse
+
+    created: list[Any] = []
+    first_create: Location | None = None
+    seen: set[str] = set()  # a todo list rewritten only to tick items off is linted once
+    for call in session.all_calls():
+        line = call.location.line
+        if call.name == "ExitPlanMode" and isinstance(call.input.get("plan"), str):
+            if call.input["plan"] not in seen:
+                seen.add(call.input["plan"])
+                yield parse(call.input["plan"], call.location.path, kind="plan-mode", origin_line=line)
+        elif call.name in _TODO_TOOLS and isinstance(call.input.get(_TODO_TOOLS[call.name]), list):
+            plan = from_todos(call.input[_TODO_TOOLS[call.name]], call.location.path, line)
+            key = "\n".join(step.text for step in plan.steps)
+            if key not in seen:
+                seen.add(key)
+                yield plan
+        elif call.name == "TaskCreate":
+            created.append(call.input)
+            first_create = first_create or call.location
+    if created and first_create is not None:
+        yield from_todos(created, first_create.path, first_create.line, kind="tasks")
+
+
+CODE_TOOLS = {"python_interpreter", "execute_python", "run_python", "python", "code_interpreter", "ipython"}
+
+
+def embedded_code(session: Session, problems: list[Any]) -> Iterator[CodePlan]:
+    """Python code actions inside a transcript (smolagents/CodeAct), each reported at its call's line.
+
+    A code action that does not parse is the agent's own mistake, not a problem with the file: it
+    is skipped quietly.
+    """
+    from linter.plans.python import parse_code
+
+    for call in session.all_calls():
+        if call.name not in CODE_TOOLS:
+            continue
+        source = call.input.get("code") if isinstance(call.input.get("code"), str) else call.input.get("source")
+        if not isinstance(source, str) or not source.strip():
+            continue
+        scratch: list[Any] = []
+        code = parse_code(source, call.location.path, scratch, origin_line=call.location.line)
+        if code is not None:
+            yield code
+
+
+def _suppressed(suppressions: list[Suppression], code: str, line: int) -> bool:
+    for sup in suppressions:
+        if code in sup.codes and sup.line in (line, line - 1):
+            sup.used = True
+            return True
+    return False
+
+
+def run_rules(target: Plan | CodePlan, rules: list[type[Rule]], config: Any, kind: str) -> list[tuple[type[Rule], Finding]]:
+    out = []
+    for rule_cls in rules:
+        if rule_cls.target != kind:
+            continue
+        ctx = RuleContext(None, None, config, dict(rule_cls.options))
+        rule = rule_cls()
+        found = rule.check_plan(target, ctx) if kind == "plan" else rule.check_code(target, ctx)
+        for finding in found:
+            line = finding.location.line if finding.location and finding.location.line else 1
+            if target.origin_line is None and _suppressed(target.suppressions, rule_cls.code, line):
+                continue
+            if target.origin_line is not None:
+                finding.location = Location(target.path, target.origin_line)
+                finding.fix = None  # transcripts are never edited
+            out.append((rule_cls, finding))
+    if target.origin_line is None and any(r.code == UNUSED for r in rules):
+        unused_rule = next(r for r in rules if r.code == UNUSED)
+        active = {r.code for r in rules}
+        for sup in target.suppressions:
+            if not sup.used and all(c in active for c in sup.codes):
+                codes = ", ".join(sup.codes)
+                out.append((unused_rule, Finding(message=f"suppression of {codes} silences nothing here; remove it",
+                                                 calls=[], location=Location(target.path, sup.line))))
+    return out

@@ -1,0 +1,248 @@
+"""PAR601 sequential-independent-awaits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import libcst as cst
+
+from linter.model import Location
+from linter.plans.model import CodePlan
+from linter.rule import Finding, Fix, Rule, RuleContext
+from rules._code import Meta, dotted, names_in
+
+# Awaits whose order is the point: sleeping, locking, queues, streams and transactions.
+_ORDERED = {"sleep", "acquire", "release", "wait", "put", "join", "send", "recv", "receive", "read",
+            "write", "drain", "close", "commit", "rollback", "execute", "executemany", "flush", "connect",
+            "start", "stop", "shutdown", "gather", "wait_for", "shield", "to_thread"}
+
+
+# Calls that run an agent or a model: re-entrant, and the usual reason to fan out.
+_AGENT_RUNS = {"run", "arun", "ainvoke", "invoke", "run_async", "kickoff_async", "acompletion", "completion",
+               "generate", "agenerate", "achat", "chat", "acomplete", "complete", "run_sync_async"}
+_MODEL_APIS = ("completions", "messages", "responses", "chat", "models")
+
+
+def _eligible(name: str, call: cst.Call) -> bool:
+    """Does the call's name say it answers a question or runs an agent (not a side effect)?"""
+    from linter.effects import is_query_name
+
+    if not call.args:
+        return False  # with no argument, what it acts on is outside the call: order may matter
+    last = name.rsplit(".", 1)[-1]
+    if last in _AGENT_RUNS:
+        return True
+    if last in ("create", "parse", "stream") and any(part in _MODEL_APIS for part in name.split(".")[:-1]):
+        return True
+    return is_query_name(last)
+
+
+@dataclass
+class _Await:
+    stmt: cst.SimpleStatementLine
+    target: cst.BaseAssignTargetExpression | None
+    call: cst.Call
+    bound: set[str]
+    reads: set[str]
+    args: set[str]  # bare names and string literals passed as arguments
+    receiver: str  # the object a method is called on ("" for a plain function)
+    agent_run: bool
+
+
+def _awaited(stmt: cst.BaseStatement) -> tuple[cst.BaseAssignTargetExpression | None, cst.Call] | None:
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    small = stmt.body[0]
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Await):
+        value, target = small.value, None
+    elif isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Await):
+        value, target = small.value, small.targets[0].target
+        if not isinstance(target, (cst.Name, cst.Tuple)):
+            return None
+    else:
+        return None
+    if not isinstance(value.expression, cst.Call):
+        return None
+    return target, value.expression
+
+
+class SequentialIndependentAwaits(Rule):
+    target = "code"
+    code = "PAR601"
+    name = "sequential-independent-awaits"
+    severity = "warning"
+    confidence = "high"
+    summary = "Consecutive awaited calls where none uses another's result run one after another: use asyncio.gather."
+    rationale = (
+        "Each `await` waits for its call to finish before the next one starts. When consecutive awaited "
+        "calls neither use a name an earlier one binds (checked by scope analysis, not text matching) "
+        "nor share an argument or a receiver object that one of them might change, they can run "
+        "concurrently: `asyncio.gather` makes the wait the longest call instead of the sum. The fix "
+        "rewrites them into one `await asyncio.gather(...)`, keeping comments; awaits whose order is "
+        "the point (sleep, locks, queues, streams, transactions) are left alone. Note that gather "
+        "starts every call even when an earlier one raises."
+    )
+    VALID = [
+        """
+        async def main(agent, question):
+            plan = await Runner.run(planner, question)
+            answer = await Runner.run(writer, plan.final_output)
+            return answer
+        """,
+        """
+        async def main(db):
+            await db.execute("INSERT INTO t VALUES (1)")
+            await db.execute("UPDATE t SET x = 2")
+        """,
+        """
+        async def setup(user):
+            await create_account(user)
+            await send_welcome_mail(user)
+        """,
+    ]
+    INVALID = [
+        """
+        import asyncio
+
+        async def main():
+            # research both topics
+            weather = await Runner.run(weather_agent, "weather in Paris")
+            news = await Runner.run(news_agent, "news in Paris")
+            return weather, news
+        """,
+    ]
+
+    def check_code(self, code: CodePlan, ctx: RuleContext) -> Iterable[Finding]:
+        meta = Meta(code)
+        for func in meta.walk(cst.FunctionDef):
+            assert isinstance(func, cst.FunctionDef)
+            if func.asynchronous is None:
+                continue
+            for body in _bodies(func):
+                yield from self._runs(meta, code, body)
+
+    def _runs(self, meta: Meta, code: CodePlan, body: list[cst.BaseStatement]) -> Iterable[Finding]:
+        window: list[_Await] = []
+        for stmt in list(body) + [None]:  # type: ignore[list-item]
+            item = self._item(meta, stmt) if stmt is not None else None
+            if item is not None and window and not self._independent(meta, window, item):
+                yield from self._report(meta, code, window)
+                window = []
+            if item is None:
+                yield from self._report(meta, code, window)
+                window = []
+                continue
+            window.append(item)
+
+    def _item(self, meta: Meta, stmt: cst.BaseStatement) -> _Await | None:
+        found = _awaited(stmt)
+        if found is None:
+            return None
+        target, call = found
+        name = dotted(call.func)
+        last = name.rsplit(".", 1)[-1] if name else ""
+        if not name or last in _ORDERED or any(q.startswith("asyncio.") for q in meta.qualified(call.func)):
+            return None
+        if not _eligible(name, call):
+            return None
+        bound = names_in(target) if target is not None else set()
+        receiver = name.rsplit(".", 1)[0] if "." in name else ""
+        args = {a.value.value for a in call.args if isinstance(a.value, (cst.Name, cst.SimpleString))}
+        return _Await(stmt, target, call, bound, names_in(call), args, receiver, last in _AGENT_RUNS)
+
+    @staticmethod
+    def _independent(meta: Meta, window: list[_Await], item: _Await) -> bool:
+        for prev in window:
+            if prev.bound & item.reads or item.bound & prev.reads or prev.bound & item.bound:
+                return False
+            if prev.args & item.args:
+                return False  # a shared argument (or the same literal) names the same thing
+            if (prev.receiver and prev.receiver == item.receiver and prev.receiver.split(".")[0][:1].islower()
+                    and not (prev.agent_run and item.agent_run)):
+                return False  # the same instance: its methods may share state
+        return True
+
+    def _report(self, meta: Meta, code: CodePlan, window: list[_Await]) -> Iterable[Finding]:
+        if len(window) < 2:
+            return
+        names = ", ".join(dotted(w.call.func) for w in window)
+        yield Finding(
+            message=f"{len(window)} independent awaits run one after another ({names}); "
+                    "await them together with asyncio.gather",
+            calls=[], location=Location(code.path, meta.line(window[0].stmt)),
+            fix=Fix("await the calls together with asyncio.gather", _gathered(meta, code, window)))
+
+
+def _bodies(func: cst.FunctionDef) -> Iterable[list[cst.BaseStatement]]:
+    """Statement lists inside a function (its body and nested blocks, not nested functions)."""
+    out: list[list[cst.BaseStatement]] = []
+
+    class Blocks(cst.CSTVisitor):
+        def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+            out.append(list(node.body))
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return node is func
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+    func.visit(Blocks())
+    return out
+
+
+def _gathered(meta: Meta, code: CodePlan, window: list[_Await]) -> str:
+    calls = ", ".join(meta.code_for(w.call) for w in window)
+    if all(w.target is None for w in window):
+        text = f"await asyncio.gather({calls})"
+    else:
+        targets = ", ".join(meta.code_for(w.target) if w.target is not None else "_" for w in window)
+        text = f"{targets} = await asyncio.gather({calls})"
+    first = window[0].stmt
+    moved: list[cst.EmptyLine] = list(first.leading_lines)
+    for w in window[1:]:
+        moved.extend(w.stmt.leading_lines)
+        comment = w.stmt.trailing_whitespace.comment
+        if comment is not None:
+            moved.append(cst.EmptyLine(comment=comment))
+    merged = cst.parse_statement(text).with_changes(leading_lines=moved, trailing_whitespace=first.trailing_whitespace)
+    originals = [w.stmt for w in window]
+
+    class Replace(cst.CSTTransformer):
+        def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+            body = list(original.body)
+            if originals[0] not in body:
+                return updated
+            start = body.index(originals[0])
+            new_body = list(updated.body)
+            new_body[start:start + len(originals)] = [merged]
+            return updated.with_changes(body=new_body)
+
+    module = meta.module.visit(Replace())
+    if not _imports_asyncio(module):
+        module = _add_import(module)
+    return module.code
+
+
+def _imports_asyncio(module: cst.Module) -> bool:
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Import) and any(dotted(a.name) == "asyncio" and a.asname is None
+                                                         for a in small.names):
+                    return True
+    return False
+
+
+def _add_import(module: cst.Module) -> cst.Module:
+    body = list(module.body)
+    at = 0
+    for n, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and (
+            (isinstance(stmt.body[0], cst.Expr) and isinstance(stmt.body[0].value, cst.SimpleString) and n == 0)
+            or (isinstance(stmt.body[0], cst.ImportFrom) and dotted(stmt.body[0].module or cst.Name("x")) == "__future__")
+        ):
+            at = n + 1
+    body.insert(at, cst.parse_statement("import asyncio\n"))
+    return module.with_changes(body=body)

@@ -1,0 +1,70 @@
+"""PAR602 orphaned-task."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import libcst as cst
+
+from linter.model import Location
+from linter.plans.model import CodePlan
+from linter.rule import Finding, Rule, RuleContext
+from rules._code import Meta, dotted
+
+_SPAWNERS = {"asyncio.create_task", "asyncio.ensure_future"}
+
+
+class OrphanedTask(Rule):
+    target = "code"
+    code = "PAR602"
+    name = "orphaned-task"
+    severity = "error"
+    confidence = "high"
+    summary = "asyncio.create_task(...) whose task is neither stored nor awaited."
+    rationale = (
+        "The event loop keeps only a weak reference to a task: a task nobody holds can be garbage "
+        "collected before it finishes, and its exception is never seen. Nobody waits for it either, so "
+        "the work may still be running, or silently failed, when the program moves on or exits. Keep "
+        "the task (in a variable you await, a set of background tasks, or an `asyncio.TaskGroup`)."
+    )
+    VALID = [
+        """
+        import asyncio
+
+        async def main():
+            task = asyncio.create_task(index_repository())
+            await other_work()
+            await task
+        """,
+        """
+        import asyncio
+
+        async def main():
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(index_repository())
+        """,
+    ]
+    INVALID = [
+        """
+        import asyncio
+
+        async def main():
+            asyncio.create_task(index_repository())
+            await other_work()
+        """,
+    ]
+
+    def check_code(self, code: CodePlan, ctx: RuleContext) -> Iterable[Finding]:
+        meta = Meta(code)
+        for node in meta.walk(cst.Expr):
+            assert isinstance(node, cst.Expr)
+            call = node.value
+            if not isinstance(call, cst.Call):
+                continue
+            names = meta.qualified(call.func)
+            name = dotted(call.func)
+            if names & _SPAWNERS or (name.endswith(".create_task") and "loop" in name.lower()):
+                yield Finding(
+                    message=f"the task created by {name or 'create_task'}(...) is dropped: keep a reference "
+                            "and await it (or use asyncio.TaskGroup), or it may vanish and its errors go unseen",
+                    calls=[], location=Location(code.path, meta.line(node)))
