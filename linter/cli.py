@@ -10,7 +10,8 @@ import click
 
 from linter import __version__
 from linter.config import ConfigError, load
-from linter.engine import Registry, load_registry, run
+from linter.engine import Registry, RunResult, load_registry, run
+from linter.rule import SEVERITIES
 from linter.parsers import FORMATS
 from linter.report.aggregate import GROUPS
 from linter.report import json_report, text
@@ -23,6 +24,30 @@ def _codes(value: str | None) -> list[str] | None:
     if value is None:
         return None
     return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+OUTPUT_FORMATS = ["text", "json", "jsonl", "sarif", "github", "junit"]
+
+
+def _render(result: RunResult, registry: Registry, output_format: str, statistics: bool = False,
+            show_suppressed: bool = False) -> str:
+    if output_format == "json":
+        return json_report.render(result, show_suppressed=show_suppressed)
+    if output_format == "jsonl":
+        return json_report.render_lines(result)
+    if output_format == "sarif":
+        from linter.report import sarif
+
+        return sarif.render(result, registry)
+    if output_format == "github":
+        from linter.report import github
+
+        return github.render(result)
+    if output_format == "junit":
+        from linter.report import junit
+
+        return junit.render(result)
+    return text.render(result, registry, statistics=statistics, show_suppressed=show_suppressed)
 
 
 def _progress() -> Callable[[int, int, str], None] | None:
@@ -73,10 +98,16 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: one line per finding and a summary; json: the stable contract documented in the README.")
+@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True,
+              help="text: one line per finding and a summary; json: the contract documented in the README; "
+                   "jsonl: one finding per line; sarif: SARIF 2.1.0; github: workflow annotations; junit: JUnit XML.")
 @click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
               help="Transcript format; auto sniffs each file from its first records (see 'parlint formats').")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default="info", show_default=True,
+              help="Lowest severity that makes the exit code 1.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Report only findings not recorded in this baseline (see 'parlint baseline').")
+@click.option("--show-suppressed", is_flag=True, help="Also list the findings that configured suppressions silence.")
 @click.option("--select", help="Comma-separated codes or prefixes to enable (e.g. PAR1,PAR201); replaces the config's.")
 @click.option("--ignore", help="Comma-separated codes or prefixes to disable; replaces the config's.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (input errors still exit 2).")
@@ -88,7 +119,8 @@ def main() -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, include fixes marked unsafe.")
 def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | None, ignore: str | None,
           exit_zero: bool, statistics: bool, config_path: str | None, diff: bool = False, fix: bool = False,
-          unsafe_fixes: bool = False) -> None:
+          unsafe_fixes: bool = False, fail_on: str = "info", baseline_path: str | None = None,
+          show_suppressed: bool = False) -> None:
     """Lint transcripts, plans and orchestration code.
 
     Transcripts: files, or directories walked for *.jsonl, *.json and *.traj; each file's format
@@ -119,7 +151,21 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
                if c != "ALL" and not any(code.startswith(c) for code in registry.rules)]
     if unknown:
         click.echo(f"parlint: warning: no rule matches {', '.join(unknown)}", err=True)
-    result = run(list(paths), config, registry, fmt=fmt, progress=_progress())
+    entries = None
+    if baseline_path is not None:
+        from linter.baseline import BaselineError, read
+
+        try:
+            entries = read(baseline_path)
+        except BaselineError as exc:
+            click.echo(f"parlint: error: {safe(str(exc))}", err=True)
+            sys.exit(EXIT_ERROR)
+    known = set(entries) if entries is not None else None
+    result = run(list(paths), config, registry, fmt=fmt, progress=_progress(), baseline=known)
+    if entries is not None:
+        from linter.baseline import stale
+
+        result.stale_baseline = stale(entries, result.baselined + result.diagnostics + result.suppressed)
     if diff or fix:
         from linter.fixes import fix_file, fixable
 
@@ -143,7 +189,7 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
             click.echo(f"Fixed {count} finding{'s' if count != 1 else ''} in {len(fixes)} "
                        f"file{'s' if len(fixes) != 1 else ''}.", err=True)
             kept = [e for e in result.errors if "fix dropped" in e.message]
-            result = run(list(paths), config, registry, fmt=fmt)
+            result = run(list(paths), config, registry, fmt=fmt, baseline=known)
             result.errors.extend(kept)
     for problem in registry.problems:
         from linter.model import ParseProblem
@@ -151,10 +197,7 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
         result.errors.append(ParseProblem("<plugins>", None, problem, level="warning"))
     for problem in result.errors:
         click.echo(text.render_problem(problem), err=True)
-    if output_format == "json":
-        click.echo(json_report.render(result), nl=False)
-    else:
-        click.echo(text.render(result, registry, statistics=statistics), nl=False)
+    click.echo(_render(result, registry, output_format, statistics, show_suppressed), nl=False)
     checked = result.sessions or result.plans
     if result.has_errors or (not checked and not result.errors and not result.skipped and paths):
         if not checked and not result.has_errors:
@@ -163,7 +206,8 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
     if not checked:
         click.echo("parlint: error: nothing parseable in the given paths", err=True)
         sys.exit(EXIT_ERROR)
-    if result.diagnostics and not exit_zero:
+    gate = SEVERITIES.index(fail_on)
+    if not exit_zero and any(SEVERITIES.index(d.severity) >= gate for d in result.diagnostics):
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_CLEAN)
 
@@ -263,6 +307,69 @@ def fix_command(ctx: click.Context, paths: tuple[str, ...], unsafe_fixes: bool, 
     """Apply safe fixes to plan and code files (same as 'check --fix')."""
     ctx.invoke(check, paths=paths, output_format="text", fmt="auto", select=None, ignore=None, exit_zero=False,
                statistics=False, config_path=config_path, fix=True, unsafe_fixes=unsafe_fixes)
+
+
+@main.command()
+@click.option("--warn-only", is_flag=True, help="At Stop, tell the user instead of blocking the agent.")
+@click.option("--state-dir", type=click.Path(file_okay=False),
+              help="Where PostToolUse keeps its small per-session state (default: ~/.local/state/parlint/hooks).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file.")
+def hook(warn_only: bool, state_dir: str | None, config_path: str | None) -> None:
+    """Run as a Claude Code hook: read the hook payload (JSON) on stdin and lint that session.
+
+    \b
+    PostToolUse: a one-line nudge (exit 2, stderr) when the newest turns complete a finding,
+    at most once per finding; silent and fast otherwise.
+    Stop / SubagentStop: block once (exit 2) with a short summary when the agent can still act
+    (unsafe parallelism, ignored failures, missing validation); never when stop_hook_active.
+    """
+    from linter.hook import handle
+
+    try:
+        config = load(config_path)
+    except ConfigError as exc:
+        click.echo(f"parlint: error: {safe(str(exc))}", err=True)
+        sys.exit(0)  # a broken config must not break the agent's session
+    outcome = handle(sys.stdin.read(), config, load_registry(), warn_only or config.hook_warn_only, state_dir)
+    if outcome.stdout:
+        click.echo(outcome.stdout, nl=False)
+    if outcome.stderr:
+        click.echo(outcome.stderr, nl=False, err=True)
+    sys.exit(outcome.exit_code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the baseline (JSON).")
+@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file.")
+def baseline(paths: tuple[str, ...], output: str, fmt: str, config_path: str | None) -> None:
+    """Record the current findings so that 'check --baseline FILE' reports only new ones.
+
+    Findings are recorded by fingerprint (rule, session and call ids; not line numbers), so
+    unrelated edits to a file do not make old findings look new.
+    """
+    from linter.baseline import write
+
+    try:
+        config = load(config_path)
+    except ConfigError as exc:
+        click.echo(f"parlint: error: {safe(str(exc))}", err=True)
+        sys.exit(EXIT_ERROR)
+    result = run(list(paths), config, _registry(), fmt=fmt, progress=_progress())
+    for problem in result.errors:
+        click.echo(text.render_problem(problem), err=True)
+    try:
+        with open(output, "wb") as fp:
+            fp.write(write(result))
+    except OSError as exc:
+        click.echo(f"parlint: error: cannot write {safe(output)}: {safe(exc.strerror or str(exc))}", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"Recorded {len(result.diagnostics)} finding{'s' if len(result.diagnostics) != 1 else ''} "
+               f"in {safe(output)}.")
+    if result.has_errors:
+        sys.exit(EXIT_ERROR)
 
 
 @main.command()

@@ -41,12 +41,26 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; the message names the file and the key."""
 
 
+@dataclass(frozen=True)
+class Suppress:
+    """A configured suppression: these codes, on these paths (all when empty), and why."""
+
+    codes: tuple[str, ...]
+    paths: tuple[str, ...]
+    reason: str
+    origin: str  # e.g. per-path-ignores."sessions/**" or suppress[0]
+
+    def describe(self) -> str:
+        return f"{self.origin}: {self.reason}" if self.reason else self.origin
+
+
 @dataclass
 class Config:
     path: str | None = None
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
+    suppressions: list[Suppress] = field(default_factory=list)
     max_fanout: int = 5
     tokens_per_call: tuple[int, int] = (50, 100)
     min_serial_calls: int = 3
@@ -55,6 +69,7 @@ class Config:
     prices: dict[str, dict[str, float]] = field(default_factory=dict)
     plan_globs: list[str] = field(default_factory=lambda: list(DEFAULT_PLAN_GLOBS))
     code_globs: list[str] = field(default_factory=list)
+    hook_warn_only: bool = False
     root: str = "."
     _price_table: PriceTable | None = field(default=None, repr=False, compare=False)
 
@@ -75,17 +90,23 @@ class Config:
         return dropped < 0 or chosen > dropped  # the longer prefix wins; on a tie, ignore wins
 
     def ignored_for_path(self, code: str, path: str) -> bool:
+        return self.suppressed_by(code, path) is not None
+
+    def suppressed_by(self, code: str, path: str) -> Suppress | None:
+        """The configured suppression that silences this finding, if any."""
         rel = os.path.relpath(os.path.abspath(path), self.root) if self.root else path
         rel = rel.replace(os.sep, "/")
-        for pattern, codes in self.per_path_ignores.items():
-            if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(path, pattern):
-                if any(code.startswith(c) or c == "ALL" for c in codes):
-                    return True
-        return False
+        for sup in self.suppressions:
+            if not any(code.startswith(c) or c == "ALL" for c in sup.codes):
+                continue
+            if not sup.paths or any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(path, p) for p in sup.paths):
+                return sup
+        return None
 
 
 _KEYS = {"select", "ignore", "per-path-ignores", "max-fanout", "tokens-per-call", "min-serial-calls",
-         "validation-commands", "tool-effects", "prices", "plan-globs", "code-globs"}
+         "validation-commands", "tool-effects", "prices", "plan-globs", "code-globs", "suppress",
+         "hook-warn-only"}
 _PRICE_KEYS = ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")
 
 
@@ -95,6 +116,13 @@ def _codes(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of rule codes")
     return [v.strip().upper() for v in value]
+
+
+def _reason(entry: dict[str, Any], where: str) -> str:
+    reason = entry.get("reason", "")
+    if not isinstance(reason, str):
+        raise ConfigError(f"{where}: reason must be a string")
+    return reason.strip()
 
 
 def from_mapping(data: dict[str, Any], path: str | None) -> Config:
@@ -110,7 +138,29 @@ def from_mapping(data: dict[str, Any], path: str | None) -> Config:
     ppi = data.get("per-path-ignores", {})
     if not isinstance(ppi, dict):
         raise ConfigError(f"{where}: per-path-ignores must be a table of glob = [codes]")
-    cfg.per_path_ignores = {str(k): _codes(v, f"{where}: per-path-ignores.{k}") for k, v in ppi.items()}
+    for glob, value in ppi.items():
+        reason = ""
+        if isinstance(value, dict):
+            reason = _reason(value, f"{where}: per-path-ignores.{glob}")
+            value = value.get("codes")
+        codes = _codes(value, f"{where}: per-path-ignores.{glob}")
+        cfg.per_path_ignores[str(glob)] = codes
+        cfg.suppressions.append(Suppress(tuple(codes), (str(glob),), reason, f'per-path-ignores."{glob}"'))
+    entries = data.get("suppress", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ConfigError(f"{where}: suppress must be an array of tables ([[tool.parlint.suppress]])")
+    for n, entry in enumerate(entries):
+        at = f"{where}: suppress[{n}]"
+        unknown_keys = sorted(set(entry) - {"codes", "paths", "reason"})
+        if unknown_keys:
+            raise ConfigError(f"{at}: unknown key(s) {', '.join(unknown_keys)} (known: codes, paths, reason)")
+        paths = entry.get("paths", [])
+        if isinstance(paths, str):
+            paths = [paths]
+        if not isinstance(paths, list) or not all(isinstance(x, str) for x in paths):
+            raise ConfigError(f"{at}: paths must be a list of glob patterns")
+        cfg.suppressions.append(Suppress(tuple(_codes(entry.get("codes"), f"{at}: codes")), tuple(paths),
+                                         _reason(entry, at), f"suppress[{n}]"))
     if "max-fanout" in data:
         value = data["max-fanout"]
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -142,6 +192,10 @@ def from_mapping(data: dict[str, Any], path: str | None) -> Config:
         if kind not in KINDS:
             raise ConfigError(f"{where}: tool-effects.{tool}: {kind!r} is not one of {', '.join(KINDS)}")
         cfg.tool_effects[str(tool)] = kind
+    if "hook-warn-only" in data:
+        if not isinstance(data["hook-warn-only"], bool):
+            raise ConfigError(f"{where}: hook-warn-only must be true or false")
+        cfg.hook_warn_only = data["hook-warn-only"]
     for key in ("plan-globs", "code-globs"):
         if key in data:
             value = data[key]

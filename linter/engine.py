@@ -88,6 +88,7 @@ class Diagnostic:
     savings: Savings
     tools: list[str] = field(default_factory=list)  # names of the calls involved (report grouping)
     fix: Fix | None = None
+    suppressed: str | None = None  # the configured suppression that silences it, and why
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -163,6 +164,9 @@ class RunResult:
     skipped: list[str] = field(default_factory=list)
     files: int = 0
     plans: list[dict[str, Any]] = field(default_factory=list)
+    suppressed: list[Diagnostic] = field(default_factory=list)  # silenced by configured suppressions
+    baselined: list[Diagnostic] = field(default_factory=list)  # known from the baseline file
+    stale_baseline: list[dict[str, Any]] = field(default_factory=list)  # baseline entries not seen now
 
     @property
     def has_errors(self) -> bool:
@@ -196,9 +200,18 @@ def lint_session(session: Session, rules: list[type[Rule]], config: Config) -> l
         for code in embedded_code(session, session.problems):
             for rule_cls, finding in run_rules(code, rules, config, "code"):
                 out.append(_diagnostic(rule_cls, finding, session, config))
-    out = [d for d in out if not config.ignored_for_path(d.code, d.path)]
+    out = _apply_suppressions(out, config)
     out.sort(key=lambda d: (d.path, d.line or 0, d.code))
     return out
+
+
+def _apply_suppressions(found: list[Diagnostic], config: Config) -> list[Diagnostic]:
+    """Mark findings that a configured suppression silences (they are counted, not dropped)."""
+    for d in found:
+        sup = config.suppressed_by(d.code, d.path)
+        if sup is not None:
+            d.suppressed = sup.describe()
+    return found
 
 
 def lint_plan_file(path: str, kind: str, rules: list[type[Rule]], config: Config,
@@ -211,7 +224,7 @@ def lint_plan_file(path: str, kind: str, rules: list[type[Rule]], config: Config
     if target is None:
         return [], None
     out = [_diagnostic(rule_cls, finding, None, config) for rule_cls, finding in run_rules(target, rules, config, kind)]
-    out = [d for d in out if not config.ignored_for_path(d.code, d.path)]
+    out = _apply_suppressions(out, config)
     out.sort(key=lambda d: (d.path, d.line or 0, d.code))
     summary = {"path": path, "kind": getattr(target, "kind", "python"),
                "steps": len(getattr(target, "steps", [])), "parallel_groups": len(getattr(target, "groups", []))}
@@ -278,9 +291,28 @@ def _project(session: Session) -> str | None:
 
 
 def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "auto",
-        progress: Callable[[int, int, str], None] | None = None, timeline: bool = False) -> RunResult:
-    """Lint every transcript under ``paths``. ``progress(done, total, path)`` is called per file."""
+        progress: Callable[[int, int, str], None] | None = None, timeline: bool = False,
+        baseline: set[str] | None = None) -> RunResult:
+    """Lint every transcript, plan and code file under ``paths``.
+
+    ``progress(done, total, path)`` is called per file. Findings a configured suppression silences
+    go to ``result.suppressed``; findings whose fingerprint is in ``baseline`` to ``result.baselined``.
+    """
+    from linter.fingerprint import fingerprint
+
     result = RunResult()
+
+    def keep(found: list[Diagnostic]) -> list[Diagnostic]:
+        kept = []
+        for d in found:
+            if d.suppressed is not None:
+                result.suppressed.append(d)
+            elif baseline is not None and fingerprint(d) in baseline:
+                result.baselined.append(d)
+            else:
+                kept.append(d)
+        return kept
+
     rules = [r for r in registry.sorted() if config.enabled(r.code)]
     inputs: list[Input] = discover(paths, result.errors, result.skipped, config.plan_globs, config.code_globs)
     for n, item in enumerate(inputs):
@@ -289,13 +321,13 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
         result.files += 1
         if item.kind in ("plan", "code"):
             found, plan = lint_plan_file(item.path, item.kind, rules, config, result.errors)
-            result.diagnostics.extend(found)
+            result.diagnostics.extend(keep(found))
             if plan is not None:
                 result.plans.append(plan)
             continue
         for session in parse_file(item, fmt, result.errors, result.skipped):
             result.errors.extend(session.problems)
-            found = lint_session(session, rules, config)
+            found = keep(lint_session(session, rules, config))
             result.diagnostics.extend(found)
             result.sessions.append(summarise(session, rules, found, timeline))
     return result

@@ -17,7 +17,11 @@ from linter.engine import RunResult
 SCHEMA_VERSION = 1
 
 
-def document(result: RunResult) -> dict[str, Any]:
+def _suppressed_by(result: RunResult) -> dict[str, int]:
+    return dict(sorted(Counter(d.suppressed or "" for d in result.suppressed).items()))
+
+
+def document(result: RunResult, show_suppressed: bool = False) -> dict[str, Any]:
     diags = result.diagnostics
     low = sum(d.savings.overhead_tokens[0] for d in diags)
     high = sum(d.savings.overhead_tokens[1] for d in diags)
@@ -41,10 +45,31 @@ def document(result: RunResult) -> dict[str, Any]:
             "context_tokens": sum(measured) if measured else None,
             "dollars": round(sum(dollars), 6) if dollars else None,
             "unpriced": sum(1 for d in diags if d.savings.unpriced),
+            "suppressed": len(result.suppressed),
+            "suppressed_by": _suppressed_by(result),
+            "baselined": len(result.baselined),
+            "stale_baseline": len(result.stale_baseline),
             "seconds": round(sum(seconds), 3) if seconds else None,
         },
     }
 
 
-def render(result: RunResult) -> str:
-    return orjson.dumps(document(result), option=orjson.OPT_INDENT_2).decode() + "\n"
+def render(result: RunResult, show_suppressed: bool = False) -> str:
+    doc = document(result)
+    if show_suppressed:
+        doc["suppressed"] = [{**d.to_json(), "suppressed_by": d.suppressed} for d in result.suppressed]
+    if result.stale_baseline:
+        doc["stale_baseline"] = result.stale_baseline
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def render_lines(result: RunResult) -> str:
+    """JSON Lines: one finding per line (``--output-format jsonl``)."""
+    from linter.fingerprint import fingerprint
+
+    out = []
+    for d in result.diagnostics:
+        doc = d.to_json()
+        doc["fingerprint"] = fingerprint(d)
+        out.append(orjson.dumps(doc).decode())
+    return "".join(line + "\n" for line in out)

@@ -37,11 +37,15 @@ def savings_line(result: RunResult) -> str:
     return "Estimated missed savings: " + ", ".join(parts) + "."
 
 
-def render(result: RunResult, registry: Registry, statistics: bool = False) -> str:
+def render(result: RunResult, registry: Registry, statistics: bool = False, show_suppressed: bool = False) -> str:
     lines = []
     for d in result.diagnostics:
         line = d.line if d.line is not None else 1
         lines.append(f"{safe(d.path)}:{line}:1: {d.code} {safe(d.message)}")
+    if show_suppressed:
+        for d in result.suppressed:
+            line = d.line if d.line is not None else 1
+            lines.append(f"{safe(d.path)}:{line}:1: {d.code} {safe(d.message)} [suppressed by {safe(d.suppressed or '')}]")
     if statistics and result.diagnostics:
         counts = Counter(d.code for d in result.diagnostics)
         rows = [(counts[c], c, registry.rules[c].name if c in registry.rules else "", registry.rules[c].severity
@@ -82,6 +86,18 @@ def summary(result: RunResult) -> str:
     if partial:
         checked += f"; {partial} session{'s' if partial != 1 else ''} only partly checked (see --output-format json: not_checked)"
     out.append(checked + ".")
+    if result.suppressed:
+        counts = Counter(d.suppressed or "" for d in result.suppressed)
+        by = "; ".join(f"{safe(k)} x{v}" for k, v in sorted(counts.items()))
+        out.append(f"{len(result.suppressed)} finding{'s' if len(result.suppressed) != 1 else ''} suppressed "
+                   f"by configuration ({by}); --show-suppressed lists them.")
+    if result.baselined or result.stale_baseline:
+        note = f"{len(result.baselined)} finding{'s' if len(result.baselined) != 1 else ''} already in the baseline"
+        if result.stale_baseline:
+            stale = ", ".join(f"{e.get('code')} {safe(str(e.get('path')))}:{e.get('line')}" for e in result.stale_baseline[:5])
+            note += (f"; {len(result.stale_baseline)} stale baseline entr{'ies' if len(result.stale_baseline) != 1 else 'y'}"
+                     f" no longer found ({stale}{', ...' if len(result.stale_baseline) > 5 else ''})")
+        out.append(note + ".")
     trips = sum(d.savings.extra_round_trips for d in result.diagnostics)
     out.append(savings_line(result) if trips else "Estimated missed savings: none.")
     return "\n".join(out)
