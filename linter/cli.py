@@ -320,8 +320,8 @@ def hook(warn_only: bool, state_dir: str | None, config_path: str | None) -> Non
     \b
     PostToolUse: a one-line nudge (exit 2, stderr) when the newest turns complete a finding,
     at most once per finding; silent and fast otherwise.
-    Stop / SubagentStop: block once (exit 2) with a short summary when the agent can still act
-    (unsafe parallelism, ignored failures, missing validation); never when stop_hook_active.
+    Stop / SubagentStop: block once (exit 2) with a short summary of the session's findings
+    (what the agent can still fix first); never when stop_hook_active is set.
     """
     from linter.hook import handle
 

@@ -9,9 +9,10 @@ the model reads the note; at Stop it keeps the agent working.
   remembers how far the transcript was read and where the latest human prompt starts; only the
   lines since that prompt are parsed (at most ``TAIL_LIMIT`` bytes), so a 100 MB transcript is
   never re-read. A finding that completes there gets one one-line nudge, never twice.
-* Stop / SubagentStop lint the whole transcript once. Findings the agent can still act on
-  (unsafe parallelism, ignored failures, missing validation) block the stop once with a short
-  summary; when ``stop_hook_active`` is set the hook never blocks again, so it cannot loop.
+* Stop / SubagentStop lint the whole transcript once. Findings (warnings and errors) block the
+  stop once with a short summary, the ones the agent can still act on (unsafe parallelism,
+  ignored failures, missing validation) first; when ``stop_hook_active`` is set the hook never
+  blocks again, so it cannot loop.
   With ``--warn-only`` the summary goes to the user instead (``systemMessage``) and nothing blocks.
 """
 
@@ -139,9 +140,10 @@ def stop(payload: dict[str, Any], config: Config, registry: Registry, warn_only:
     transcript = payload.get("agent_transcript_path") or payload.get("transcript_path")
     if payload.get("stop_hook_active") or not isinstance(transcript, str) or not os.path.isfile(transcript):
         return Outcome(0)
-    found = [d for d in run([transcript], config, registry).diagnostics if d.code.startswith(ACTIONABLE)]
+    found = [d for d in run([transcript], config, registry).diagnostics if d.severity in ("warning", "error")]
     if not found:
         return Outcome(0)
+    found.sort(key=lambda d: not d.code.startswith(ACTIONABLE))  # what can still be fixed first
     lines = [f"parlint found {len(found)} issue{'s' if len(found) != 1 else ''} to settle before stopping:"]
     lines += [f"- {d.code} {safe(d.message, 300)}" for d in found[:5]]
     if len(found) > 5:

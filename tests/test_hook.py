@@ -62,10 +62,14 @@ def test_stop_warn_only_tells_the_user(tmp_path) -> None:
     assert json.loads(result.stdout)["systemMessage"].startswith("parlint found 1 issue")
 
 
-def test_stop_is_silent_on_a_clean_session_and_past_waste() -> None:
-    for path in (CLEAN, SERIAL):  # PAR101 is waste already spent: nothing to do before stopping
-        result = _hook({"session_id": "s4", "transcript_path": str(path), "hook_event_name": "Stop"})
-        assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
+def test_stop_names_serialised_reads_and_is_silent_on_a_clean_session() -> None:
+    blocked = _hook({"session_id": "s4", "transcript_path": str(SERIAL), "hook_event_name": "Stop"})
+    assert blocked.exit_code == 2 and "- PAR101 3 independent read-only calls" in blocked.stderr
+    again = _hook({"session_id": "s4", "transcript_path": str(SERIAL), "hook_event_name": "Stop",
+                   "stop_hook_active": True})
+    assert again.exit_code == 0 and again.stderr == ""
+    clean = _hook({"session_id": "s6", "transcript_path": str(CLEAN), "hook_event_name": "Stop"})
+    assert clean.exit_code == 0 and clean.stdout == "" and clean.stderr == ""
 
 
 def test_bad_payloads_never_break_the_session(tmp_path) -> None:

@@ -135,3 +135,59 @@ def test_fail_on_sets_the_lowest_failing_severity(cli, gate, code) -> None:
 def test_fail_on_error_still_fails_on_errors(cli) -> None:
     assert cli("check", "fixtures/claude-code/par202-two-edits-batch.jsonl", "--fail-on", "error").exit_code == 1
     assert cli("check", "fixtures/claude-code/par202-two-edits-batch.jsonl", "--exit-zero").exit_code == 0
+
+
+def test_hostile_transcript_text_cannot_inject_commands_or_control_characters(cli, tmp_path) -> None:
+    from linter.testing import render
+
+    esc = "\x1b"
+    scenario = "\n".join([
+        "user: Build and test it.",
+        "step: Running both.",
+        f'call Bash command="npm run build {esc}[31m::error file=a.py::pwned%0A"',
+        "!> ::error file=x::owned\\n%0A" + esc + "[2J",
+        'call Bash command="npm test"',
+        "-> ok",
+        f"step: All builds passed successfully::error::x {esc}[0m%0Adone",
+    ])
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(render(scenario), encoding="utf-8")
+    for fmt in ("github", "text"):
+        result = cli("check", str(path), "--output-format", fmt)
+        assert result.exit_code == 1
+        out = result.stdout
+        assert esc not in out and "\r" not in out
+        assert not any(ch < " " and ch not in "\n\t" for ch in out), fmt
+        for line in out.splitlines():
+            if fmt == "github":
+                assert line.startswith(("::warning file=", "::error file=", "::notice file=")), line
+                assert line.count("::") == 2 + line.split("::", 2)[2].count("::")  # only the leading command
+            assert not line.startswith("::") or fmt == "github"
+    github = cli("check", str(path), "--output-format", "github").stdout
+    assert "%0A" not in github.replace("%250A", "")  # a literal %0A in the text is escaped, not a newline
+    assert {line.split(" ", 1)[0] for line in github.splitlines()} <= {"::error", "::warning"}
+
+
+def test_pre_commit_hook_runs_as_pre_commit_would(tmp_path) -> None:
+    import re
+    import subprocess
+    import sys
+
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "parlint" and hook["language"] == "python"
+    files = re.compile(hook["files"])
+    sample = ["sessions/a.jsonl", "run.traj", "docs/tasks.md", "migration-plan.md", "README.md", "src/app.py"]
+    chosen = [f for f in sample if files.search(f)]
+    assert chosen == ["sessions/a.jsonl", "run.traj", "docs/tasks.md", "migration-plan.md"]
+    # pre-commit runs `entry` with the matching staged files appended
+    (tmp_path / "sessions").mkdir()
+    (tmp_path / "sessions" / "a.jsonl").write_text((ROOT / SERIAL).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "migration-plan.md").write_text("1. Read `a.py`\n2. Read `b.py`\n", encoding="utf-8")
+    entry = hook["entry"].split()
+    assert entry[0] == "parlint"
+    done = subprocess.run([sys.executable, "-m", "linter", *entry[1:], "sessions/a.jsonl", "migration-plan.md"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert "sessions/a.jsonl:3:1: PAR101" in done.stdout
