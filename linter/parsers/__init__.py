@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # wins, so formats with distinctive record types come before the plain message lists.
 _MODULES = (
     "claude_code",
+    "otel_genai",
 )
 FORMATS: dict[str, ModuleType] = {}
 for _name in _MODULES:
@@ -58,10 +59,14 @@ def parse_file(item: "Input", fmt: str, errors: list[ParseProblem], skipped: lis
     """
     path = item.path
     try:
-        name = fmt if fmt != "auto" else sniff(load_sample(path))
+        sample = load_sample(path) if fmt == "auto" else None
+        name = fmt if sample is None else sniff(sample)
         if name is None:
             if not item.explicit:
                 skipped.append(path)
+            elif sample is not None and sample.json_error is not None:
+                line, reason = sample.json_error
+                errors.append(ParseProblem(path, line, f"invalid JSON ({reason}); not checked"))
             else:
                 errors.append(ParseProblem(path, None, "not a recognised transcript format "
                                                        "(see `parlint formats`; --format NAME forces one)"))

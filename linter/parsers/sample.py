@@ -28,6 +28,7 @@ class Sample:
     records: list[Any] = field(default_factory=list)
     document: Any = None
     is_jsonl: bool = False
+    json_error: tuple[int | None, str] | None = None  # a one-document file that is not valid JSON
 
     @property
     def first(self) -> Any:
@@ -67,8 +68,8 @@ def load_sample(path: str) -> Sample:
     try:
         with open(path, "rb") as fp:
             sample.document = orjson.loads(fp.read())
-    except orjson.JSONDecodeError:
-        pass
+    except orjson.JSONDecodeError as exc:
+        sample.json_error = (exc.lineno, str(exc).split(":", 1)[0])
     return sample
 
 
