@@ -7,12 +7,24 @@ import pytest
 from tests.conftest import FIXTURES, rel
 
 ALL = sorted(p for p in FIXTURES.rglob("*.jsonl"))
+FORMAT_DIRS = sorted(d for d in FIXTURES.parent.iterdir() if d.is_dir() and d.name not in ("claude-code", "plans", "code"))
+OTHER = sorted(p for d in FORMAT_DIRS for p in d.rglob("*") if p.suffix in (".jsonl", ".json", ".traj"))
 
 
 @pytest.mark.parametrize("path", ALL, ids=[rel(p).replace("fixtures/claude-code/", "") for p in ALL])
 def test_json_output(cli, snapshot_json, path) -> None:
     result, doc = cli.json("check", rel(path))
     assert result.exit_code in (0, 1, 2)
+    doc["tool"]["version"] = "<version>"
+    assert doc == snapshot_json
+
+
+@pytest.mark.parametrize("path", OTHER, ids=[rel(p).replace("fixtures/", "") for p in OTHER])
+def test_json_output_of_other_formats(cli, snapshot_json, path) -> None:
+    result, doc = cli.json("check", rel(path))
+    assert result.exit_code in (0, 1)
+    assert doc["errors"] == [] or all(e["level"] == "warning" for e in doc["errors"])
+    assert {s["format"] for s in doc["sessions"]} == {path.relative_to(FIXTURES.parent).parts[0]}
     doc["tool"]["version"] = "<version>"
     assert doc == snapshot_json
 
