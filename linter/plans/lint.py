@@ -33,11 +33,11 @@ def embedded_plans(session: Session) -> Iterator[Plan]:
                 seen.add(call.input["plan"])
                 yield parse(call.input["plan"], call.location.path, kind="plan-mode", origin_line=line)
         elif call.name in _TODO_TOOLS and isinstance(call.input.get(_TODO_TOOLS[call.name]), list):
-            plan = from_todos(call.input[_TODO_TOOLS[call.name]], call.location.path, line)
-            key = "\n".join(step.text for step in plan.steps)
+            items = call.input[_TODO_TOOLS[call.name]]
+            key = "\n".join(_todo_text(item) for item in items)
             if key not in seen:
                 seen.add(key)
-                yield plan
+                yield from_todos(items, call.location.path, line)
         elif call.name == "TaskCreate":
             created.append(call.input)
             first_create = first_create or call.location
@@ -66,6 +66,12 @@ def embedded_code(session: Session, problems: list[Any]) -> Iterator[CodePlan]:
         code = parse_code(source, call.location.path, scratch, origin_line=call.location.line)
         if code is not None:
             yield code
+
+
+def _todo_text(item: Any) -> str:
+    if isinstance(item, dict):
+        return str(item.get("content") or item.get("description") or item.get("step") or item.get("subject") or "")
+    return str(item)
 
 
 def _suppressed(suppressions: list[Suppression], code: str, line: int) -> bool:
