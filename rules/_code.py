@@ -4,46 +4,49 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import libcst as cst
-from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
+from rules._lazy import cst
 
 from linter.plans.model import CodePlan
 
-PROVIDERS = (PositionProvider, QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 
 
 class Meta:
     """Resolved metadata of one module (computed once per rule run)."""
 
     def __init__(self, code: CodePlan) -> None:
+        from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
+
         self.code = code
-        self.data = code.wrapper.resolve_many(PROVIDERS)
+        self.data = code.wrapper.resolve_many((PositionProvider, QualifiedNameProvider, ScopeProvider,
+                                               ParentNodeProvider))
+        self._providers = {"position": PositionProvider, "qualified": QualifiedNameProvider, "scope": ScopeProvider,
+                           "parent": ParentNodeProvider}
         self.module = code.wrapper.module
 
     def line(self, node: cst.CSTNode) -> int:
-        return _value(self.data[PositionProvider][node]).start.line
+        return _value(self.data[self._providers['position']][node]).start.line
 
     def span(self, node: cst.CSTNode) -> tuple[tuple[int, int], tuple[int, int]]:
-        pos = _value(self.data[PositionProvider][node])
+        pos = _value(self.data[self._providers['position']][node])
         return (pos.start.line, pos.start.column), (pos.end.line, pos.end.column)
 
     def qualified(self, node: cst.CSTNode) -> set[str]:
-        value = self.data[QualifiedNameProvider].get(node, set())
+        value = self.data[self._providers['qualified']].get(node, set())
         if callable(value) and not isinstance(value, (set, frozenset)):
             value = value()  # libcst computes some metadata lazily
         return {q.name for q in value}
 
     def scope(self, node: cst.CSTNode):  # type: ignore[no-untyped-def]
-        return _value(self.data[ScopeProvider].get(node))
+        return _value(self.data[self._providers['scope']].get(node))
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return _value(self.data[ParentNodeProvider].get(node))
+        return _value(self.data[self._providers['parent']].get(node))
 
     def code_for(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 
     def walk(self, kind: type[cst.CSTNode]) -> Iterator[cst.CSTNode]:
-        for node in self.data[PositionProvider]:
+        for node in self.data[self._providers['position']]:
             if isinstance(node, kind):
                 yield node
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import libcst as cst
+from rules._lazy import cst
 
 from linter.model import Location
 from linter.plans.model import CodePlan
