@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from linter.model import ToolCall
-from linter.shell import VALIDATION, classify, join
+from linter.shell import VALIDATION, classify, join, split_command
 from linter.textutil import is_salient, salient_tokens, tokens
 
 READ, WRITE, EXEC, SPAWN, STATE, ASK, UNKNOWN = "read", "write", "exec", "spawn", "state", "ask", "unknown"
@@ -203,6 +203,40 @@ def _shell_values(command: str, r: Resolver, cwd: str) -> tuple[tuple[str, ...],
     return tuple(values)
 
 
+_SEARCH_PROGRAMS = {"grep", "egrep", "fgrep", "rg", "ag", "ack"}
+_VALUE_OPTIONS = {"-g", "--glob", "--iglob", "-t", "--type", "-T", "--type-not", "-m", "--max-count", "-A", "-B",
+                  "-C", "--context", "-f", "--file", "-j", "--threads", "-d", "--max-depth", "-M", "--max-columns"}
+_REGEX_NOISE = re.compile(r"\\[a-zA-Z]|[\\^$()|*+?{}\[\]]")
+
+
+def search_pattern_words(command: str) -> tuple[tuple[str, ...], ...]:
+    """Words (3+ characters) of the patterns of the grep / rg searches in a command line."""
+    found: set[str] = set()
+    for seg in split_command(command):
+        words = seg.words[1:]
+        if seg.program == "git":
+            if not words or words[0] != "grep":
+                continue
+            words = words[1:]
+        elif seg.program not in _SEARCH_PROGRAMS:
+            continue
+        patterns = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-e", "--regexp")]
+        patterns += [w.split("=", 1)[1] for w in words if w.startswith("--regexp=")]
+        if not patterns:
+            skip = False
+            for word in words:
+                if skip:
+                    skip = False
+                elif word in _VALUE_OPTIONS:
+                    skip = True
+                elif not word.startswith("-"):
+                    patterns.append(word)
+                    break
+        for pattern in patterns:
+            found.update(t for t in tokens(_REGEX_NOISE.sub(" ", pattern)) if len(t) >= 3)
+    return tuple((word,) for word in sorted(found))
+
+
 def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
     cwd = join(r.cwd, workdir) if workdir else r.cwd
     info = classify(command, cwd)
@@ -217,12 +251,21 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
         kind = WRITE
     else:
         kind = EXEC
+    search = info.read_only and any(s.program in _SEARCH_PROGRAMS | {"find", "fd"} or
+                                    (s.program == "git" and s.words[1:2] == ["grep"]) for s in info.segments)
+
+    def values() -> tuple[tuple[str, ...], ...]:
+        # every word of a search pattern counts, as for a search tool: a new word marks a
+        # search refined after the previous answer
+        found = _shell_values(command, r, cwd)
+        return found + search_pattern_words(command) if search else found
+
     return Effect(kind, reads=frozenset(x for x in reads if x), writes=frozenset(x for x in writes if x),
                   dir_writes=frozenset(x for x in dir_writes if x), locks=frozenset(info.locks),
                   ports=frozenset(f"port:{p}" for p in info.ports), categories=frozenset(info.categories),
-                  spellings=None, lazy_spellings=lambda: _shell_values(command, r, cwd),
+                  spellings=None, lazy_spellings=values,
                   label=command.strip().split("\n", 1)[0],
-                  search=info.read_only and any(s.program in ("grep", "rg", "ag", "find", "fd", "egrep") for s in info.segments),
+                  search=search,
                   extra={"segments": len(info.segments)})
 
 

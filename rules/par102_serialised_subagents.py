@@ -11,6 +11,8 @@ from linter.rule import Finding, Rule, RuleContext
 from linter.windows import serial_findings
 from rules._common import describe_calls, plural
 
+# Where harnesses put a subagent's instructions (Task prompt, Codex spawn_agent message, ...).
+_PROMPT_KEYS = ("prompt", "message", "objective", "task", "instructions", "query")
 # A prompt that builds on what an earlier agent found is a dependency the text shows.
 _BUILDS_ON = re.compile(
     r"\b(previous|prior|earlier|first|last|other) (agent|subagent|task|step|exploration|investigation|review)"
@@ -77,8 +79,8 @@ class SerialisedSubagents(Rule):
             return all(ctx.effect(c).kind == SPAWN and not c.background for c in step.calls)
 
         def builds_on(step: Step) -> bool:
-            return any(isinstance(c.input.get("prompt"), str) and _BUILDS_ON.search(c.input["prompt"])
-                       for c in step.calls)
+            return any(isinstance(c.input.get(key), str) and _BUILDS_ON.search(c.input[key])
+                       for c in step.calls for key in _PROMPT_KEYS)
 
         def pieces(run: list[Step]) -> list[list[Step]]:
             # a launch whose prompt builds on earlier findings starts a new window

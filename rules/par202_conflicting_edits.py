@@ -95,17 +95,23 @@ class ConflictingEdits(Rule):
             )
 
 
+# Arguments that carry a whole file's new content (Write, write_file, create): nothing survives
+# from the other call.
+_WHOLE_FILE = ("content", "file_text", "contents")
+
+
 def _confidence(calls: list[ToolCall]) -> str:
     """High when the edits visibly collide (a failure, or overlapping text); medium otherwise."""
     if any(c.failed for c in calls):
         return "high"
     texts = []
     for call in calls:
-        if call.name != "Edit":
+        if any(key in call.input for key in _WHOLE_FILE):
             return "high"  # whole-file writes always clobber each other
-        old, new = call.input.get("old_string"), call.input.get("new_string")
-        if not isinstance(old, str) or not isinstance(new, str):
-            return "high"
+        old = next((call.input[k] for k in ("old_string", "old_str") if isinstance(call.input.get(k), str)), None)
+        new = next((call.input[k] for k in ("new_string", "new_str") if isinstance(call.input.get(k), str)), None)
+        if old is None or new is None:
+            continue  # a patch or a multi-edit: nothing to compare, the batch alone is the evidence
         texts.append((old, new))
     for i, (old_i, new_i) in enumerate(texts):
         for old_j, _ in texts[i + 1:]:

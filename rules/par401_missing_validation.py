@@ -6,7 +6,7 @@ import posixpath
 from typing import Iterable
 
 from linter.effects import SPAWN
-from linter.model import MAIN_AGENT, Agent, Session, ToolCall
+from linter.model import MAIN_AGENT, Agent, Event, Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.textutil import safe
 
@@ -76,6 +76,10 @@ class MissingValidation(Rule):
     def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:
         if MAIN_AGENT not in session.agents:
             return
+        if _ends_mid_turn(session.agents[MAIN_AGENT]):
+            session.note("PAR401", "the transcript ends while the agent is still working (its last turn "
+                                   "issued calls and no answer followed): validation may still have been coming")
+            return
         ever_validated = [False]
         pending = self._walk(session, session.agents[MAIN_AGENT], ctx, ever_validated, set())
         if not pending:
@@ -137,3 +141,13 @@ class MissingValidation(Rule):
 
 
 
+
+
+def _ends_mid_turn(agent: Agent) -> bool:
+    """Did the transcript stop right after a turn that issued calls (no final answer, no prompt)?"""
+    last = None
+    for item in agent.timeline():
+        if isinstance(item, Event) and item.kind in ("meta", "notification"):
+            continue
+        last = item
+    return isinstance(last, Step) and bool(last.calls) and not last.synthetic

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _MODULES = (
     "claude_code",
     "otel_genai",
+    "codex",
 )
 FORMATS: dict[str, ModuleType] = {}
 for _name in _MODULES:

@@ -1,0 +1,431 @@
+"""Codex CLI rollout parser: real rollouts, sniffing, scenario rendering, batching, usage, bad input."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+
+import pytest
+
+from linter.effects import READ, WRITE, EffectModel
+from linter.model import MAIN_AGENT
+from linter.parsers import codex, sniff
+from linter.parsers.sample import load_sample
+from linter.testing import Inexpressible, lint_scenario
+from linter.testing import codex as renderer
+from tests.conftest import ROOT
+
+FORMAT = "codex"
+CORPUS = ROOT.parent / "shared" / "corpus"
+REAL = ROOT / "fixtures" / FORMAT / "real"
+SCENARIOS = sorted((ROOT / "fixtures" / "claude-code" / "scenarios").glob("*.scenario"))
+V058 = REAL / "acidicsoil__v0.58.0__rollout-2025-11-17T15-30-28-019a93b9-f380-7600-98ff-940e6b99603c.jsonl"
+TRIMMED = REAL / "agent-sessions__v0.146.0__TRIMMED-schema-coverage__small.jsonl"
+
+
+def _corpus_files() -> list[pathlib.Path]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "PROVENANCE.md")
+
+
+def _mine(path: pathlib.Path) -> bool:
+    return sniff(load_sample(str(path))) == FORMAT
+
+
+# -- an independent count: plain JSON scanning ----------------------------------------------------
+_CALLS = {"function_call", "custom_tool_call", "local_shell_call", "web_search_call", "tool_search_call",
+          "image_generation_call"}
+_BREAKS = {"reasoning", "message", "agent_message"}
+_OUTPUTS = {"function_call_output", "custom_tool_call_output", "tool_search_output"}
+
+
+def _expected_counts(path: pathlib.Path) -> list[tuple[int, int]]:
+    """(tool calls, batches) per session_meta: call items, and runs of 2+ call items with no
+    reasoning, message, turn context, compaction or new token total between them (prose may open a
+    run). An output ends a run too, unless the session writes its token count before the calls
+    (0.5x writes each request at once, every output right after its call)."""
+    counts: list[list[int]] = []
+    run = 0
+    at_once = False
+    total = None
+
+    def end_run() -> None:
+        nonlocal run
+        if run >= 2:
+            counts[-1][1] += 1
+        run = 0
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        kind, payload = rec["type"], rec["payload"]
+        item = payload.get("type")
+        if kind == "session_meta":
+            if counts:
+                end_run()
+            counts.append([0, 0])
+            at_once, total = False, None
+        elif kind in ("turn_context", "compacted"):
+            end_run()
+        elif kind == "event_msg" and item == "token_count" and payload.get("info"):
+            if payload["info"]["total_token_usage"] != total:
+                total = payload["info"]["total_token_usage"]
+                at_once = at_once or counts[-1][0] == 0
+                end_run()
+        elif kind == "response_item" and item in _CALLS:
+            counts[-1][0] += 1
+            run += 1
+        elif kind == "response_item" and (item in _BREAKS or (item in _OUTPUTS and not at_once)):
+            if not (item == "message" and payload.get("role") == "assistant" and run == 0):
+                end_run()
+    end_run()
+    return [tuple(c) for c in counts]  # type: ignore[misc]
+
+
+def _real_files() -> list[pathlib.Path]:
+    return [p for p in _corpus_files() if _mine(p)] + sorted(REAL.glob("*.jsonl"))
+
+
+@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.parent.name + "/" + p.name[:40])
+def test_real_rollouts_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
+    result, doc = cli.json("check", str(path))
+    assert not [e for e in doc["errors"] if e["level"] == "error"]
+    assert {s["format"] for s in doc["sessions"]} == {FORMAT}
+    assert [(s["tool_calls"], s["batches"]) for s in doc["sessions"]] == _expected_counts(path)
+
+
+def test_corpus_rollouts_are_detected() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("shared corpus not available")
+    assert {p.name for p in _corpus_files() if _mine(p)} == {V058.name, TRIMMED.name}
+
+
+@pytest.mark.parametrize("path", [p for p in _corpus_files() if "codex" not in p.parent.name],
+                         ids=lambda p: str(p.relative_to(CORPUS)))
+def test_other_files_are_not_sniffed_as_codex(path: pathlib.Path) -> None:
+    assert not codex.sniff(load_sample(str(path)))
+    assert not _mine(path)
+
+
+# -- the real 0.58 rollout ---------------------------------------------------------------------------
+def _v058():
+    (session,) = codex.parse_many(str(V058))
+    return session
+
+
+def test_v058_steps_results_and_events() -> None:
+    session = _v058()
+    main = session.main
+    assert session.session_id == "019a93b9-f380-7600-98ff-940e6b99603c"
+    assert session.cwd == "/home/user/projects/temp/chatbot-ui"
+    assert session.models == {"gpt-5.1-codex"}
+    assert [e.kind for e in main.events] == ["meta", "prompt"]  # environment context, then the request
+    assert main.events[1].text.startswith("finish up the users work")
+    first = main.steps[0]
+    (call,) = first.calls
+    assert call.name == "shell" and call.input["command"] == ["bash", "-lc", "ls"]
+    assert call.location.line == 11 and first.location.line == 10
+    assert call.result.location.line == 12 and call.result.text.startswith("LM Studio configuration.md\nREADME.md")
+    assert main.events[1].seq < first.seq < call.result.seq < main.steps[1].seq
+    failed = sorted(c.location.line for c in session.all_calls() if c.failed)
+    assert failed == [151, 193, 234]  # ls exit 2, rg exit 2, rg exit 1
+
+
+def test_v058_usage_is_per_request() -> None:
+    steps = _v058().main.steps
+    assert all(step.usage is not None for step in steps)
+    first = steps[0].usage
+    assert (first.input, first.cache_read, first.output, first.model) == (10128, 0, 37, "gpt-5.1-codex")
+    third = steps[2].usage
+    assert (third.input, third.cache_read, third.output) == (11862 - 10240, 10240, 109)
+    # the last cumulative count of the file: 1099261 input (1027328 cached), 22305 output
+    assert sum(s.usage.input + s.usage.cache_read for s in steps) == 1099261
+    assert sum(s.usage.cache_read for s in steps) == 1027328
+    assert sum(s.usage.output for s in steps) == 22305
+
+
+def test_v058_effects_and_context() -> None:
+    session = _v058()
+    model = EffectModel(codex.EFFECTS, session.cwd)
+    calls = {c.location.line: c for c in session.all_calls()}
+    read = model.of(calls[32])  # sed -n '1,220p' components/chat/chat-helpers/index.ts
+    assert read.kind == READ and read.reads == {"components/chat/chat-helpers/index.ts"}
+    patch = model.of(calls[269])  # apply_patch <<'PATCH' through the shell
+    assert patch.kind == WRITE and patch.writes == {"components/chat/chat-helpers/index.ts"}
+    assert model.of(calls[253]).kind == "state"  # update_plan
+    search = model.of(calls[193])  # rg -n "eventsource-parser" -n src -g"*.ts": the pattern counts
+    assert ("eventsource-parser",) in search.values
+    ctx = session.main.context
+    # a listing is context, the content of a file printed with sed -n is not
+    assert ctx.first_seen("debug-supabase_push.log") == calls[11].result.seq
+    assert ctx.first_seen("validateChatSettings") is None
+
+
+# -- the trimmed schema-coverage file --------------------------------------------------------------
+def test_trimmed_file_is_one_session_per_session_meta() -> None:
+    sessions = list(codex.parse_many(str(TRIMMED)))
+    assert len(sessions) == 7
+    first = sessions[0]
+    assert first.session_id == "019fc8be-3658-7ca3-9e29-000000000000" and first.cwd == "/tmp/repo"
+    batch = first.main.steps[0]
+    assert [(c.id, c.name) for c in batch.calls] == [("call-1", "shell"), ("call-2", "shell")]
+    assert batch.calls[0].input == {"command": ["ls"]}  # a custom tool call's JSON input
+    assert batch.calls[0].result.text == "a.txt\nb.txt\n"  # a list of content parts, line 21
+    assert batch.calls[1].result.text == "a.txt\n"  # an input_text object, line 11
+    names = [c.name for s in first.main.steps for c in s.calls]
+    assert names == ["shell", "shell", "tool_search", "web_search"]
+    web = first.main.steps[2].calls[0]
+    assert web.input == {"action": "search", "query": "example"}
+    assert "https://example.invalid" in web.result.text  # from web_search_end
+    kinds = [e.kind for e in first.main.events]
+    assert kinds == ["prompt", "compact", "interrupt", "compact"]
+    assert first.main.steps[-1].text == "Found 2 files."
+    for session in sessions:
+        assert set(session.agents) == {MAIN_AGENT}  # trimmed ids link nothing
+
+
+# -- scenario rendering ------------------------------------------------------------------------------
+def _normal(message: str) -> str:
+    """Claude Code's and Codex's names for the same call: Read/cat, Bash/shell, Write-Edit/apply_patch."""
+    message = re.sub(r"\bshell cat ", "Read ", message)
+    message = re.sub(r"\bshell\b", "Bash", message)
+    return re.sub(r"\b(apply_patch|Edit|Write)\b", "Write", message)
+
+
+def _findings(diagnostics) -> list[tuple[str, str]]:
+    return [(d.code, _normal(re.sub(r"(toolu|call)_\w+", "ID", d.message))) for d in diagnostics]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_rendered_scenario_gives_the_same_findings(path: pathlib.Path) -> None:
+    text = path.read_text()
+    try:
+        got = lint_scenario(text, fmt=FORMAT)
+    except Inexpressible as exc:
+        assert "Task" in text, "only subagent scenarios may be inexpressible"
+        pytest.skip(f"codex cannot express {path.stem}: {exc}")
+    assert _findings(got) == _findings(lint_scenario(text))
+
+
+def test_rendering_is_sniffed_as_codex(tmp_path) -> None:
+    path = tmp_path / ("s" + renderer.SUFFIX)
+    path.write_text(renderer.render(SCENARIOS[0].read_text()))
+    assert _mine(path)
+    (session,) = codex.parse_many(str(path))
+    (batch,) = [s for s in session.main.steps if s.calls]
+    assert [c.input["command"][-1] for c in batch.calls] == ["cat src/app.py", "cat src/models.py", "cat src/views.py"]
+
+
+# -- hand-written rollouts -------------------------------------------------------------------------
+def _rollout(tmp_path, *records: tuple[str, dict], tick: float = 1.0) -> str:
+    path = tmp_path / "rollout.jsonl"
+    lines = [{"timestamp": f"2026-01-01T00:00:{n * tick:06.3f}Z", "type": kind, "payload": payload}
+             for n, (kind, payload) in enumerate(records)]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return str(path)
+
+
+def _meta(tid="t-1", **extra):
+    return ("session_meta", {"id": tid, "cwd": "/w", "cli_version": "0.99.0", "model_provider": "openai", **extra})
+
+
+def _user(text):
+    return ("response_item", {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]})
+
+
+def _reasoning():
+    return ("response_item", {"type": "reasoning", "summary": [], "encrypted_content": "x"})
+
+
+def _fc(call_id, name="shell", **args):
+    return ("response_item", {"type": "function_call", "name": name, "arguments": json.dumps(args),
+                              "call_id": call_id})
+
+
+def _out(call_id, output="ok"):
+    return ("response_item", {"type": "function_call_output", "call_id": call_id, "output": output})
+
+
+def _count(total_in, cached, out, last=None):
+    usage = {"input_tokens": total_in, "cached_input_tokens": cached, "output_tokens": out}
+    return ("event_msg", {"type": "token_count", "info": {"total_token_usage": usage,
+                                                          "last_token_usage": last or usage}})
+
+
+def test_calls_back_to_back_are_one_batch_and_an_output_between_splits(tmp_path) -> None:
+    path = _rollout(tmp_path, _meta(), _user("look at a.py and b.py"),
+                    _reasoning(), _fc("c1", command=["bash", "-lc", "cat a.py"]),
+                    _fc("c2", command=["bash", "-lc", "cat b.py"]), _out("c2"), _out("c1"),
+                    _reasoning(), _fc("c3", command=["bash", "-lc", "cat c.py"]), _out("c3"),
+                    _fc("c4", command=["bash", "-lc", "cat d.py"]), _out("c4"))
+    (session,) = codex.parse_many(path)
+    assert [[c.id for c in s.calls] for s in session.main.steps] == [["c1", "c2"], ["c3"], ["c4"]]
+    assert _expected_counts(pathlib.Path(path)) == [(4, 1)]
+    first = session.main.steps[0]
+    assert first.calls[0].result.seq > first.calls[1].result.seq > first.seq
+
+
+def test_request_written_at_once_keeps_its_batch(tmp_path) -> None:
+    # 0.5x: the count, then the whole response with each output right after its call
+    path = _rollout(tmp_path, _meta(), _user("look at a.py and b.py"), _count(100, 0, 5),
+                    _reasoning(), _fc("c1", command=["bash", "-lc", "cat a.py"]), _out("c1"),
+                    _fc("c2", command=["bash", "-lc", "cat b.py"]), _out("c2"),
+                    ("turn_context", {"model": "m"}), _count(100, 0, 5), _count(250, 0, 12),
+                    _fc("c3", command=["bash", "-lc", "cat c.py"]), _out("c3"), tick=0.001)
+    (session,) = codex.parse_many(path)
+    assert [[c.id for c in s.calls] for s in session.main.steps] == [["c1", "c2"], ["c3"]]
+    assert _expected_counts(pathlib.Path(path)) == [(3, 1)]
+
+
+def test_usage_follows_or_precedes_its_step(tmp_path) -> None:
+    # newer layout: the count comes after the response's items
+    after = _rollout(tmp_path, _meta(), _user("go"), _reasoning(), _fc("c1", command="ls"), _count(100, 60, 5),
+                     _out("c1"), ("response_item", {"type": "message", "role": "assistant",
+                                                    "content": [{"type": "output_text", "text": "done"}]}),
+                     _count(250, 150, 12))
+    (session,) = codex.parse_many(after)
+    usage = [(s.usage.input, s.usage.cache_read, s.usage.output) for s in session.main.steps]
+    assert usage == [(40, 60, 5), (60, 90, 7)]
+    # 0.5x layout: the count comes first, and is repeated after the turn
+    before = _rollout(tmp_path, _meta(), _user("go"), _count(100, 60, 5), _reasoning(), _fc("c1", command="ls"),
+                      _out("c1"), ("turn_context", {"model": "m"}), _count(100, 60, 5), _count(250, 150, 12),
+                      _reasoning(), _fc("c2", command="ls"), _out("c2"))
+    (session,) = codex.parse_many(before)
+    assert [(s.usage.input, s.usage.output) for s in session.main.steps] == [(40, 5), (60, 7)]
+
+
+def test_exit_codes_mark_failures(tmp_path) -> None:
+    path = _rollout(tmp_path, _meta(), _user("check"), _reasoning(),
+                    _fc("c1", name="shell_command", command="pytest -q"),
+                    _fc("c2", name="exec_command", cmd="ruff check ."),
+                    _fc("c3", name="shell_command", command="mypy src"),
+                    _fc("c4", name="shell_command", command="true"),
+                    _out("c1", "Exit code: 1\nWall time: 2.1 seconds\nOutput:\n1 failed"),
+                    _out("c2", "Chunk ID: 1\nWall time: 0.2 seconds\nProcess exited with code 0\nOutput:\nok"),
+                    _out("c3", "Success: no issues"), _out("c4", "Exit code: 0\nOutput:\nExit code: 3"),
+                    ("event_msg", {"type": "exec_command_end", "call_id": "c3", "exit_code": 2}))
+    (session,) = codex.parse_many(path)
+    assert [c.failed for c in session.all_calls()] == [True, False, True, False]
+    assert [c.result.text for c in session.all_calls()] == ["1 failed", "ok", "Success: no issues", "Exit code: 3"]
+    model = EffectModel(codex.EFFECTS, session.cwd)
+    assert [sorted(model.of(c).categories) for c in session.all_calls()][:3] == [["test"], ["lint"], ["typecheck"]]
+
+
+def test_running_process_is_background_and_polls_are_adaptive(tmp_path) -> None:
+    path = _rollout(tmp_path, _meta(), _user("start the dev server"), _reasoning(),
+                    _fc("e1", name="exec_command", cmd="npm run dev"),
+                    _out("e1", "Chunk ID: 1\nWall time: 1.0 seconds\nProcess running with session ID 7\n"
+                               "Output:\nready"),
+                    _reasoning(), _fc("w1", name="write_stdin", session_id=7, chars=""), _out("w1", "still running"))
+    (session,) = codex.parse_many(path)
+    start, poll = session.all_calls()
+    assert start.background and not poll.background
+    effect = EffectModel(codex.EFFECTS, session.cwd).of(poll)
+    assert effect.kind == READ and effect.adaptive and effect.reads == {"shell:7"}
+
+
+def test_apply_patch_custom_tool_writes_the_files_it_touches(tmp_path) -> None:
+    patch = ("*** Begin Patch\n*** Add File: src/new.py\n+x = 1\n*** Update File: src/old.py\n"
+             "*** Move to: src/moved.py\n"
+             "@@\n-a\n+b\n*** Delete File: docs/gone.md\n*** End Patch")
+    path = _rollout(tmp_path, _meta(), _user("refactor"), _reasoning(),
+                    ("response_item", {"type": "custom_tool_call", "call_id": "p1", "name": "apply_patch",
+                                       "input": patch}),
+                    ("response_item", {"type": "custom_tool_call_output", "call_id": "p1",
+                                       "output": json.dumps({"output": "Done", "metadata": {"exit_code": 0}})}))
+    (session,) = codex.parse_many(path)
+    (call,) = session.all_calls()
+    effect = EffectModel(codex.EFFECTS, session.cwd).of(call)
+    assert effect.kind == WRITE
+    assert effect.writes == {"src/new.py", "src/old.py", "src/moved.py", "docs/gone.md"}
+    assert not call.failed
+    assert session.main.context.first_seen("src/moved.py") is not None  # file names are context
+    assert session.main.context.first_seen("b") is None  # the patch body is not
+
+
+
+def test_apply_patch_through_the_shell_argv(tmp_path) -> None:
+    patch = "*** Begin Patch\n*** Update File: a.py\n@@\n-x\n+y\n*** End Patch\n"
+    path = _rollout(tmp_path, _meta(), _user("fix a.py"), _reasoning(),
+                    _fc("s1", command=["apply_patch", patch], workdir="/w/pkg"), _out("s1"))
+    (session,) = codex.parse_many(path)
+    (call,) = session.all_calls()
+    effect = EffectModel(codex.EFFECTS, session.cwd).of(call)
+    assert (effect.kind, effect.writes) == (WRITE, {"pkg/a.py"})
+
+
+def test_shell_argv_forms() -> None:
+    assert codex.command_text(["bash", "-lc", "ls -la"]) == "ls -la"
+    assert codex.command_text(["/bin/zsh", "-l", "-c", "make test"]) == "make test"
+    assert codex.command_text(["rg", "-n", "two words"]) == "rg -n 'two words'"
+    assert codex.command_text("git status") == "git status"
+    assert codex.command_text([1, 2]) == ""
+
+
+def test_subagent_thread_in_the_same_file_is_linked(tmp_path) -> None:
+    child = "019a0000-0000-7000-8000-00000000000c"
+    path = _rollout(tmp_path, _meta("p-1"), _user("split the work"), _reasoning(),
+                    _fc("s1", name="spawn_agent", message="Audit packages/api for SQL injection"),
+                    ("event_msg", {"type": "collab_agent_spawn_end", "call_id": "s1", "sender_thread_id": "p-1",
+                                   "new_thread_id": child, "prompt": "Audit packages/api", "status": "running"}),
+                    _out("s1", f"agent_id: {child}"),
+                    _meta(child, parent_thread_id="p-1"), _user("Audit packages/api for SQL injection"),
+                    _reasoning(), _fc("k1", command=["bash", "-lc", "rg -n execute packages/api"]), _out("k1", ""))
+    (session,) = codex.parse_many(path)
+    spawn = session.main.steps[0].calls[0]
+    sub = session.agents[child]
+    assert spawn.spawned_agent == child and sub.parent_call is spawn
+    assert [c.id for s in sub.steps for c in s.calls] == ["k1"]
+    assert EffectModel(codex.EFFECTS, session.cwd).of(spawn).kind == "spawn"
+    assert not session.notes or all(n.what != "subagents" for n in session.notes)
+
+
+def test_subagent_thread_whose_parent_is_elsewhere_is_its_own_session(tmp_path) -> None:
+    path = _rollout(tmp_path, _meta("c-1", source={"subagent": {"thread_spawn": {"parent_thread_id": "p-9"}}}),
+                    _user("do it"), _reasoning(), _fc("k1", command="ls"), _out("k1", "a"))
+    (session,) = codex.parse_many(path)
+    assert set(session.agents) == {MAIN_AGENT}
+    assert any(n.what == "subagent-thread" and "p-9" in n.reason for n in session.notes)
+
+
+def test_prompt_echo_is_not_counted_twice_and_injected_text_is_meta(tmp_path) -> None:
+    path = _rollout(tmp_path, _meta(), ("event_msg", {"type": "user_message", "message": "fix it"}),
+                    _user("<environment_context>\n  <cwd>/w</cwd>\n</environment_context>"),
+                    _user("# AGENTS.md instructions for /w\n\nbe brief"), _user("fix it"),
+                    ("event_msg", {"type": "turn_aborted", "reason": "interrupted"}),
+                    _user("<turn_aborted>\nThe user interrupted.\n</turn_aborted>"),
+                    ("compacted", {"message": "summary of the work", "replacement_history": []}),
+                    ("event_msg", {"type": "context_compacted"}))
+    (session,) = codex.parse_many(path)
+    assert [e.kind for e in session.main.events] == ["prompt", "meta", "meta", "interrupt", "compact"]
+
+
+# -- bad input -----------------------------------------------------------------------------------------
+def test_truncated_rollout_reports_the_last_line(cli, tmp_path) -> None:
+    raw = V058.read_text(encoding="utf-8").splitlines(keepends=True)
+    path = tmp_path / "cut.jsonl"
+    path.write_text("".join(raw[:40]) + raw[40][:50])
+    result, doc = cli.json("check", str(path))
+    problems = doc["errors"]
+    assert [(p["line"], p["level"]) for p in problems] == [(41, "warning")]
+    assert "incomplete" in problems[0]["message"] and problems[0]["path"] == str(path)
+    (session,) = doc["sessions"]
+    assert session["tool_calls"] == 5
+
+
+def test_malformed_lines_are_problems_not_crashes(cli, tmp_path) -> None:
+    raw = V058.read_text(encoding="utf-8").splitlines(keepends=True)
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join(raw[:12]) + "{not json\n" + "[1, 2]\n" + '{"type": "response_item", "payload": 3}\n'
+                    + '{"type": "response_item", "payload": {"type": "function_call", "arguments": "{oops"}}\n'
+                    + "".join(raw[12:20]))
+    (session,) = codex.parse_many(str(path))
+    found = sorted((p.line, p.level) for p in session.problems)
+    assert found == [(13, "error"), (14, "error"), (15, "warning")]
+    assert all(p.path == str(path) and "\x1b" not in p.message for p in session.problems)
+    assert [c.name for c in session.all_calls()] == ["shell", "?", "shell"]
+    assert session.all_calls().__next__().result is not None
+    result, doc = cli.json("check", str(path))  # still recognised as a rollout
+    assert [s["format"] for s in doc["sessions"]] == [FORMAT]
+    assert sorted((e["line"], e["level"]) for e in doc["errors"]) == found
