@@ -282,7 +282,8 @@ def shell(call: ToolCall, r: Resolver) -> Effect:
 def spawn(call: ToolCall, r: Resolver) -> Effect:
     prompt = path_arg(call, "prompt", "objective", "task", "description")
     desc = path_arg(call, "description", "subagent_type", "agent_name") or prompt[:60]
-    return Effect(SPAWN, spellings=tuple((t,) for t in sorted(salient_tokens(prompt))), label=desc)
+    return Effect(SPAWN, spellings=None, lazy_spellings=lambda: tuple((t,) for t in sorted(salient_tokens(prompt))),
+                  label=desc)
 
 
 def state(call: ToolCall, r: Resolver) -> Effect:

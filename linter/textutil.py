@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
+
+_fromisoformat = datetime.fromisoformat
 
 # C0/C1 control characters except tab; newlines are shown escaped so one finding stays one line.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
@@ -80,15 +82,16 @@ def parse_time(value: object) -> float | None:
     """ISO-8601 timestamp (with or without Z, with or without zone) to epoch seconds."""
     if not isinstance(value, str) or not value:
         return None
-    text = value.strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
     try:
-        parsed = datetime.fromisoformat(text)
+        parsed = _fromisoformat(value)  # Python 3.11 reads "Z" itself
     except ValueError:
-        return None
+        text = value.strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = _fromisoformat(text)
+        except ValueError:
+            return None
     if parsed.tzinfo is None:
-        from datetime import timezone
-
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.timestamp()

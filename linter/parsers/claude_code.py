@@ -121,11 +121,17 @@ def _no_use(raw: bytes) -> bool:
     """Lines that never carry calls, results or prompts: skipped before they are decoded.
 
     Claude Code writes compact JSON, and a quote inside a string value is escaped, so these
-    byte patterns only occur as a record's own top-level keys.
+    byte patterns only occur as a record's own keys. A snapshot line starts with its type; a
+    progress line names its type within its first few hundred bytes (before ``data``), so only
+    that much is searched: a miss only means the line is decoded after all.
     """
-    if b'"type":"file-history-snapshot"' in raw:
+    if raw.startswith(b'{"type":"file-history-snapshot"'):
         return True
-    return b'"type":"progress"' in raw and b'"agent_progress"' not in raw
+    return raw.find(b'"type":"progress"', 0, 2048) != -1 and b'"agent_progress"' not in raw
+
+
+def _count(value: Any) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
 def _shape(rec: dict[str, Any]) -> tuple[Any, ...]:
@@ -310,15 +316,12 @@ class _Builder:
                 self.tool_use(block, step, agent, loc, ts, pos)
 
     def take_usage(self, step: Step, usage: dict[str, Any], model: str | None) -> None:
-        def num(name: str) -> int:
-            value = usage.get(name)
-            return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-
-        output = num("output_tokens")
-        if step.usage is None or output >= step.usage.output:
-            step.usage = Usage(input=num("input_tokens"), output=output,
-                               cache_read=num("cache_read_input_tokens"),
-                               cache_write=num("cache_creation_input_tokens"), model=model)
+        output = _count(usage.get("output_tokens"))
+        if step.usage is not None and output <= step.usage.output:
+            return  # the same usage repeated on another line of the message
+        step.usage = Usage(input=_count(usage.get("input_tokens")), output=output,
+                           cache_read=_count(usage.get("cache_read_input_tokens")),
+                           cache_write=_count(usage.get("cache_creation_input_tokens")), model=model)
 
     def tool_use(self, block: dict[str, Any], step: Step, agent: Agent, loc: Location,
                  ts: float | None, pos: int) -> None:

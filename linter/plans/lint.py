@@ -54,11 +54,11 @@ def embedded_code(session: Session, problems: list[Any]) -> Iterator[CodePlan]:
     A code action that does not parse is the agent's own mistake, not a problem with the file: it
     is skipped quietly.
     """
-    from linter.plans.python import parse_code
-
     for call in session.all_calls():
         if call.name not in CODE_TOOLS:
             continue
+        from linter.plans.python import parse_code  # libcst is imported only when there is code
+
         source = call.input.get("code") if isinstance(call.input.get("code"), str) else call.input.get("source")
         if not isinstance(source, str) or not source.strip():
             continue
