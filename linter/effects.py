@@ -15,6 +15,7 @@ the working directory, ...). They feed the "knowable up front" test.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -387,19 +388,61 @@ measure translate summarize summarise forecast compare inspect""".split())
 _NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
+# Words that name an action or a general-purpose executor: a function whose name holds one may
+# change something, or do anything at all, so its effect stays unknown.
+ACTION_WORDS = frozenset("""
+set update create add insert delete del remove write save send post put patch book reserve order buy
+purchase sell pay transfer cancel schedule start stop run execute exec eval play pause resume move click
+type press tap scroll open close upload download install uninstall submit apply assign register
+subscribe unsubscribe enable disable reset restart kill launch deploy commit push pull merge edit modify
+replace rename copy mark toggle turn make generate build clear drop store publish share invite approve
+reject login logout signin signout signup checkout refresh reload undo redo next previous prev goto
+navigate wait sleep select focus fill drag hover scroll shutdown reboot mount attach detach connect
+disconnect lock unlock increment decrement append upsert import export sync reply forward notify
+roll draw flip shuffle spin deal guess attack
+bash shell terminal computer browser python code interpreter command cmd script sql database db
+""".split())
+
+
 def is_query_name(name: str) -> bool:
-    """Does a function's name say it answers a question (``get_weather``, ``math.calculate_area``,
-    ``searchFlights``)? Its last dotted part must start with a query verb."""
+    """Does a function's name say it answers a question and changes nothing?
+
+    Its last dotted part starts with a query verb (``get_weather``, ``math.calculate_area``,
+    ``searchFlights``), or it is a noun phrase holding no action word (``math.gcd``,
+    ``weather_forecast``, ``lawsuit_search``): a function named after what it returns.
+    """
     last = name.rsplit(".", 1)[-1].rsplit("__", 1)[-1]
-    words = _NAME_WORDS.findall(last)
-    return bool(words) and words[0].lower() in QUERY_VERBS
+    words = [w.lower() for w in _NAME_WORDS.findall(last)]
+    if not words:
+        return False
+    if words[0] in QUERY_VERBS:
+        return True
+    return not any(w in ACTION_WORDS for w in words)
 
 
 def _number_forms(value: float) -> tuple[str, ...]:
-    if isinstance(value, float) and value.is_integer():
-        return (repr(value), str(int(value)))
-    text = repr(value)
-    return (text, text[1:]) if text.startswith("0.") else (text,)
+    """Ways a number may be written in a prompt: 5.0 as 5, 0.5 as .5 or 50%, 500000 as 500,000,
+    1e-07 as 0.0000001, and a negative amount as its size ("a loss of $1000")."""
+    size = abs(value)
+    forms = [repr(value)]
+    if isinstance(size, float) and size.is_integer():
+        size = int(size)
+    forms.append(str(size))
+    if isinstance(size, int) and size >= 1000:
+        forms.append(f"{size:,}")
+    elif isinstance(size, float):
+        plain = f"{size:.12f}".rstrip("0")
+        forms.append(plain)
+        if plain.startswith("0."):
+            forms.append(plain[1:])
+        if 0.001 <= size < 1:
+            forms.append(f"{size * 100:.10g}%")  # a rate given as a percentage
+    return tuple(dict.fromkeys(forms))
+
+
+# Words of a string argument, split as the context splits text: "Gluten-free" and "grams/mole"
+# stay whole, so they are found where the prompt wrote them.
+_ARG_WORD = re.compile(r"[^\W_][\w./~+-]*[^\W_]|[^\W_]")
 
 
 def _argument_values(value: Any, out: list[tuple[str, ...]], depth: int = 0) -> None:
@@ -410,8 +453,9 @@ def _argument_values(value: Any, out: list[tuple[str, ...]], depth: int = 0) -> 
     if isinstance(value, (int, float)):
         out.append(_number_forms(value))
     elif isinstance(value, str):
-        for tok in sorted(set(re.findall(r"[^\W_]{3,}", value))):
-            out.append((tok,))
+        for word in sorted(set(_ARG_WORD.findall(value))):
+            if len(word) >= 3:
+                out.append(tuple(dict.fromkeys((word, word.lower(), word.capitalize()))))
     elif isinstance(value, dict):
         for item in value.values():
             _argument_values(item, out, depth + 1)
@@ -430,4 +474,6 @@ def function_tool(call: ToolCall, r: Resolver) -> Effect:
         return unknown(call, r)
     values: list[tuple[str, ...]] = []
     _argument_values(call.input, values)
-    return Effect(READ, spellings=tuple(values), label=call.name, extra={"function": True})
+    # the same call again is a poll or a page turn: it asks about state, not a new question
+    signature = (call.name, json.dumps(call.input, sort_keys=True, default=str))
+    return Effect(READ, spellings=tuple(values), label=call.name, extra={"function": True, "signature": signature})

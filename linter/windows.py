@@ -55,10 +55,14 @@ def _seen_in_results(eff: Effect, results: list[str]) -> bool:
     """Does a value of this call appear in an answer the window already received?
 
     Even a value that was known earlier is treated as taken from that answer: a listing or a
-    search that names a file, followed by a read of it, is the read of a found file.
+    search that names a file, followed by a read of it, is the read of a found file; likewise a
+    call to a function whose name an earlier answer gave.
     """
     if not results:
         return False
+    signature = eff.extra.get("signature")
+    if signature is not None and any(signature[0] in text for text in results):
+        return True  # a function the answer named (tool discovery): called because of it
     for forms in eff.values:
         needles = set(forms)
         for form in forms:
