@@ -78,6 +78,9 @@ class ToolCall:
         return self.result is not None and self.result.is_error
 
 
+THOUGHT_HEAD = 600
+
+
 @dataclass(slots=True, eq=False)
 class Step:
     """One model turn of one agent: the prose it wrote and the tool calls it issued together."""
@@ -90,6 +93,7 @@ class Step:
     start: float | None = None
     end: float | None = None
     text: str = ""
+    thought: str = ""  # the head of its reasoning, where the transcript keeps it
     usage: Usage | None = None
     calls: list[ToolCall] = field(default_factory=list)
     synthetic: bool = False
@@ -97,6 +101,11 @@ class Step:
     @property
     def is_batch(self) -> bool:
         return len(self.calls) > 1
+
+    def think(self, text: str) -> None:
+        """Keep the head of the turn's reasoning (rules read how it opens)."""
+        if len(self.thought) < THOUGHT_HEAD:
+            self.thought = (f"{self.thought}\n{text}" if self.thought else text)[:THOUGHT_HEAD]
 
 
 @dataclass(slots=True)

@@ -47,8 +47,19 @@ _REACTS = re.compile(
 )
 
 
+# Reasoning that turns on the answer just read ("Ah, I see! The branch already had...").
+# Reasoning is freer than prose, so these are looked for anywhere in its first sentences.
+_THOUGHT_REACTS = re.compile(
+    r"\b(i see|i notice|interesting|wait|hmm|actually|turns out|that means|this means|so the|"
+    r"it (looks|seems) like|the (output|result|diff|log|status)s? (shows?|says))\b",
+    re.I,
+)
+
+
 def _reacts(step: Step) -> bool:
-    return bool(step.text) and bool(_REACTS.search(step.text.strip()))
+    if step.text and _REACTS.search(step.text.strip()):
+        return True
+    return bool(step.thought) and bool(_THOUGHT_REACTS.search(step.thought[:300]))
 
 
 def _seen_in_results(eff: Effect, results: list[str]) -> bool:

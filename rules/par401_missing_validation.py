@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Iterable
 
 from linter.effects import SPAWN
 from linter.model import MAIN_AGENT, Agent, Event, Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
+from linter.shell import split_command
 from linter.textutil import safe
 
 CODE_EXTENSIONS = {
@@ -22,6 +24,28 @@ def is_code(path: str) -> bool:
     return posixpath.splitext(path)[1].lower() in CODE_EXTENSIONS
 
 
+# Commands that move, copy or delete files without changing any code (cleaning up a scratch
+# script, renaming a file): nothing new to validate.
+_HOUSEKEEPING = {"rm", "rmdir", "unlink", "mv", "cp", "ln", "chmod", "chown", "touch", "mkdir", "cd", "ls",
+                 "echo", "true"}
+# The person said not to run anything ("No need to run it", "don't run the tests").
+_NO_RUN = re.compile(r"\b(no need to|(do not|don'?t|never)( need to)?)\s+(run|test|build|execute|compile)\b|"
+                     r"\bwithout (running|testing|building)\b", re.I)
+
+
+def _housekeeping(call: ToolCall) -> bool:
+    command = call.input.get("command")
+    if isinstance(command, list):
+        command = " ".join(map(str, command))
+    if not isinstance(command, str):
+        return False
+    segments = split_command(command)
+    return bool(segments) and all(
+        not any(op.startswith((">", "&>", "1>", "2>")) for op, _ in seg.redirects)
+        and (seg.program in _HOUSEKEEPING or (seg.program == "git" and seg.words[1:2] in (["rm"], ["mv"])))
+        for seg in segments)
+
+
 class MissingValidation(Rule):
     code = "PAR401"
     name = "missing-validation"
@@ -32,8 +56,10 @@ class MissingValidation(Rule):
         "An edit that is never exercised is a guess, and parallel edits (several files, or several "
         "workers) are exactly where integration breaks. The rule tracks modifications of source "
         "files (not docs or data) by the agent and by its subagents, and clears them when a test, "
-        "build, lint, typecheck or a run of the program follows (in the agent or in a subagent, "
-        "plus any `validation-commands` from the configuration). Whatever is still unvalidated at "
+        "build, lint, typecheck or a run of the program follows, passing or not (in the agent or in "
+        "a subagent, plus any `validation-commands` from the configuration). Moving, copying or "
+        "deleting files changes no code and needs no run; a session whose user said not to run "
+        "anything is left alone. Whatever is still unvalidated at "
         "the end of the transcript is reported at the last modification. Confidence is high when "
         "the session ran a validation command at some point (so one was available), medium when "
         "it never did."
@@ -52,6 +78,25 @@ class MissingValidation(Rule):
         user: Fix the typo in the README
         step
         call Edit file_path=README.md old_string=teh new_string=the
+        step: Done.
+        """,
+        """
+        user: Fix the pager bug.
+        step
+        call Write file_path=reproduce.py content="import pager"
+        step
+        call Edit file_path=src/pager.py old_string="n - 1" new_string=n
+        step
+        call Bash command="python reproduce.py"
+        !> Traceback: IndexError
+        step
+        call Bash command="rm reproduce.py"
+        step: The fix is not complete yet: the reproduction still fails.
+        """,
+        """
+        user: Rename game.py to main.py. No need to run it.
+        step
+        call Write file_path=main.py content="print(1)"
         step: Done.
         """,
     ]
@@ -76,6 +121,8 @@ class MissingValidation(Rule):
     def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:
         if MAIN_AGENT not in session.agents:
             return
+        if any(e.kind == "prompt" and _NO_RUN.search(e.text) for e in session.agents[MAIN_AGENT].events):
+            return  # the person asked for no run
         if _ends_mid_turn(session.agents[MAIN_AGENT]):
             session.note("PAR401", "the transcript ends while the agent is still working (its last turn "
                                    "issued calls and no answer followed): validation may still have been coming")
@@ -115,12 +162,14 @@ class MissingValidation(Rule):
         for step in agent.steps:
             batch_start = len(pending)
             for call in step.calls:
+                if self._validates(call, ctx):
+                    ever[0] = True  # even a failing run validated: it told the agent the truth
+                    pending = []
+                    continue
                 if call.result is not None and call.result.is_error:
                     continue
                 eff = ctx.effect(call)
-                if self._validates(call, ctx):
-                    ever[0] = True
-                    pending = []
+                if _housekeeping(call):
                     continue
                 if eff.kind == SPAWN and call.spawned_agent in session.agents and call.spawned_agent not in visiting:
                     before = ever[0]

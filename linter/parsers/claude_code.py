@@ -312,6 +312,7 @@ class _Builder:
                 ctx.add(block["text"], step.seq)
             elif btype == "thinking" and isinstance(block.get("thinking"), str):
                 ctx.add(block["thinking"], step.seq)
+                step.think(block["thinking"])
             elif btype == "tool_use":
                 self.tool_use(block, step, agent, loc, ts, pos)
 
