@@ -399,7 +399,7 @@ replace rename copy mark toggle turn make generate build clear drop store publis
 reject login logout signin signout signup checkout refresh reload undo redo next previous prev goto
 navigate wait sleep select focus fill drag hover scroll shutdown reboot mount attach detach connect
 disconnect lock unlock increment decrement append upsert import export sync reply forward notify
-roll draw flip shuffle spin deal guess attack
+roll draw flip shuffle spin deal guess attack load unload
 bash shell terminal computer browser python code interpreter command cmd script sql database db
 """.split())
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from linter.parsers import FORMATS
 from tests.conftest import FIXTURES, rel
 
 ALL = sorted(p for p in FIXTURES.rglob("*.jsonl"))
-FORMAT_DIRS = sorted(d for d in FIXTURES.parent.iterdir() if d.is_dir() and d.name not in ("claude-code", "plans", "code"))
+FORMAT_DIRS = sorted(d for d in FIXTURES.parent.iterdir()
+                     if d.is_dir() and d.name in FORMATS and d.name != "claude-code")
 OTHER = sorted(p for d in FORMAT_DIRS for p in d.rglob("*") if p.suffix in (".jsonl", ".json", ".traj"))
 
 

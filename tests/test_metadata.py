@@ -74,3 +74,11 @@ def test_malformed_rule_is_rejected() -> None:
     registry.add(object, "test")
     assert registry.rules == {}
     assert len(registry.problems) == 3
+
+
+def test_readme_format_table_matches_the_parsers() -> None:
+    from linter.parsers import FORMATS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z-]+)` \| (.+?) \|$", readme, re.M)
+    assert rows == [(name, module.DESCRIPTION) for name, module in FORMATS.items()]

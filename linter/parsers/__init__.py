@@ -34,6 +34,13 @@ _MODULES = (
     "claude_code",
     "otel_genai",
     "codex",
+    "gemini_cli",
+    "openhands",
+    "swe_agent",
+    "smolagents",
+    "openai_responses",
+    "openai_chat",
+    "anthropic_messages",
 )
 FORMATS: dict[str, ModuleType] = {}
 for _name in _MODULES:

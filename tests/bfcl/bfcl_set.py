@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BFCL = ROOT.parent / "shared" / "corpus" / "bfcl"
+BFCL = ROOT / "fixtures" / "bfcl"
 CATEGORIES = ("BFCL_v4_parallel", "BFCL_v4_parallel_multiple", "BFCL_v4_live_parallel",
               "BFCL_v4_live_parallel_multiple")
 MIN_SERIAL_CALLS = 2  # BFCL questions have two calls or more; the default (3) is for agent sessions
@@ -105,36 +105,24 @@ def lint(documents: dict[str, list[dict[str, Any]]]) -> dict[str, list[str]]:
 
 
 def miss_reason(case: Case) -> str:
-    from linter.effects import is_query_name
+    """Why PAR101 stays silent on a serial rendering, judged with the linter's own spellings."""
+    from linter.context import ContextIndex
+    from linter.effects import _argument_values, is_query_name
 
-    text = " ".join(m.get("content") or "" for m in case.messages if isinstance(m.get("content"), str))
     if not all(is_query_name(name) for name, _ in case.calls):
-        return "a function name is not a recognisable query (effect unknown)"
-    words = set(re.findall(r"[^\W_]+", text))
+        return "a function name holds an action word (book, play, order...): effect unknown"
+    index = ContextIndex()
+    for message in case.messages:
+        if isinstance(message.get("content"), str):
+            index.add(message["content"], 0)
     for _, args in case.calls:
-        for value in _flatten(args):
-            if isinstance(value, str):
-                if any(tok not in words for tok in re.findall(r"[^\W_]{3,}", value)):
-                    return "a string argument is not literally in the question"
-            elif not any(form in text for form in _number_forms(value)):
-                return "a number argument is not literally in the question"
+        for key, value in args.items():
+            forms: list[tuple[str, ...]] = []
+            _argument_values(value, forms)
+            if any(index.known_at(f) is None for f in forms):
+                kind = "number" if isinstance(value, (int, float)) else "string"
+                return f"a {kind} argument is not written in the question as the call writes it"
     return "other"
-
-
-def _flatten(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return [v for item in value.values() for v in _flatten(item)]
-    if isinstance(value, list):
-        return [v for item in value for v in _flatten(item)]
-    if isinstance(value, bool) or value is None:
-        return []
-    return [value]
-
-
-def _number_forms(value: Any) -> list[str]:
-    if isinstance(value, float) and value.is_integer():
-        return [repr(value), str(int(value))]
-    return [repr(value)]
 
 
 def evaluate() -> tuple[list[Case], dict[str, list[str]], dict[str, list[str]]]:

@@ -1,0 +1,212 @@
+"""Anthropic Messages API message lists: real recordings, sniffing, scenario rendering, layouts, bad input."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+
+import pytest
+
+from linter.parsers import anthropic_messages, sniff
+from linter.parsers.sample import load_sample
+from linter.testing import Inexpressible, lint_scenario
+from linter.testing import anthropic_messages as renderer
+from tests.conftest import ROOT
+
+FORMAT = "anthropic-messages"
+CORPUS = ROOT.parent / "shared" / "corpus"
+REAL = ROOT / "fixtures" / FORMAT / "real"
+SCENARIOS = sorted((ROOT / "fixtures" / "claude-code" / "scenarios").glob("*.scenario"))
+PARALLEL = REAL / "pydantic-ai-cassette__anthropic__multiple_parallel_tool_calls.derived-messages.json"
+THINKING = REAL / "pydantic-ai-cassette__anthropic__tool_with_thinking.derived-messages.json"
+
+
+def _corpus_files() -> list[pathlib.Path]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "PROVENANCE.md")
+
+
+def _mine(path: pathlib.Path) -> bool:
+    return sniff(load_sample(str(path))) == FORMAT
+
+
+# -- an independent count: plain JSON scanning ----------------------------------------------------
+def _expected_counts(path: pathlib.Path) -> tuple[int, int]:
+    """(tool calls, batches): tool_use blocks of assistant messages, and messages with 2+ of them;
+    a recorded response whose tool_use ids the list does not hold yet counts as one more message."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    messages = doc if isinstance(doc, list) else doc["messages"]
+    turns = [[b["id"] for b in m["content"] if isinstance(m["content"], list) and b["type"] == "tool_use"]
+             for m in messages if m["role"] == "assistant"]
+    seen = {cid for ids in turns for cid in ids}
+    recorded = doc.get("responses", []) if isinstance(doc, dict) else []
+    for resp in recorded:
+        ids = [b["id"] for b in resp["content"] if b["type"] == "tool_use"]
+        if ids and not seen.intersection(ids):
+            turns.append(ids)
+    return sum(len(t) for t in turns), sum(len(t) >= 2 for t in turns)
+
+
+def _real_files() -> list[pathlib.Path]:
+    return [p for p in _corpus_files() if _mine(p)] + sorted(REAL.glob("*.json"))
+
+
+@pytest.mark.parametrize("path", _real_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_real_recordings_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
+    result, doc = cli.json("check", str(path))
+    assert doc["errors"] == []
+    (session,) = doc["sessions"]
+    assert session["format"] == FORMAT
+    assert (session["tool_calls"], session["batches"]) == _expected_counts(path)
+
+
+def test_expected_counts_of_the_real_recordings() -> None:
+    assert _expected_counts(PARALLEL) == (4, 1) and _expected_counts(THINKING) == (1, 0)
+
+
+def test_corpus_message_lists_are_detected() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("shared corpus not available")
+    assert {p.name for p in _corpus_files() if _mine(p)} == {PARALLEL.name, THINKING.name}
+
+
+@pytest.mark.parametrize("path", [p for p in _corpus_files() if p.name not in (PARALLEL.name, THINKING.name)],
+                         ids=lambda p: str(p.relative_to(CORPUS)))
+def test_other_files_are_not_sniffed_as_anthropic(path: pathlib.Path) -> None:
+    assert not anthropic_messages.sniff(load_sample(str(path)))
+    assert not _mine(path)
+
+
+def test_parallel_tool_uses_results_usage_and_lines() -> None:
+    (session,) = anthropic_messages.parse_many(str(PARALLEL))
+    main = session.main
+    assert [(e.kind, e.location.line) for e in main.events] == [("meta", 5), ("prompt", 25)]
+    batch, answer = main.steps
+    assert [c.input["name"] for c in batch.calls] == ["Alice", "Bob", "Charlie", "Daisy"]
+    assert [c.location.line for c in batch.calls] == [41, 49, 57, 65]
+    assert [c.result.location.line for c in batch.calls] == [80, 86, 92, 98]
+    assert batch.calls[0].result.text == "alice is bob's wife" and not any(c.failed for c in batch.calls)
+    raw = PARALLEL.read_text().splitlines()
+    assert all(c.id in raw[c.location.line - 1] and c.id in raw[c.result.location.line - 1] for c in batch.calls)
+    assert max(c.result.seq for c in batch.calls) < answer.seq
+    # usage comes from the recorded responses, matched by tool_use ids, then by text
+    assert (batch.usage.input, batch.usage.output, batch.usage.model) == (423, 202, "claude-haiku-4-5-20251001")
+    assert (answer.usage.input, answer.usage.output) == (771, 77)
+
+
+def test_thinking_turn_and_its_single_call() -> None:
+    (session,) = anthropic_messages.parse_many(str(THINKING))
+    first, answer = session.main.steps
+    assert first.text.startswith("I'll help you find the largest city")
+    assert [(c.name, c.input, c.result.text) for c in first.calls] == [("get_user_country", {}, "Mexico")]
+    assert [e.kind for e in session.main.events] == ["prompt"]  # "system": null is no event
+    assert (first.usage.input, first.usage.output, answer.usage.input) == (398, 155, 566)
+
+
+# -- rendering --------------------------------------------------------------------------------------
+def _codes(diagnostics) -> list[tuple[str, str]]:
+    return [(d.code, re.sub(r"\btoolu_\w+", "ID", d.message)) for d in diagnostics]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_rendered_scenario_gives_the_same_findings(path: pathlib.Path) -> None:
+    text = path.read_text()  # every scenario is expressible: none has harness text after a turn
+    assert _codes(lint_scenario(text, fmt=FORMAT)) == _codes(lint_scenario(text))
+
+
+def test_rendering_is_sniffed_and_harness_text_between_turns_is_inexpressible(tmp_path) -> None:
+    path = tmp_path / ("s" + renderer.SUFFIX)
+    path.write_text(renderer.render((ROOT / "fixtures/claude-code/scenarios/par301-failed-batch-claim.scenario")
+                                    .read_text()))
+    assert _mine(path)
+    (session,) = anthropic_messages.parse_many(str(path))
+    assert session.cwd == "/repo"
+    assert [c.failed for c in session.all_calls()] == [False, True, False]
+    with pytest.raises(Inexpressible):
+        renderer.render("user: go\nstep: ok\nmeta: <system-reminder>x</system-reminder>\n")
+
+
+# -- other layouts ----------------------------------------------------------------------------------
+def _use(cid: str, name: str = "read_file", **args) -> dict:
+    return {"type": "tool_use", "id": cid, "name": name, "input": args}
+
+
+def _result(cid: str, text: str = "ok", error: bool = False) -> dict:
+    return {"type": "tool_result", "tool_use_id": cid, "content": [{"type": "text", "text": text}], "is_error": error}
+
+
+def test_jsonl_messages_errors_hosted_tools_and_text_next_to_results(tmp_path) -> None:
+    messages = [
+        {"role": "user", "content": "Check a.py and search the docs"},
+        {"role": "assistant", "content": [
+            {"type": "text", "text": "Reading and searching."}, _use("t1", path="a.py"),
+            {"type": "server_tool_use", "id": "s1", "name": "web_search", "input": {"query": "docs"}},
+            {"type": "web_search_tool_result", "tool_use_id": "s1",
+             "content": [{"type": "web_search_result", "title": "Docs", "url": "https://d.example"}]}]},
+        {"role": "user", "content": [_result("t1", "no such file", error=True),
+                                     {"type": "text", "text": "Also look at b.py"}]},
+        {"role": "assistant", "content": "Done."},
+    ]
+    path = tmp_path / "m.jsonl"
+    path.write_text("".join(json.dumps(m) + "\n" for m in messages))
+    assert _mine(path)
+    (session,) = anthropic_messages.parse_many(str(path))
+    batch, done = session.main.steps
+    assert [(c.id, c.location.line, c.failed) for c in batch.calls] == [("t1", 2, True), ("s1", 2, False)]
+    assert batch.calls[1].result.text == "Docs\nhttps://d.example" and batch.calls[1].result.location.line == 2
+    assert batch.calls[0].result.location.line == 3
+    assert [e.kind for e in session.main.events] == ["prompt"]  # the text sent with results is no prompt
+    assert session.main.context.first_seen("b.py") is not None
+    assert done.text == "Done."
+
+
+def test_a_system_prompt_states_the_working_directory(tmp_path) -> None:
+    path = tmp_path / "req.json"
+    path.write_text(json.dumps({"system": [{"type": "text", "text": "Agent.\nWorking directory: /work/app"}],
+                                "messages": [{"role": "user", "content": "hi"}]}))
+    assert _mine(path)  # a plain prompt, but the top-level system is Anthropic's
+    (session,) = anthropic_messages.parse_many(str(path))
+    assert session.cwd == "/work/app" and [e.kind for e in session.main.events] == ["meta", "prompt"]
+
+
+# -- bad input --------------------------------------------------------------------------------------
+def test_truncated_document_is_a_clear_error(cli, tmp_path) -> None:
+    text = PARALLEL.read_text()
+    path = tmp_path / "cut.json"
+    path.write_text(text[:2000])
+    result, doc = cli.json("check", "--format", FORMAT, str(path))
+    (error,) = doc["errors"]
+    assert (error["path"], error["level"], error["line"]) == (str(path), "error", text[:2000].count("\n") + 1)
+    assert "invalid JSON" in error["message"] and result.exit_code == 2
+
+
+def test_wrong_types_are_warnings_with_their_lines(cli, tmp_path) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps({"messages": [
+        "hello",
+        {"role": "assistant", "content": [3, _use("t1", path="a.py"), {"type": "tool_use", "id": "t2", "name": "x",
+                                                                       "input": "oops"}]},
+        {"role": "user", "content": 5},
+        {"role": "robot", "content": "beep"},
+    ]}, indent=1))
+    result, doc = cli.json("check", "--format", FORMAT, str(path))
+    raw = path.read_text().splitlines()
+    found = [(e["line"], e["message"].split(";")[0]) for e in doc["errors"]]
+    assert found == [(3, "message is not a JSON object"), (4, "1 content block(s) not objects"),
+                     (18, "input of call t2 is not an object"),
+                     (24, "message content is neither a string nor a list of blocks"),
+                     (28, "message with unknown role 'robot'")]
+    assert raw[17].strip() == '"id": "t2",' and all(e["level"] == "warning" for e in doc["errors"])
+    assert doc["sessions"][0]["tool_calls"] == 2 and result.exit_code == 0
+
+
+def test_bad_jsonl_line_is_reported_and_skipped(cli, tmp_path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"role": "user", "content": "hi"}\n{"role": "assistant", "content": [\n'
+                    + json.dumps({"role": "assistant", "content": [_use("t1")]}) + "\n" + '"text"\n')
+    result, doc = cli.json("check", "--format", FORMAT, str(path))
+    assert [(e["line"], e["level"]) for e in doc["errors"]] == [(2, "error"), (4, "warning")]
+    assert all(e["path"] == str(path) for e in doc["errors"])
+    assert doc["sessions"][0]["tool_calls"] == 1

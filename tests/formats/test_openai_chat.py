@@ -1,0 +1,261 @@
+"""OpenAI Chat Completions message-list parser: real recordings, sniffing, scenario rendering, bad input."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+
+import pytest
+
+from linter.effects import READ, UNKNOWN, EffectModel
+from linter.model import Location, ToolCall
+from linter.parsers import FORMATS, openai_chat, sniff
+from linter.parsers.sample import load_sample
+from linter.testing import Inexpressible, lint_scenario
+from linter.testing import openai_chat as renderer
+from tests.conftest import ROOT
+
+FORMAT = "openai-chat"
+CORPUS = ROOT.parent / "shared" / "corpus"
+REAL = ROOT / "fixtures" / FORMAT / "real"
+SCENARIOS = sorted((ROOT / "fixtures" / "claude-code" / "scenarios").glob("*.scenario"))
+DEEPSEEK = REAL / "pydantic-ai-cassette__deepseek__parallel-tool-calls.derived-messages.json"
+GPT = REAL / "pydantic-ai-cassette__openai__multiple_agent_tool_calls.derived-messages.json"
+
+
+def _corpus_files() -> list[pathlib.Path]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "PROVENANCE.md")
+
+
+def _mine(path: pathlib.Path) -> bool:
+    return sniff(load_sample(str(path))) == FORMAT
+
+
+# -- an independent count: plain JSON scanning ----------------------------------------------------
+def _expected_counts(path: pathlib.Path) -> tuple[int, int]:
+    """(tool calls, batches): tool_calls of assistant messages, and messages with 2+ of them."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    messages = doc["messages"] if isinstance(doc, dict) else doc
+    sizes = [len(m.get("tool_calls") or []) for m in messages if m.get("role") == "assistant"]
+    return sum(sizes), sum(1 for n in sizes if n >= 2)
+
+
+def _real_files() -> list[pathlib.Path]:
+    return [p for p in _corpus_files() if _mine(p)] + sorted(REAL.glob("*.json"))
+
+
+@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.name)
+def test_real_recordings_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
+    result, doc = cli.json("check", str(path))
+    assert not [e for e in doc["errors"] if e["level"] == "error"]
+    (session,) = doc["sessions"]
+    assert session["format"] == FORMAT
+    assert (session["tool_calls"], session["batches"]) == _expected_counts(path)
+
+
+def test_corpus_chat_lists_are_detected() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("shared corpus not available")
+    found = {p.name for p in _corpus_files() if _mine(p)}
+    assert found == {p.name for p in REAL.glob("*.json")}
+
+
+@pytest.mark.parametrize("path", [p for p in _corpus_files() if p.name not in {r.name for r in REAL.glob("*")}],
+                         ids=lambda p: str(p.relative_to(CORPUS)))
+def test_other_files_are_not_sniffed_as_chat(path: pathlib.Path) -> None:
+    assert not openai_chat.sniff(load_sample(str(path)))
+    assert not _mine(path)
+
+
+def test_parallel_tool_calls_usage_and_lines() -> None:
+    (session,) = openai_chat.parse_many(str(DEEPSEEK))
+    main = session.main
+    assert [e.kind for e in main.events] == ["meta", "meta", "prompt"]
+    assert [[c.name for c in s.calls] for s in main.steps] == [
+        ["load_capability"], ["search_tools"], ["get_player_name", "roll_dice"], []]
+    batch = main.steps[2]
+    assert [c.result.text for c in batch.calls] == ["Anne", "4"]
+    assert batch.calls[0].result.seq > batch.seq and main.steps[3].seq > batch.calls[1].result.seq
+    # prompt_tokens 563 includes 512 cached tokens
+    first = main.steps[0].usage
+    assert (first.input, first.cache_read, first.output) == (51, 512, 116)
+    assert main.steps[1].usage is None  # injected by the framework: no response recorded it
+    assert main.steps[0].calls[0].input == {"id": "DICE_ROLL"}
+    raw = DEEPSEEK.read_text().splitlines()
+    for call in batch.calls:
+        assert call.id in raw[call.location.line - 1]
+        assert call.id in raw[call.result.location.line - 1]
+    assert main.steps[0].calls[0].result.empty  # "{}"
+    assert session.models == {"deepseek-v4-flash"} and session.cwd is None
+
+
+def test_prompts_between_turns_and_query_functions() -> None:
+    (session,) = openai_chat.parse_many(str(GPT))
+    main = session.main
+    assert [e.text for e in main.events] == ["What is the capital of France?", "What is the capital of England?"]
+    assert [s.usage is not None for s in main.steps] == [False, False, True, True]
+    module = FORMATS[FORMAT]
+    effects = EffectModel(module.EFFECTS, session.cwd, None, module.FALLBACK)
+    assert {effects.of(c).kind for c in session.all_calls()} == {READ}  # get_capital answers a question
+
+
+def test_application_functions_are_judged_by_their_names() -> None:
+    (session,) = openai_chat.parse_many(str(DEEPSEEK))
+    module = FORMATS[FORMAT]
+    effects = EffectModel(module.EFFECTS, session.cwd, None, module.FALLBACK)
+    kinds = {c.name: effects.of(c).kind for c in session.all_calls()}
+    assert kinds["search_tools"] == kinds["get_player_name"] == READ  # query verbs
+    acting = ToolCall(id="x", name="delete_user", input={"id": 3}, location=Location(str(DEEPSEEK), 1))
+    assert effects.of(acting).kind == UNKNOWN
+
+
+# -- rendering --------------------------------------------------------------------------------------
+def _codes(diagnostics) -> list[tuple[str, str]]:
+    return [(d.code, re.sub(r"\b(?:toolu|call)_\w+", "ID", d.message)) for d in diagnostics]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_rendered_scenario_gives_the_same_findings(path: pathlib.Path) -> None:
+    text = path.read_text()
+    try:
+        mine = lint_scenario(text, fmt=FORMAT)
+    except Inexpressible as exc:
+        assert "!>" in text  # only failed results cannot be written in this format
+        pytest.skip(f"not expressible: {exc}")
+    assert _codes(mine) == _codes(lint_scenario(text))
+
+
+def test_rendering_is_sniffed_as_chat(tmp_path) -> None:
+    path = tmp_path / ("s" + renderer.SUFFIX)
+    path.write_text(renderer.render(SCENARIOS[0].read_text()))
+    assert _mine(path)
+    (session,) = openai_chat.parse_many(str(path))
+    assert session.cwd == "/repo"
+
+
+# -- other layouts ----------------------------------------------------------------------------------
+def _call(cid: str, name: str, args: str) -> dict:
+    return {"id": cid, "type": "function", "function": {"name": name, "arguments": args}}
+
+
+def test_bare_array_jsonl_messages_and_jsonl_conversations(tmp_path) -> None:
+    messages = [
+        {"role": "user", "content": "Read a.py and b.py"},
+        {"role": "assistant", "content": None, "tool_calls": [_call("c1", "read_file", '{"path": "a.py"}'),
+                                                              _call("c2", "read_file", '{"path": "b.py"}')]},
+        {"role": "tool", "tool_call_id": "c2", "content": "B"},
+        {"role": "tool", "tool_call_id": "c1", "content": "A"},
+        {"role": "assistant", "content": "Done."},
+    ]
+    array = tmp_path / "a.json"
+    array.write_text(json.dumps(messages, indent=2))
+    lines = tmp_path / "m.jsonl"
+    lines.write_text("".join(json.dumps(m) + "\n" for m in messages))
+    convs = tmp_path / "c.jsonl"
+    convs.write_text(json.dumps({"messages": messages}) + "\n" + json.dumps({"messages": messages[:2]}) + "\n")
+    for path in (array, lines, convs):
+        assert _mine(path)
+    for path in (array, lines):
+        (session,) = openai_chat.parse_many(str(path))
+        first = session.main.steps[0]
+        assert [c.result.text for c in first.calls] == ["A", "B"]
+        # in the pretty-printed array the message opens on line 6 and each call sits at its own id
+        assert (first.location.line, [c.location.line for c in first.calls]) == \
+            ((6, [11, 19]) if path == array else (2, [2, 2]))
+        assert [c.result.location.line for c in first.calls] == ([35, 30] if path == array else [4, 3])
+    sessions = openai_chat.parse_many(str(convs))
+    assert [len(list(s.all_calls())) for s in sessions] == [2, 2]
+    assert sessions[1].main.steps[0].calls[0].location.line == 2
+    assert sessions[1].main.steps[0].calls[0].result is None
+
+
+def test_legacy_function_call_and_working_directory(tmp_path) -> None:
+    path = tmp_path / "legacy.json"
+    path.write_text(json.dumps({"messages": [
+        {"role": "system", "content": "You are helpful.\nWorking directory: /work/app"},
+        {"role": "user", "content": "list"},
+        {"role": "assistant", "content": None, "function_call": {"name": "ls", "arguments": '{"path": "src"}'}},
+        {"role": "function", "name": "ls", "content": "a.py"},
+    ]}))
+    (session,) = openai_chat.parse_many(str(path))
+    (call,) = session.all_calls()
+    assert call.input == {"path": "src"} and call.result.text == "a.py"
+    assert session.cwd == "/work/app"
+
+
+# -- bad input --------------------------------------------------------------------------------------
+def test_malformed_arguments_are_a_warning_with_the_call_line(cli, tmp_path) -> None:
+    path = tmp_path / "bad-args.json"
+    path.write_text(json.dumps({"messages": [
+        {"role": "user", "content": "go"},
+        {"role": "assistant", "tool_calls": [_call("c1", "read_file", '{"path": "a.py"'),
+                                             _call("c2", "read_file", '["a"]')]},
+    ]}, indent=1))
+    result, doc = cli.json("check", str(path))
+    warnings = [e for e in doc["errors"] if e["level"] == "warning"]
+    assert len(warnings) == 2 and all(e["path"] == str(path) for e in warnings)
+    assert "not valid JSON" in warnings[0]["message"] and "c1" in warnings[0]["message"]
+    assert '"c1"' in path.read_text().splitlines()[warnings[0]["line"] - 1]
+    assert doc["sessions"][0]["tool_calls"] == 2
+
+
+def test_truncated_document_is_a_clear_error(cli, tmp_path) -> None:
+    text = json.dumps({"messages": [{"role": "user", "content": "hi"},
+                                    {"role": "assistant", "tool_calls": [_call("c1", "bash", "{}")]}]}, indent=1)
+    path = tmp_path / "cut.json"
+    path.write_text(text[: len(text) // 2])
+    result, doc = cli.json("check", str(path))
+    (error,) = doc["errors"]
+    assert error["path"] == str(path) and error["line"] is not None and "invalid JSON" in error["message"]
+    assert result.exit_code == 2
+
+
+def test_bad_jsonl_line_is_reported_and_skipped(cli, tmp_path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"role": "user", "content": "hi"}\n{"role": "assistant", "content": \n'
+                    '{"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", '
+                    '"function": {"name": "bash", "arguments": "{}"}}]}\n')
+    result, doc = cli.json("check", str(path))
+    (error,) = doc["errors"]
+    assert (error["path"], error["line"]) == (str(path), 2)
+    assert doc["sessions"][0]["tool_calls"] == 1
+
+
+def test_wrong_types_are_warnings_with_their_lines(cli, tmp_path) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps({"messages": [
+        {"role": "user", "content": "go"},
+        7,
+        {"role": "assistant", "tool_calls": [_call("c1", "read_file", '{"path": "a.py"}'), {"id": "c2"}]},
+        {"role": "assistant", "tool_calls": "read_file"},
+        {"role": "wizard", "content": "hi"},
+    ]}, indent=1))
+    result, doc = cli.json("check", "--format", FORMAT, str(path))
+    raw = path.read_text().splitlines()
+    found = [(e["line"], e["message"].split(";")[0]) for e in doc["errors"]]
+    assert found == [(7, "message is not a JSON object"), (8, "tool call 2 has no function object"),
+                     (24, "tool_calls is not a list"), (28, "message with unknown role 'wizard'")]
+    assert raw[6].strip() == "7," and raw[23].strip() == "{"
+    assert all(e["level"] == "warning" and e["path"] == str(path) for e in doc["errors"])
+    assert doc["sessions"][0]["tool_calls"] == 1 and result.exit_code == 0
+
+
+@pytest.mark.parametrize("value", [
+    [1, None, "x"],
+    {"messages": [None, 5, {"role": "assistant", "tool_calls": [None, {"function": 5}, {"id": 3}]},
+                  {"role": "tool", "tool_call_id": 7, "content": {"x": 1}}, {"role": "wizard"}]},
+    {"messages": {"role": "user"}},
+    {"messages": [{"role": "assistant", "content": [{"type": "text", "text": "\x1b[31mred"}],
+                   "tool_calls": [{"id": "\x07", "function": {"name": "\x00", "arguments": "{\x01"}}]}],
+     "responses": [None, {"choices": []}, {"choices": [{"message": {"content": "late"}}], "usage": "x"}]},
+])
+def test_forced_format_never_crashes(tmp_path, value) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(value))
+    for session in openai_chat.parse_many(str(path)):
+        assert session.format == FORMAT
+        for problem in session.problems:
+            assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", problem.message)

@@ -1,0 +1,236 @@
+"""OpenHands parser: real trajectories and evaluation rows, sniffing, batching, results, bad input."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+
+from linter.effects import EffectModel
+from linter.parsers import openhands, sniff
+from linter.parsers.sample import load_sample
+from linter.testing import openhands as renderer
+from tests.conftest import ROOT
+
+FORMAT = "openhands"
+CORPUS = ROOT.parent / "shared" / "corpus"
+REAL = ROOT / "fixtures" / FORMAT / "real"
+SCENARIOS = ROOT / "fixtures" / "claude-code" / "scenarios"
+
+
+def _corpus_files() -> list[pathlib.Path]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "PROVENANCE.md")
+
+
+def _mine(path: pathlib.Path) -> bool:
+    return sniff(load_sample(str(path))) == FORMAT
+
+
+# -- an independent count: plain JSON scanning ----------------------------------------------------
+def _histories(path: pathlib.Path) -> list[list]:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        doc = json.loads(text)
+        return [doc if isinstance(doc, list) else doc["history"]]
+    return [json.loads(line)["history"] for line in text.splitlines() if line.strip()]
+
+
+def _expected_counts(path: pathlib.Path) -> list[tuple[int, int]]:
+    """(tool calls, batches) per event list: the actions a model response issued (those carrying
+    ``tool_call_metadata``; in a history with none, every action but a message), ``finish`` aside
+    (the run's end), and the model responses shared by two or more of them."""
+    out = []
+    for events in _histories(path):
+        flat = [e for item in events for e in (item if isinstance(item, list) else [item])]
+        actions = [e for e in flat if "action" in e]
+        if any("tool_call_metadata" in e for e in actions):
+            calls = [e for e in actions if "tool_call_metadata" in e]
+        else:
+            calls = [e for e in actions if e["action"] != "message"]
+        calls = [e for e in calls if e["action"] != "finish"]
+        responses: dict[str, int] = {}
+        for e in calls:
+            rid = e.get("tool_call_metadata", {}).get("model_response", {}).get("id")
+            if rid:
+                responses[rid] = responses.get(rid, 0) + 1
+        out.append((len(calls), sum(1 for n in responses.values() if n >= 2)))
+    return out
+
+
+def _real_files() -> list[pathlib.Path]:
+    return [p for p in _corpus_files() if p.parent.name == FORMAT] + sorted(
+        p for p in REAL.iterdir() if p.suffix in (".json", ".jsonl"))
+
+
+@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.parent.name + "/" + p.name[:40])
+def test_real_files_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
+    assert _mine(path)
+    result, doc = cli.json("check", str(path))
+    assert doc["errors"] == []
+    assert {s["format"] for s in doc["sessions"]} == {FORMAT}
+    assert [(s["tool_calls"], s["batches"]) for s in doc["sessions"]] == _expected_counts(path)
+
+
+def test_real_counts_are_the_known_ones() -> None:
+    counts = {p.name: _expected_counts(p) for p in sorted(REAL.iterdir()) if p.suffix != ".md"}
+    assert counts == {
+        "multi_swe_bench_examples__output.jsonl": [(22, 0), (32, 0), (49, 0)],
+        "resolver_mock_output__output.jsonl": [(3, 0), (21, 0)],
+        "tests_runtime_trajs__basic.json": [(1, 0)],
+        "tests_runtime_trajs__basic_gui_mode.json": [(4, 0)],
+        "tests_runtime_trajs__wrong_initial_state.json": [(3, 0)],
+    }
+
+
+def test_corpus_files_are_detected() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("shared corpus not available")
+    assert {p.name for p in _corpus_files() if _mine(p)} == {p.name for p in (CORPUS / FORMAT).iterdir()}
+
+
+@pytest.mark.parametrize("path", [p for p in _corpus_files() if p.parent.name != FORMAT],
+                         ids=lambda p: str(p.relative_to(CORPUS)))
+def test_other_files_are_not_sniffed_as_openhands(path: pathlib.Path) -> None:
+    assert not openhands.sniff(load_sample(str(path)))
+
+
+# -- the real trajectories ---------------------------------------------------------------------------
+def test_gui_trajectory_links_results_and_usage() -> None:
+    (session,) = openhands.parse_many(str(REAL / "tests_runtime_trajs__basic_gui_mode.json"))
+    calls = list(session.all_calls())
+    assert [c.name for c in calls] == ["execute_bash", "str_replace_editor", "str_replace_editor", "execute_bash"]
+    assert [c.id for c in calls][0] == "toolu_01W9Z8jBctr8X2frZV9p1RYs"
+    assert all(c.result is not None and not c.failed for c in calls)
+    assert session.cwd == "/workspace"
+    first = session.main.steps[0]
+    assert (first.usage.input, first.usage.cache_write, first.usage.output) == (4, 3435, 104)
+    assert session.main.steps[-1].calls == []  # the agent's closing message
+    assert [e.kind for e in session.main.events] == ["prompt"]
+
+
+def test_finish_is_the_last_words_not_a_call() -> None:
+    (session,) = openhands.parse_many(str(REAL / "tests_runtime_trajs__wrong_initial_state.json"))
+    assert [c.name for c in session.all_calls()] == ["str_replace_editor", "execute_bash", "str_replace_editor"]
+    last = session.main.steps[-1]
+    assert last.calls == [] and last.text.startswith("The file has been successfully renamed")
+    move = list(session.all_calls())[1]
+    effect = EffectModel(openhands.EFFECTS, session.cwd).of(move)
+    assert effect.writes >= {"game_2048.py", "2048.py"}
+
+
+def test_resolver_layout_pairs_results_in_order() -> None:
+    first, second = openhands.parse_many(str(REAL / "resolver_mock_output__output.jsonl"))
+    assert [c.name for c in first.all_calls()] == ["run", "run_ipython", "run"]
+    assert all(c.result is not None for c in second.all_calls())
+    assert first.main.events[0].kind == "prompt"
+
+
+def test_editor_error_and_unreadable_call_in_an_evaluation_row() -> None:
+    rows = list(openhands.parse_many(str(REAL / "multi_swe_bench_examples__output.jsonl")))
+    failed = [c for c in rows[1].all_calls() if c.failed and c.name == "str_replace_editor"]
+    assert [c.input["command"] for c in failed] == ["view"] + ["str_replace"] * 10
+    assert all(c.result.text.startswith("ERROR:\n") for c in failed)
+    meta = [e.text for e in rows[1].main.events if e.kind == "meta"]
+    assert any(t.startswith("Parameter 'command' is expected") for t in meta)
+    assert rows[0].session_id == "ponylang__ponyc-4595" and "meta-llama/llama-4-maverick" in rows[0].models
+
+
+# -- hand-written events ---------------------------------------------------------------------------
+def _response(rid: str, *calls: tuple[str, str, dict]) -> dict:
+    return {"id": rid, "model": "m", "choices": [{"message": {"content": "both at once", "tool_calls": [
+        {"id": cid, "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}
+        for cid, name, args in calls]}}], "usage": {"prompt_tokens": 100, "completion_tokens": 10}}
+
+
+def _write(tmp_path, events) -> str:
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(events, indent=1))
+    return str(path)
+
+
+def test_actions_of_one_response_are_one_batch(tmp_path) -> None:
+    response = _response("r1", ("t1", "execute_bash", {"command": "cat a.py"}),
+                         ("t2", "execute_bash", {"command": "cat b.py"}))
+    meta = [{"function_name": "execute_bash", "tool_call_id": t, "model_response": response,
+             "total_calls_in_response": 2} for t in ("t1", "t2")]
+    events = [
+        {"id": 0, "source": "user", "action": "message", "args": {"content": "show a.py and b.py"}},
+        {"id": 1, "source": "agent", "action": "run", "tool_call_metadata": meta[0], "args": {"command": "cat a.py"}},
+        {"id": 2, "source": "agent", "observation": "run", "cause": 1, "content": "A",
+         "extras": {"metadata": {"exit_code": 0, "working_dir": "/w"}}},
+        {"id": 3, "source": "agent", "action": "run", "tool_call_metadata": meta[1], "args": {"command": "cat b.py"}},
+        {"id": 4, "source": "agent", "observation": "run", "cause": 3, "content": "no such file",
+         "extras": {"metadata": {"exit_code": 1}}},
+    ]
+    (session,) = openhands.parse_many(_write(tmp_path, events))
+    (step,) = session.main.steps
+    assert [c.id for c in step.calls] == ["t1", "t2"] and step.text == "both at once"
+    assert [c.failed for c in step.calls] == [False, True]
+    assert session.cwd == "/w" and step.usage.input == 100
+    assert _expected_counts(pathlib.Path(tmp_path / "t.json")) == [(2, 1)]
+
+
+def test_delegate_is_a_spawn_with_its_task(tmp_path) -> None:
+    events = [
+        {"id": 0, "source": "user", "action": "message", "args": {"content": "audit packages/api"}},
+        {"id": 1, "source": "agent", "action": "delegate",
+         "args": {"agent": "CodeActAgent", "inputs": {"task": "Audit packages/api"}}},
+        {"id": 2, "source": "agent", "action": "run", "args": {"command": "ls packages/api"}},
+        {"id": 3, "source": "agent", "observation": "run", "cause": 2, "content": "x.py"},
+        {"id": 4, "source": "agent", "observation": "delegate", "cause": 1, "content": "done"},
+    ]
+    (session,) = openhands.parse_many(_write(tmp_path, events))
+    (spawn,) = session.main.steps[0].calls
+    assert spawn.input["task"] == "Audit packages/api"
+    assert EffectModel(openhands.EFFECTS, session.cwd).of(spawn).kind == "spawn"
+    sub = session.agents[spawn.spawned_agent]
+    assert sub.parent_call is spawn and [c.input["command"] for c in sub.steps[0].calls] == ["ls packages/api"]
+
+
+def test_rendering_is_sniffed_and_read_back(tmp_path) -> None:
+    path = tmp_path / ("s" + renderer.SUFFIX)
+    path.write_text(renderer.render((SCENARIOS / "par201-build-test-batch.scenario").read_text()))
+    assert _mine(path)
+    (session,) = openhands.parse_many(str(path))
+    (batch,) = [s for s in session.main.steps if s.calls]
+    assert [c.input["command"] for c in batch.calls] == ["npm run build", "npm test"]
+    assert _expected_counts(path) == [(2, 1)]
+
+
+# -- bad input -----------------------------------------------------------------------------------------
+def test_truncated_trajectory_is_an_error_with_its_line(cli, tmp_path) -> None:
+    raw = (REAL / "tests_runtime_trajs__basic.json").read_text(encoding="utf-8")
+    path = tmp_path / "cut.json"
+    path.write_text(raw[:2000])
+    result, doc = cli.json("check", str(path))
+    (problem,) = doc["errors"]
+    assert problem["path"] == str(path) and problem["line"] == raw[:2000].count("\n") + 1
+    assert problem["level"] == "error" and "invalid JSON" in problem["message"]
+
+
+def test_wrong_types_and_non_event_entries_are_problems_not_crashes(tmp_path) -> None:
+    events = json.loads((REAL / "tests_runtime_trajs__wrong_initial_state.json").read_text())
+    events[2]["id"] = [3]  # an unhashable id
+    events[3]["cause"] = {"id": 3}
+    events[4]["tool_call_metadata"] = "oops"
+    events.insert(5, 7)
+    events.insert(6, {"kind": "nothing"})
+    (session,) = openhands.parse_many(_write(tmp_path, events))
+    lines = (tmp_path / "t.json").read_text().splitlines()
+    stray = lines.index(" 7,") + 1
+    assert [(p.line, p.level) for p in session.problems] == [(stray, "warning"), (stray + 1, "warning")]
+    assert all("not an OpenHands event" in p.message and p.path == str(tmp_path / "t.json") for p in session.problems)
+    assert len(list(session.all_calls())) == 3
+
+
+def test_bad_jsonl_rows_are_problems_with_their_lines(cli, tmp_path) -> None:
+    rows = (REAL / "resolver_mock_output__output.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    path = tmp_path / "rows.jsonl"
+    path.write_text(rows[0] + "[1, 2]\n" + '{"history": 5}\n' + "{not json\n" + rows[1])
+    result, doc = cli.json("check", str(path))
+    assert [s["format"] for s in doc["sessions"]] == [FORMAT, FORMAT]
+    assert [(e["line"], e["level"]) for e in doc["errors"]] == [(2, "warning"), (3, "warning"), (4, "error")]
+    assert all(e["path"] == str(path) for e in doc["errors"])
