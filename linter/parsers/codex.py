@@ -72,6 +72,7 @@ from linter.model import (
     ToolResult,
     Usage,
 )
+from linter.parsers._common import num
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample
 from linter.shell import join, split_command
@@ -297,10 +298,6 @@ def _content_text(content: Any) -> str:
     if isinstance(content, list):
         return _parts_text(content)
     return ""
-
-
-def _num(value: Any) -> int:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
 class _Build:
@@ -561,7 +558,7 @@ class _Thread:
         if not isinstance(total, dict):
             return
         keys = ("input_tokens", "cached_input_tokens", "cache_write_input_tokens", "output_tokens")
-        now = {k: _num(total.get(k)) for k in keys}
+        now = {k: num(total.get(k)) for k in keys}
         before = self.totals
         self.totals = now
         if before == now:
@@ -569,7 +566,7 @@ class _Thread:
         self.close()  # a request completed: what follows belongs to another one
         delta = {k: now[k] - (before or {}).get(k, 0) for k in keys}
         if any(v < 0 for v in delta.values()):
-            delta = {k: _num(last.get(k)) for k in keys} if isinstance(last, dict) else dict.fromkeys(keys, 0)
+            delta = {k: num(last.get(k)) for k in keys} if isinstance(last, dict) else dict.fromkeys(keys, 0)
         cached, written = delta["cached_input_tokens"], delta["cache_write_input_tokens"]
         usage = Usage(input=max(0, delta["input_tokens"] - cached - written), output=delta["output_tokens"],
                       cache_read=cached, cache_write=written, model=self.model)

@@ -64,6 +64,7 @@ from linter.model import (
     ToolResult,
     Usage,
 )
+from linter.parsers._common import clip_strings
 from linter.parsers._messages import Place, element_spans, is_jsonl
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample, load_document
@@ -265,14 +266,7 @@ def _call_time(call_id: Any) -> float | None:
 
 
 def _bounded_input(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        return {}
-    out = {}
-    for key, item in value.items():
-        if isinstance(item, str) and len(item) > INPUT_STRING_LIMIT:
-            item = item[:INPUT_STRING_LIMIT]
-        out[str(key)] = item
-    return out
+    return clip_strings(value, INPUT_STRING_LIMIT) if isinstance(value, dict) else {}
 
 
 def _input_text(value: dict[str, Any]) -> str:

@@ -69,8 +69,10 @@ from linter.model import (
     ToolResult,
     Usage,
 )
+from linter.parsers._common import clip_strings, num
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample, load_document
+from linter.parsers.sample import first_line as _first_line
 from linter.textutil import parse_time, safe
 
 FORMAT = "openhands"
@@ -242,23 +244,12 @@ def _event_id(value: Any) -> int | str | None:
     return value if isinstance(value, (int, str)) and not isinstance(value, bool) else None
 
 
-def _num(value: Any) -> int:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-
-
 def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, list):
         return "\n".join(p["text"] for p in value if isinstance(p, dict) and isinstance(p.get("text"), str))
     return ""
-
-
-def _bounded(value: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        out[key] = item[:INPUT_STRING_LIMIT] if isinstance(item, str) else item
-    return out
 
 
 def _input_text(value: dict[str, Any]) -> str:
@@ -279,10 +270,10 @@ def _usage(raw: Any, model: str | None) -> Usage | None:
     if not isinstance(raw, dict) or "prompt_tokens" not in raw:
         return None
     details = raw.get("prompt_tokens_details")
-    cached = _num(raw.get("cache_read_input_tokens")) or _num(raw.get("cache_read_tokens")) or (
-        _num(details.get("cached_tokens")) if isinstance(details, dict) else 0)
-    written = _num(raw.get("cache_creation_input_tokens")) or _num(raw.get("cache_write_tokens"))
-    return Usage(input=max(0, _num(raw.get("prompt_tokens")) - cached - written), output=_num(raw.get("completion_tokens")),
+    cached = num(raw.get("cache_read_input_tokens")) or num(raw.get("cache_read_tokens")) or (
+        num(details.get("cached_tokens")) if isinstance(details, dict) else 0)
+    written = num(raw.get("cache_creation_input_tokens")) or num(raw.get("cache_write_tokens"))
+    return Usage(input=max(0, num(raw.get("prompt_tokens")) - cached - written), output=num(raw.get("completion_tokens")),
                  cache_read=cached, cache_write=written, model=model)
 
 
@@ -498,8 +489,9 @@ class _Builder:
                 except orjson.JSONDecodeError:
                     value = None
                 if isinstance(value, dict):
-                    return name, _bounded(value), tool_id
-        return name, _bounded({k: v for k, v in args.items() if k not in _HOUSEKEEPING}), tool_id
+                    return name, clip_strings(value, INPUT_STRING_LIMIT), tool_id
+        kept = {k: v for k, v in args.items() if k not in _HOUSEKEEPING}
+        return name, clip_strings(kept, INPUT_STRING_LIMIT), tool_id
 
     def take_metrics(self, agent: Agent, step: Step, e: dict[str, Any]) -> None:
         """Usage from the change of the accumulated counters (used when the response has none)."""
@@ -507,8 +499,8 @@ class _Builder:
         acc = metrics.get("accumulated_token_usage") if isinstance(metrics, dict) else None
         if not isinstance(acc, dict):
             return
-        now = (_num(acc.get("prompt_tokens")), _num(acc.get("completion_tokens")),
-               _num(acc.get("cache_read_tokens")), _num(acc.get("cache_write_tokens")))
+        now = (num(acc.get("prompt_tokens")), num(acc.get("completion_tokens")),
+               num(acc.get("cache_read_tokens")), num(acc.get("cache_write_tokens")))
         before = self.totals.get(agent.id, (0, 0, 0, 0))
         self.totals[agent.id] = now
         delta = [a - b for a, b in zip(now, before)]
@@ -611,14 +603,6 @@ def _row_session(path: str, row: dict[str, Any], line: int | None, lines: dict[t
     if not row["history"] and isinstance(row.get("error"), str):
         session.note("history", f"the run recorded no events ({safe(row['error'], 120)})")
     return session
-
-
-def _first_line(path: str) -> bytes:
-    with open(path, "rb") as fp:
-        for raw in fp:
-            if raw.strip():
-                return raw
-    return b""
 
 
 def parse_many(path: str) -> Iterator[Session]:

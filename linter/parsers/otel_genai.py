@@ -50,6 +50,7 @@ from linter.model import (
     ToolResult,
     Usage,
 )
+from linter.parsers._common import clip_strings
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample, load_document
 from linter.textutil import parse_time, salient_tokens
@@ -378,12 +379,7 @@ def _bounded_input(value: Any) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         value = {"arguments": value}
-    out = {}
-    for key, item in value.items():
-        if isinstance(item, str) and len(item) > INPUT_STRING_LIMIT:
-            item = item[:INPUT_STRING_LIMIT]
-        out[str(key)] = item
-    return out
+    return clip_strings(value, INPUT_STRING_LIMIT)
 
 
 def _input_text(value: dict[str, Any]) -> str:

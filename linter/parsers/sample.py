@@ -38,7 +38,7 @@ class Sample:
         return self.document
 
 
-def _first_line(path: str) -> bytes:
+def first_line(path: str) -> bytes:
     with open(path, "rb") as fp:
         for line in fp:
             if line.strip():
@@ -49,7 +49,7 @@ def _first_line(path: str) -> bytes:
 def load_sample(path: str) -> Sample:
     """Read enough of ``path`` to tell its format. Raises OSError when it cannot be read."""
     sample = Sample(path)
-    line = _first_line(path)
+    line = first_line(path)
     if not line:
         return sample
     try:

@@ -51,6 +51,7 @@ from linter.model import (
     ToolResult,
     Usage,
 )
+from linter.parsers._common import clip_strings, num
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample
 from linter.textutil import parse_time, safe
@@ -160,10 +161,6 @@ def read_calls(text: str) -> list[dict[str, Any]] | None:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else None
 
 
-def _bounded(value: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v[:INPUT_STRING_LIMIT] if isinstance(v, str) else v) for k, v in value.items()}
-
-
 def call_shape(item: dict[str, Any]) -> tuple[str, dict[str, Any], str | None]:
     """Name, arguments and id of one entry of a tool-call list."""
     function = item.get("function") if isinstance(item.get("function"), dict) else item
@@ -181,7 +178,7 @@ def call_shape(item: dict[str, Any]) -> tuple[str, dict[str, Any], str | None]:
     else:
         args = {"input": raw} if raw is not None else {}
     call_id = item.get("id") if isinstance(item.get("id"), str) and item.get("id") else None
-    return name, _bounded(args), call_id
+    return name, clip_strings(args, INPUT_STRING_LIMIT), call_id
 
 
 def _prose(text: str) -> str:
@@ -206,10 +203,6 @@ def _input_text(value: dict[str, Any]) -> str:
         elif isinstance(item, (int, float)) and not isinstance(item, bool):
             parts.append(str(item))
     return "\n".join(parts)
-
-
-def _num(value: Any) -> int:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
 # -- model building ------------------------------------------------------------------------------
@@ -370,7 +363,7 @@ class _Run:
 
     def usage(self, step: Step, raw: Any) -> None:
         if isinstance(raw, dict) and ("input_tokens" in raw or "output_tokens" in raw):
-            step.usage = Usage(input=_num(raw.get("input_tokens")), output=_num(raw.get("output_tokens")), model=self.model)
+            step.usage = Usage(input=num(raw.get("input_tokens")), output=num(raw.get("output_tokens")), model=self.model)
 
 
 def _row(path: str, lineno: int, row: dict[str, Any]) -> Session:

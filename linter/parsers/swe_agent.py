@@ -56,6 +56,7 @@ from linter.effects import (
     unknown,
 )
 from linter.model import MAIN_AGENT, Agent, Event, Location, ParseProblem, Session, Step, ToolCall, ToolResult
+from linter.parsers._common import clip_strings
 from linter.parsers.openhands import element_lines
 from linter.parsers.sample import Sample, load_document
 from linter.textutil import safe
@@ -212,10 +213,6 @@ def _content(message: dict[str, Any]) -> str:
     return ""
 
 
-def _bounded(value: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v[:INPUT_STRING_LIMIT] if isinstance(v, str) else v) for k, v in value.items()}
-
-
 _BODIES = {"text", "replace", "file_text", "new_str", "old_str", "content", "action"}
 
 
@@ -280,7 +277,8 @@ class _Builder:
         while call_id in self.calls:
             n += 1
             call_id = f"{base}#{n}"
-        call = ToolCall(id=call_id, name=name, input=_bounded(call_input), location=loc, step=step, agent_id=MAIN_AGENT)
+        call = ToolCall(id=call_id, name=name, input=clip_strings(call_input, INPUT_STRING_LIMIT), location=loc, step=step,
+                        agent_id=MAIN_AGENT)
         step.calls.append(call)
         self.calls[call_id] = call
         self.raw_ids[call] = base

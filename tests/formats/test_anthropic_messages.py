@@ -4,32 +4,20 @@ from __future__ import annotations
 
 import json
 import pathlib
-import re
 
 import pytest
 
-from linter.parsers import anthropic_messages, sniff
-from linter.parsers.sample import load_sample
-from linter.testing import Inexpressible, lint_scenario
+from linter.parsers import anthropic_messages
+from linter.testing import Inexpressible
 from linter.testing import anthropic_messages as renderer
-from tests.conftest import ROOT
+from tests.formats import _support as support
 
 FORMAT = "anthropic-messages"
-CORPUS = ROOT.parent / "shared" / "corpus"
-REAL = ROOT / "fixtures" / FORMAT / "real"
-SCENARIOS = sorted((ROOT / "fixtures" / "claude-code" / "scenarios").glob("*.scenario"))
+REAL = support.real_dir(FORMAT)
+SCENARIOS = support.SCENARIOS
 PARALLEL = REAL / "pydantic-ai-cassette__anthropic__multiple_parallel_tool_calls.derived-messages.json"
 THINKING = REAL / "pydantic-ai-cassette__anthropic__tool_with_thinking.derived-messages.json"
-
-
-def _corpus_files() -> list[pathlib.Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "PROVENANCE.md")
-
-
-def _mine(path: pathlib.Path) -> bool:
-    return sniff(load_sample(str(path))) == FORMAT
+IN_CORPUS = {PARALLEL.name, THINKING.name}
 
 
 # -- an independent count: plain JSON scanning ----------------------------------------------------
@@ -49,17 +37,9 @@ def _expected_counts(path: pathlib.Path) -> tuple[int, int]:
     return sum(len(t) for t in turns), sum(len(t) >= 2 for t in turns)
 
 
-def _real_files() -> list[pathlib.Path]:
-    return [p for p in _corpus_files() if _mine(p)] + sorted(REAL.glob("*.json"))
-
-
-@pytest.mark.parametrize("path", _real_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", support.real_files(FORMAT, IN_CORPUS), ids=support.real_id)
 def test_real_recordings_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
-    result, doc = cli.json("check", str(path))
-    assert doc["errors"] == []
-    (session,) = doc["sessions"]
-    assert session["format"] == FORMAT
-    assert (session["tool_calls"], session["batches"]) == _expected_counts(path)
+    support.check_counts(cli, path, FORMAT, _expected_counts(path))
 
 
 def test_expected_counts_of_the_real_recordings() -> None:
@@ -67,16 +47,12 @@ def test_expected_counts_of_the_real_recordings() -> None:
 
 
 def test_corpus_message_lists_are_detected() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not available")
-    assert {p.name for p in _corpus_files() if _mine(p)} == {PARALLEL.name, THINKING.name}
+    support.check_detected(FORMAT, IN_CORPUS)
 
 
-@pytest.mark.parametrize("path", [p for p in _corpus_files() if p.name not in (PARALLEL.name, THINKING.name)],
-                         ids=lambda p: str(p.relative_to(CORPUS)))
+@pytest.mark.parametrize("path", support.other_files(IN_CORPUS), ids=support.corpus_id)
 def test_other_files_are_not_sniffed_as_anthropic(path: pathlib.Path) -> None:
-    assert not anthropic_messages.sniff(load_sample(str(path)))
-    assert not _mine(path)
+    support.check_not_sniffed(path, FORMAT)
 
 
 def test_parallel_tool_uses_results_usage_and_lines() -> None:
@@ -106,21 +82,20 @@ def test_thinking_turn_and_its_single_call() -> None:
 
 
 # -- rendering --------------------------------------------------------------------------------------
-def _codes(diagnostics) -> list[tuple[str, str]]:
-    return [(d.code, re.sub(r"\btoolu_\w+", "ID", d.message)) for d in diagnostics]
+_REWRITES = [(r"\btoolu_\w+", "ID")]
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_rendered_scenario_gives_the_same_findings(path: pathlib.Path) -> None:
-    text = path.read_text()  # every scenario is expressible: none has harness text after a turn
-    assert _codes(lint_scenario(text, fmt=FORMAT)) == _codes(lint_scenario(text))
+    # every scenario is expressible: none has harness text after a turn
+    support.check_scenario(path, FORMAT, _REWRITES)
 
 
 def test_rendering_is_sniffed_and_harness_text_between_turns_is_inexpressible(tmp_path) -> None:
     path = tmp_path / ("s" + renderer.SUFFIX)
-    path.write_text(renderer.render((ROOT / "fixtures/claude-code/scenarios/par301-failed-batch-claim.scenario")
+    path.write_text(renderer.render((support.SCENARIO_DIR / "par301-failed-batch-claim.scenario")
                                     .read_text()))
-    assert _mine(path)
+    assert support.is_format(path, FORMAT)
     (session,) = anthropic_messages.parse_many(str(path))
     assert session.cwd == "/repo"
     assert [c.failed for c in session.all_calls()] == [False, True, False]
@@ -151,7 +126,7 @@ def test_jsonl_messages_errors_hosted_tools_and_text_next_to_results(tmp_path) -
     ]
     path = tmp_path / "m.jsonl"
     path.write_text("".join(json.dumps(m) + "\n" for m in messages))
-    assert _mine(path)
+    assert support.is_format(path, FORMAT)
     (session,) = anthropic_messages.parse_many(str(path))
     batch, done = session.main.steps
     assert [(c.id, c.location.line, c.failed) for c in batch.calls] == [("t1", 2, True), ("s1", 2, False)]
@@ -166,20 +141,14 @@ def test_a_system_prompt_states_the_working_directory(tmp_path) -> None:
     path = tmp_path / "req.json"
     path.write_text(json.dumps({"system": [{"type": "text", "text": "Agent.\nWorking directory: /work/app"}],
                                 "messages": [{"role": "user", "content": "hi"}]}))
-    assert _mine(path)  # a plain prompt, but the top-level system is Anthropic's
+    assert support.is_format(path, FORMAT)  # a plain prompt, but the top-level system is Anthropic's
     (session,) = anthropic_messages.parse_many(str(path))
     assert session.cwd == "/work/app" and [e.kind for e in session.main.events] == ["meta", "prompt"]
 
 
 # -- bad input --------------------------------------------------------------------------------------
 def test_truncated_document_is_a_clear_error(cli, tmp_path) -> None:
-    text = PARALLEL.read_text()
-    path = tmp_path / "cut.json"
-    path.write_text(text[:2000])
-    result, doc = cli.json("check", "--format", FORMAT, str(path))
-    (error,) = doc["errors"]
-    assert (error["path"], error["level"], error["line"]) == (str(path), "error", text[:2000].count("\n") + 1)
-    assert "invalid JSON" in error["message"] and result.exit_code == 2
+    support.check_truncated(cli, tmp_path, PARALLEL.read_text(), 2000, "cut.json", FORMAT)
 
 
 def test_wrong_types_are_warnings_with_their_lines(cli, tmp_path) -> None:

@@ -4,34 +4,21 @@ from __future__ import annotations
 
 import json
 import pathlib
-import re
 
 import pytest
 
 from linter.effects import READ, WRITE, EffectModel
 from linter.model import MAIN_AGENT
-from linter.parsers import codex, sniff
-from linter.parsers.sample import load_sample
-from linter.testing import Inexpressible, lint_scenario
+from linter.parsers import codex
 from linter.testing import codex as renderer
-from tests.conftest import ROOT
+from tests.formats import _support as support
 
 FORMAT = "codex"
-CORPUS = ROOT.parent / "shared" / "corpus"
-REAL = ROOT / "fixtures" / FORMAT / "real"
-SCENARIOS = sorted((ROOT / "fixtures" / "claude-code" / "scenarios").glob("*.scenario"))
+REAL = support.real_dir(FORMAT)
+SCENARIOS = support.SCENARIOS
 V058 = REAL / "acidicsoil__v0.58.0__rollout-2025-11-17T15-30-28-019a93b9-f380-7600-98ff-940e6b99603c.jsonl"
 TRIMMED = REAL / "agent-sessions__v0.146.0__TRIMMED-schema-coverage__small.jsonl"
-
-
-def _corpus_files() -> list[pathlib.Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "PROVENANCE.md")
-
-
-def _mine(path: pathlib.Path) -> bool:
-    return sniff(load_sample(str(path))) == FORMAT
+IN_CORPUS = {V058.name, TRIMMED.name}
 
 
 # -- an independent count: plain JSON scanning ----------------------------------------------------
@@ -83,29 +70,18 @@ def _expected_counts(path: pathlib.Path) -> list[tuple[int, int]]:
     return [tuple(c) for c in counts]  # type: ignore[misc]
 
 
-def _real_files() -> list[pathlib.Path]:
-    return [p for p in _corpus_files() if _mine(p)] + sorted(REAL.glob("*.jsonl"))
-
-
-@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.parent.name + "/" + p.name[:40])
+@pytest.mark.parametrize("path", support.real_files(FORMAT, IN_CORPUS), ids=support.real_id)
 def test_real_rollouts_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
-    result, doc = cli.json("check", str(path))
-    assert not [e for e in doc["errors"] if e["level"] == "error"]
-    assert {s["format"] for s in doc["sessions"]} == {FORMAT}
-    assert [(s["tool_calls"], s["batches"]) for s in doc["sessions"]] == _expected_counts(path)
+    support.check_counts(cli, path, FORMAT, _expected_counts(path))
 
 
 def test_corpus_rollouts_are_detected() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not available")
-    assert {p.name for p in _corpus_files() if _mine(p)} == {V058.name, TRIMMED.name}
+    support.check_detected(FORMAT, IN_CORPUS)
 
 
-@pytest.mark.parametrize("path", [p for p in _corpus_files() if "codex" not in p.parent.name],
-                         ids=lambda p: str(p.relative_to(CORPUS)))
+@pytest.mark.parametrize("path", support.other_files(IN_CORPUS), ids=support.corpus_id)
 def test_other_files_are_not_sniffed_as_codex(path: pathlib.Path) -> None:
-    assert not codex.sniff(load_sample(str(path)))
-    assert not _mine(path)
+    support.check_not_sniffed(path, FORMAT)
 
 
 # -- the real 0.58 rollout ---------------------------------------------------------------------------
@@ -186,32 +162,21 @@ def test_trimmed_file_is_one_session_per_session_meta() -> None:
 
 
 # -- scenario rendering ------------------------------------------------------------------------------
-def _normal(message: str) -> str:
-    """Claude Code's and Codex's names for the same call: Read/cat, Bash/shell, Write-Edit/apply_patch."""
-    message = re.sub(r"\bshell cat ", "Read ", message)
-    message = re.sub(r"\bshell\b", "Bash", message)
-    return re.sub(r"\b(apply_patch|Edit|Write)\b", "Write", message)
-
-
-def _findings(diagnostics) -> list[tuple[str, str]]:
-    return [(d.code, _normal(re.sub(r"(toolu|call)_\w+", "ID", d.message))) for d in diagnostics]
+# Claude Code's and Codex's names for the same call: Read/cat, Bash/shell, Write-Edit/apply_patch
+_REWRITES = [(r"(toolu|call)_\w+", "ID"), (r"\bshell cat ", "Read "), (r"\bshell\b", "Bash"),
+             (r"\b(apply_patch|Edit|Write)\b", "Write")]
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_rendered_scenario_gives_the_same_findings(path: pathlib.Path) -> None:
-    text = path.read_text()
-    try:
-        got = lint_scenario(text, fmt=FORMAT)
-    except Inexpressible as exc:
-        assert "Task" in text, "only subagent scenarios may be inexpressible"
-        pytest.skip(f"codex cannot express {path.stem}: {exc}")
-    assert _findings(got) == _findings(lint_scenario(text))
+    support.check_scenario(path, FORMAT, _REWRITES, inexpressible="Task",
+                           why="only subagent scenarios may be inexpressible")
 
 
 def test_rendering_is_sniffed_as_codex(tmp_path) -> None:
     path = tmp_path / ("s" + renderer.SUFFIX)
     path.write_text(renderer.render(SCENARIOS[0].read_text()))
-    assert _mine(path)
+    assert support.is_format(path, FORMAT)
     (session,) = codex.parse_many(str(path))
     (batch,) = [s for s in session.main.steps if s.calls]
     assert [c.input["command"][-1] for c in batch.calls] == ["cat src/app.py", "cat src/models.py", "cat src/views.py"]

@@ -11,28 +11,16 @@ from datetime import datetime
 import pytest
 
 from linter.discover import discover
-from linter.parsers import gemini_cli, sniff
-from linter.parsers.sample import load_sample
+from linter.parsers import gemini_cli
 from linter.plans.lint import embedded_plans
-from linter.testing import lint_scenario
 from linter.testing import gemini_cli as renderer
-from tests.conftest import ROOT
+from tests.formats import _support as support
 
 FORMAT = "gemini-cli"
-CORPUS = ROOT.parent / "shared" / "corpus"
-REAL = ROOT / "fixtures" / FORMAT / "real"
-SCENARIOS = sorted((ROOT / "fixtures" / "claude-code" / "scenarios").glob("*.scenario"))
+REAL = support.real_dir(FORMAT)
+SCENARIOS = support.SCENARIOS
 SPLIT = REAL / "m-gemini__session-2025-12-24T21-37-2ccb51c5.json"
-
-
-def _corpus_files() -> list[pathlib.Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "PROVENANCE.md")
-
-
-def _mine(path: pathlib.Path) -> bool:
-    return sniff(load_sample(str(path))) == FORMAT
+IN_CORPUS = support.corpus_names(FORMAT)
 
 
 # -- an independent count: plain JSON scanning ----------------------------------------------------
@@ -77,31 +65,18 @@ def _expected_counts(path: pathlib.Path) -> tuple[int, int]:
     return calls, batches
 
 
-def _real_files() -> list[pathlib.Path]:
-    return [p for p in _corpus_files() if _mine(p)] + sorted(p for p in REAL.iterdir() if p.suffix != ".md")
-
-
-@pytest.mark.parametrize("path", _real_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", support.real_files(FORMAT, IN_CORPUS), ids=support.real_id)
 def test_real_recordings_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
-    result, doc = cli.json("check", str(path))
-    assert not [e for e in doc["errors"] if e["level"] == "error"]
-    (session,) = doc["sessions"]
-    assert session["format"] == FORMAT
-    assert (session["tool_calls"], session["batches"]) == _expected_counts(path)
+    support.check_counts(cli, path, FORMAT, _expected_counts(path))
 
 
 def test_corpus_gemini_files_are_detected() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not available")
-    found = {p.name for p in _corpus_files() if _mine(p)}
-    assert found == {p.name for p in (CORPUS / "gemini-cli").iterdir()}
+    support.check_detected(FORMAT, IN_CORPUS)
 
 
-@pytest.mark.parametrize("path", [p for p in _corpus_files() if p.parent.name != "gemini-cli"],
-                         ids=lambda p: str(p.relative_to(CORPUS)))
+@pytest.mark.parametrize("path", support.other_files(IN_CORPUS), ids=support.corpus_id)
 def test_other_files_are_not_sniffed_as_gemini(path: pathlib.Path) -> None:
-    assert not gemini_cli.sniff(load_sample(str(path)))
-    assert not _mine(path)
+    support.check_not_sniffed(path, FORMAT)
 
 
 # -- what the parser rebuilds from the real sessions ---------------------------------------------
@@ -220,7 +195,7 @@ def test_jsonl_replaces_repeated_ids_applies_rewinds_and_set(tmp_path) -> None:
         _gemini("g3", [_call("read_file", T0 + 9000, {"file_path": "b.py"})]),
         {"$set": {"summary": "Read two files"}},
     ])
-    assert _mine(path)
+    assert support.is_format(path, FORMAT)
     session = gemini_cli.parse(str(path))
     assert [c.name for c in session.all_calls()] == ["read_file", "read_file"]
     assert [e.text for e in session.main.events] == ["read a.py and b.py", "now read b.py"]
@@ -298,26 +273,19 @@ _BACK = {"read_file": "Read", "write_file": "Write", "replace": "Edit", "run_she
          "google_web_search": "WebSearch"}
 
 
-def _codes(diagnostics) -> list[tuple[str, str]]:
-    out = []
-    for d in diagnostics:
-        message = re.sub(r"toolu_\w+|\b\w+-\d{13}-\w+", "ID", d.message)
-        for gemini, claude in _BACK.items():
-            message = re.sub(rf"\b{gemini}\b", claude, message)
-        out.append((d.code, message))
-    return out
+_REWRITES = [(r"toolu_\w+|\b\w+-\d{13}-\w+", "ID")] + [(rf"\b{gemini}\b", claude)
+                                                       for gemini, claude in _BACK.items()]
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_rendered_scenario_gives_the_same_findings(path: pathlib.Path) -> None:
-    text = path.read_text()
-    assert _codes(lint_scenario(text, fmt=FORMAT)) == _codes(lint_scenario(text))
+    support.check_scenario(path, FORMAT, _REWRITES)
 
 
 def test_rendering_is_sniffed_and_batched(tmp_path) -> None:
     path = tmp_path / ("s" + renderer.SUFFIX)
-    path.write_text(renderer.render((ROOT / "fixtures/claude-code/scenarios/par304-seven-tasks.scenario").read_text()))
-    assert _mine(path)
+    path.write_text(renderer.render((support.SCENARIO_DIR / "par304-seven-tasks.scenario").read_text()))
+    assert support.is_format(path, FORMAT)
     session = gemini_cli.parse(str(path))
     assert [len(s.calls) for s in session.main.steps] == [7, 0]
     assert session.cwd == "/repo"
@@ -336,11 +304,7 @@ def test_rendered_todo_list_is_a_gemini_todo_list_and_a_plan(tmp_path) -> None:
 # -- bad input --------------------------------------------------------------------------------------
 def test_truncated_document_is_a_clear_error_with_line(cli, tmp_path) -> None:
     text = SPLIT.read_text()
-    path = tmp_path / "cut.json"
-    path.write_text(text[: len(text) // 2])
-    result, doc = cli.json("check", "--format", FORMAT, str(path))
-    (error,) = doc["errors"]
-    assert error["path"] == str(path) and error["line"] and "invalid JSON" in error["message"]
+    support.check_truncated(cli, tmp_path, text, len(text) // 2, "cut.json", FORMAT)
 
 
 def test_malformed_messages_of_a_document_are_warnings_with_their_lines(cli, tmp_path) -> None:

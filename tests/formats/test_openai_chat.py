@@ -10,28 +10,16 @@ import pytest
 
 from linter.effects import READ, UNKNOWN, EffectModel
 from linter.model import Location, ToolCall
-from linter.parsers import FORMATS, openai_chat, sniff
-from linter.parsers.sample import load_sample
-from linter.testing import Inexpressible, lint_scenario
+from linter.parsers import FORMATS, openai_chat
 from linter.testing import openai_chat as renderer
-from tests.conftest import ROOT
+from tests.formats import _support as support
 
 FORMAT = "openai-chat"
-CORPUS = ROOT.parent / "shared" / "corpus"
-REAL = ROOT / "fixtures" / FORMAT / "real"
-SCENARIOS = sorted((ROOT / "fixtures" / "claude-code" / "scenarios").glob("*.scenario"))
+REAL = support.real_dir(FORMAT)
+SCENARIOS = support.SCENARIOS
 DEEPSEEK = REAL / "pydantic-ai-cassette__deepseek__parallel-tool-calls.derived-messages.json"
 GPT = REAL / "pydantic-ai-cassette__openai__multiple_agent_tool_calls.derived-messages.json"
-
-
-def _corpus_files() -> list[pathlib.Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "PROVENANCE.md")
-
-
-def _mine(path: pathlib.Path) -> bool:
-    return sniff(load_sample(str(path))) == FORMAT
+IN_CORPUS = {DEEPSEEK.name, GPT.name}
 
 
 # -- an independent count: plain JSON scanning ----------------------------------------------------
@@ -43,31 +31,18 @@ def _expected_counts(path: pathlib.Path) -> tuple[int, int]:
     return sum(sizes), sum(1 for n in sizes if n >= 2)
 
 
-def _real_files() -> list[pathlib.Path]:
-    return [p for p in _corpus_files() if _mine(p)] + sorted(REAL.glob("*.json"))
-
-
-@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", support.real_files(FORMAT, IN_CORPUS), ids=support.real_id)
 def test_real_recordings_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
-    result, doc = cli.json("check", str(path))
-    assert not [e for e in doc["errors"] if e["level"] == "error"]
-    (session,) = doc["sessions"]
-    assert session["format"] == FORMAT
-    assert (session["tool_calls"], session["batches"]) == _expected_counts(path)
+    support.check_counts(cli, path, FORMAT, _expected_counts(path))
 
 
 def test_corpus_chat_lists_are_detected() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not available")
-    found = {p.name for p in _corpus_files() if _mine(p)}
-    assert found == {p.name for p in REAL.glob("*.json")}
+    support.check_detected(FORMAT, IN_CORPUS)
 
 
-@pytest.mark.parametrize("path", [p for p in _corpus_files() if p.name not in {r.name for r in REAL.glob("*")}],
-                         ids=lambda p: str(p.relative_to(CORPUS)))
+@pytest.mark.parametrize("path", support.other_files(IN_CORPUS), ids=support.corpus_id)
 def test_other_files_are_not_sniffed_as_chat(path: pathlib.Path) -> None:
-    assert not openai_chat.sniff(load_sample(str(path)))
-    assert not _mine(path)
+    support.check_not_sniffed(path, FORMAT)
 
 
 def test_parallel_tool_calls_usage_and_lines() -> None:
@@ -113,25 +88,19 @@ def test_application_functions_are_judged_by_their_names() -> None:
 
 
 # -- rendering --------------------------------------------------------------------------------------
-def _codes(diagnostics) -> list[tuple[str, str]]:
-    return [(d.code, re.sub(r"\b(?:toolu|call)_\w+", "ID", d.message)) for d in diagnostics]
+_REWRITES = [(r"\b(?:toolu|call)_\w+", "ID")]
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_rendered_scenario_gives_the_same_findings(path: pathlib.Path) -> None:
-    text = path.read_text()
-    try:
-        mine = lint_scenario(text, fmt=FORMAT)
-    except Inexpressible as exc:
-        assert "!>" in text  # only failed results cannot be written in this format
-        pytest.skip(f"not expressible: {exc}")
-    assert _codes(mine) == _codes(lint_scenario(text))
+    support.check_scenario(path, FORMAT, _REWRITES, inexpressible="!>",
+                           why="only failed results cannot be written in this format")
 
 
 def test_rendering_is_sniffed_as_chat(tmp_path) -> None:
     path = tmp_path / ("s" + renderer.SUFFIX)
     path.write_text(renderer.render(SCENARIOS[0].read_text()))
-    assert _mine(path)
+    assert support.is_format(path, FORMAT)
     (session,) = openai_chat.parse_many(str(path))
     assert session.cwd == "/repo"
 
@@ -157,7 +126,7 @@ def test_bare_array_jsonl_messages_and_jsonl_conversations(tmp_path) -> None:
     convs = tmp_path / "c.jsonl"
     convs.write_text(json.dumps({"messages": messages}) + "\n" + json.dumps({"messages": messages[:2]}) + "\n")
     for path in (array, lines, convs):
-        assert _mine(path)
+        assert support.is_format(path, FORMAT)
     for path in (array, lines):
         (session,) = openai_chat.parse_many(str(path))
         first = session.main.steps[0]
@@ -205,12 +174,7 @@ def test_malformed_arguments_are_a_warning_with_the_call_line(cli, tmp_path) -> 
 def test_truncated_document_is_a_clear_error(cli, tmp_path) -> None:
     text = json.dumps({"messages": [{"role": "user", "content": "hi"},
                                     {"role": "assistant", "tool_calls": [_call("c1", "bash", "{}")]}]}, indent=1)
-    path = tmp_path / "cut.json"
-    path.write_text(text[: len(text) // 2])
-    result, doc = cli.json("check", str(path))
-    (error,) = doc["errors"]
-    assert error["path"] == str(path) and error["line"] is not None and "invalid JSON" in error["message"]
-    assert result.exit_code == 2
+    support.check_truncated(cli, tmp_path, text, len(text) // 2, "cut.json")
 
 
 def test_bad_jsonl_line_is_reported_and_skipped(cli, tmp_path) -> None:

@@ -4,32 +4,20 @@ from __future__ import annotations
 
 import json
 import pathlib
-import re
 
 import pytest
 
 from linter.effects import EffectModel
-from linter.parsers import openai_responses, sniff
+from linter.parsers import openai_responses
 from linter.parsers.sample import load_sample
-from linter.testing import Inexpressible, lint_scenario
 from linter.testing import openai_responses as renderer
-from tests.conftest import ROOT
+from tests.formats import _support as support
 
 FORMAT = "openai-responses"
-CORPUS = ROOT.parent / "shared" / "corpus"
-REAL = ROOT / "fixtures" / FORMAT / "real"
-SCENARIOS = sorted((ROOT / "fixtures" / "claude-code" / "scenarios").glob("*.scenario"))
+REAL = support.real_dir(FORMAT)
+SCENARIOS = support.SCENARIOS
 RETRY = REAL / "pydantic-ai-cassette__openai-responses-api__parallel-function-calls.derived-messages.json"
-
-
-def _corpus_files() -> list[pathlib.Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "PROVENANCE.md")
-
-
-def _mine(path: pathlib.Path) -> bool:
-    return sniff(load_sample(str(path))) == FORMAT
+IN_CORPUS = {RETRY.name}
 
 
 # -- an independent count: plain JSON scanning ----------------------------------------------------
@@ -55,30 +43,19 @@ def _expected_counts(path: pathlib.Path) -> tuple[int, int]:
     return sum(len(r) for r in runs), sum(len(r) >= 2 for r in runs)
 
 
-def _real_files() -> list[pathlib.Path]:
-    return [p for p in _corpus_files() if _mine(p)] + sorted(REAL.glob("*.json"))
-
-
-@pytest.mark.parametrize("path", _real_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", support.real_files(FORMAT, IN_CORPUS), ids=support.real_id)
 def test_real_recordings_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
-    result, doc = cli.json("check", str(path))
-    assert doc["errors"] == []
-    (session,) = doc["sessions"]
-    assert session["format"] == FORMAT
-    assert (session["tool_calls"], session["batches"]) == _expected_counts(path) == (2, 1)
+    support.check_counts(cli, path, FORMAT, _expected_counts(path))
+    assert _expected_counts(path) == (2, 1)
 
 
 def test_the_corpus_responses_list_is_detected() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not available")
-    assert {p.name for p in _corpus_files() if _mine(p)} == {RETRY.name}
+    support.check_detected(FORMAT, IN_CORPUS)
 
 
-@pytest.mark.parametrize("path", [p for p in _corpus_files() if p.name != RETRY.name],
-                         ids=lambda p: str(p.relative_to(CORPUS)))
+@pytest.mark.parametrize("path", support.other_files(IN_CORPUS), ids=support.corpus_id)
 def test_other_files_are_not_sniffed_as_responses(path: pathlib.Path) -> None:
-    assert not openai_responses.sniff(load_sample(str(path)))
-    assert not _mine(path)
+    support.check_not_sniffed(path, FORMAT)
 
 
 def test_parallel_function_calls_results_usage_and_lines() -> None:
@@ -101,25 +78,19 @@ def test_parallel_function_calls_results_usage_and_lines() -> None:
 
 
 # -- rendering --------------------------------------------------------------------------------------
-def _codes(diagnostics) -> list[tuple[str, str]]:
-    return [(d.code, re.sub(r"\b(?:toolu|call)_\w+", "ID", d.message)) for d in diagnostics]
+_REWRITES = [(r"\b(?:toolu|call)_\w+", "ID")]
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_rendered_scenario_gives_the_same_findings(path: pathlib.Path) -> None:
-    text = path.read_text()
-    try:
-        mine = lint_scenario(text, fmt=FORMAT)
-    except Inexpressible as exc:
-        assert "!>" in text  # only failed results cannot be written in this format
-        pytest.skip(f"not expressible: {exc}")
-    assert _codes(mine) == _codes(lint_scenario(text))
+    support.check_scenario(path, FORMAT, _REWRITES, inexpressible="!>",
+                           why="only failed results cannot be written in this format")
 
 
 def test_rendering_is_sniffed_and_batched(tmp_path) -> None:
     path = tmp_path / ("s" + renderer.SUFFIX)
-    path.write_text(renderer.render((ROOT / "fixtures/claude-code/scenarios/clean-batched-reads.scenario").read_text()))
-    assert _mine(path)
+    path.write_text(renderer.render((support.SCENARIO_DIR / "clean-batched-reads.scenario").read_text()))
+    assert support.is_format(path, FORMAT)
     (session,) = openai_responses.parse_many(str(path))
     assert [len(s.calls) for s in session.main.steps] == [3, 0]
     assert session.cwd == "/repo" and session.main.events[0].kind == "meta"
@@ -148,7 +119,7 @@ def test_reasoning_or_an_output_starts_a_new_turn(tmp_path) -> None:
              _reasoning(), _fc("c3", path="c"), _out("c3"), _fc("c4", path="d"), _out("c4")]
     path = tmp_path / "items.json"
     path.write_text(json.dumps(items))
-    assert _mine(path)
+    assert support.is_format(path, FORMAT)
     (session,) = openai_responses.parse_many(str(path))
     assert [[c.id for c in s.calls] for s in session.main.steps] == [["c1", "c2"], ["c3"], ["c4"]]
     assert _expected_counts(path) == (4, 1)
@@ -161,7 +132,7 @@ def test_jsonl_items_and_local_shell_calls(tmp_path) -> None:
              {"type": "local_shell_call_output", "call_id": "s1", "output": "a.py"}]
     path = tmp_path / "items.jsonl"
     path.write_text("".join(json.dumps(i) + "\n" for i in items))
-    assert _mine(path)
+    assert support.is_format(path, FORMAT)
     (session,) = openai_responses.parse_many(str(path))
     (call,) = session.all_calls()
     assert (call.name, call.input, call.location.line) == ("local_shell", {"command": "ls src", "workdir": "/w"}, 2)
@@ -180,13 +151,7 @@ def test_a_chat_list_is_not_a_responses_list(tmp_path) -> None:
 # -- bad input --------------------------------------------------------------------------------------
 def test_truncated_document_is_a_clear_error(cli, tmp_path) -> None:
     text = RETRY.read_text()
-    path = tmp_path / "cut.json"
-    path.write_text(text[: len(text) // 2])
-    result, doc = cli.json("check", "--format", FORMAT, str(path))
-    (error,) = doc["errors"]
-    assert (error["path"], error["level"]) == (str(path), "error") and "invalid JSON" in error["message"]
-    assert error["line"] == text[: len(text) // 2].count("\n") + 1
-    assert result.exit_code == 2
+    support.check_truncated(cli, tmp_path, text, len(text) // 2, "cut.json", FORMAT)
 
 
 def test_wrong_types_are_warnings_with_their_lines(cli, tmp_path) -> None:

@@ -8,25 +8,13 @@ import pathlib
 import pytest
 
 from linter.effects import EffectModel
-from linter.parsers import openhands, sniff
-from linter.parsers.sample import load_sample
+from linter.parsers import openhands
 from linter.testing import openhands as renderer
-from tests.conftest import ROOT
+from tests.formats import _support as support
 
 FORMAT = "openhands"
-CORPUS = ROOT.parent / "shared" / "corpus"
-REAL = ROOT / "fixtures" / FORMAT / "real"
-SCENARIOS = ROOT / "fixtures" / "claude-code" / "scenarios"
-
-
-def _corpus_files() -> list[pathlib.Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "PROVENANCE.md")
-
-
-def _mine(path: pathlib.Path) -> bool:
-    return sniff(load_sample(str(path))) == FORMAT
+REAL = support.real_dir(FORMAT)
+IN_CORPUS = support.corpus_names(FORMAT)
 
 
 # -- an independent count: plain JSON scanning ----------------------------------------------------
@@ -60,18 +48,9 @@ def _expected_counts(path: pathlib.Path) -> list[tuple[int, int]]:
     return out
 
 
-def _real_files() -> list[pathlib.Path]:
-    return [p for p in _corpus_files() if p.parent.name == FORMAT] + sorted(
-        p for p in REAL.iterdir() if p.suffix in (".json", ".jsonl"))
-
-
-@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.parent.name + "/" + p.name[:40])
+@pytest.mark.parametrize("path", support.real_files(FORMAT, IN_CORPUS), ids=support.real_id)
 def test_real_files_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
-    assert _mine(path)
-    result, doc = cli.json("check", str(path))
-    assert doc["errors"] == []
-    assert {s["format"] for s in doc["sessions"]} == {FORMAT}
-    assert [(s["tool_calls"], s["batches"]) for s in doc["sessions"]] == _expected_counts(path)
+    support.check_counts(cli, path, FORMAT, _expected_counts(path))
 
 
 def test_real_counts_are_the_known_ones() -> None:
@@ -86,15 +65,12 @@ def test_real_counts_are_the_known_ones() -> None:
 
 
 def test_corpus_files_are_detected() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not available")
-    assert {p.name for p in _corpus_files() if _mine(p)} == {p.name for p in (CORPUS / FORMAT).iterdir()}
+    support.check_detected(FORMAT, IN_CORPUS)
 
 
-@pytest.mark.parametrize("path", [p for p in _corpus_files() if p.parent.name != FORMAT],
-                         ids=lambda p: str(p.relative_to(CORPUS)))
+@pytest.mark.parametrize("path", support.other_files(IN_CORPUS), ids=support.corpus_id)
 def test_other_files_are_not_sniffed_as_openhands(path: pathlib.Path) -> None:
-    assert not openhands.sniff(load_sample(str(path)))
+    support.check_not_sniffed(path, FORMAT)
 
 
 # -- the real trajectories ---------------------------------------------------------------------------
@@ -192,8 +168,8 @@ def test_delegate_is_a_spawn_with_its_task(tmp_path) -> None:
 
 def test_rendering_is_sniffed_and_read_back(tmp_path) -> None:
     path = tmp_path / ("s" + renderer.SUFFIX)
-    path.write_text(renderer.render((SCENARIOS / "par201-build-test-batch.scenario").read_text()))
-    assert _mine(path)
+    path.write_text(renderer.render((support.SCENARIO_DIR / "par201-build-test-batch.scenario").read_text()))
+    assert support.is_format(path, FORMAT)
     (session,) = openhands.parse_many(str(path))
     (batch,) = [s for s in session.main.steps if s.calls]
     assert [c.input["command"] for c in batch.calls] == ["npm run build", "npm test"]
@@ -203,12 +179,7 @@ def test_rendering_is_sniffed_and_read_back(tmp_path) -> None:
 # -- bad input -----------------------------------------------------------------------------------------
 def test_truncated_trajectory_is_an_error_with_its_line(cli, tmp_path) -> None:
     raw = (REAL / "tests_runtime_trajs__basic.json").read_text(encoding="utf-8")
-    path = tmp_path / "cut.json"
-    path.write_text(raw[:2000])
-    result, doc = cli.json("check", str(path))
-    (problem,) = doc["errors"]
-    assert problem["path"] == str(path) and problem["line"] == raw[:2000].count("\n") + 1
-    assert problem["level"] == "error" and "invalid JSON" in problem["message"]
+    support.check_truncated(cli, tmp_path, raw, 2000, "cut.json")
 
 
 def test_wrong_types_and_non_event_entries_are_problems_not_crashes(tmp_path) -> None:

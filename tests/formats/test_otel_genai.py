@@ -4,30 +4,17 @@ from __future__ import annotations
 
 import json
 import pathlib
-import re
 
 import pytest
 
-from linter.parsers import otel_genai, sniff
-from linter.parsers.sample import load_sample
-from linter.testing import lint_scenario
+from linter.parsers import otel_genai
 from linter.testing import otel_genai as renderer
-from tests.conftest import ROOT
+from tests.formats import _support as support
 
 FORMAT = "otel-genai"
-CORPUS = ROOT.parent / "shared" / "corpus"
-REAL = ROOT / "fixtures" / FORMAT / "real"
-SCENARIOS = sorted((ROOT / "fixtures" / "claude-code" / "scenarios").glob("*.scenario"))
-
-
-def _corpus_files() -> list[pathlib.Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "PROVENANCE.md")
-
-
-def _mine(path: pathlib.Path) -> bool:
-    return sniff(load_sample(str(path))) == FORMAT
+REAL = support.real_dir(FORMAT)
+SCENARIOS = support.SCENARIOS
+IN_CORPUS = {"pydantic-ai-2.68.0_instr-v5_otlp.json", "pydantic-ai-2.68.0_instr-v2-legacy_otlp.json"}
 
 
 # -- an independent count: plain JSON scanning ----------------------------------------------------
@@ -57,32 +44,20 @@ def _expected_counts(path: pathlib.Path) -> tuple[int, int]:
     return calls, batches
 
 
-def _real_files() -> list[pathlib.Path]:
-    return [p for p in _corpus_files() if _mine(p)] + sorted(REAL.glob("*.json"))
-
-
-@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", support.real_files(FORMAT, IN_CORPUS), ids=support.real_id)
 def test_real_traces_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
-    result, doc = cli.json("check", str(path))
-    assert not [e for e in doc["errors"] if e["level"] == "error"]
-    calls, batches = _expected_counts(path)
+    doc = support.check_counts(cli, path, FORMAT, _expected_counts(path))
     (session,) = doc["sessions"]
-    assert session["format"] == FORMAT
-    assert (session["tool_calls"], session["batches"]) == (calls, batches)
     assert session["agents"] == 2  # repo_helper and its researcher subagent
 
 
 def test_corpus_otel_traces_are_detected() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not available")
-    found = {p.name for p in _corpus_files() if _mine(p)}
-    assert found == {"pydantic-ai-2.68.0_instr-v5_otlp.json", "pydantic-ai-2.68.0_instr-v2-legacy_otlp.json"}
+    support.check_detected(FORMAT, IN_CORPUS)
 
 
-@pytest.mark.parametrize("path", [p for p in _corpus_files() if "otel/pydantic-ai" not in str(p)],
-                         ids=lambda p: str(p.relative_to(CORPUS)))
+@pytest.mark.parametrize("path", support.other_files(IN_CORPUS), ids=support.corpus_id)
 def test_other_files_are_not_sniffed_as_otel(path: pathlib.Path) -> None:
-    assert not _mine(path)
+    support.check_not_sniffed(path, FORMAT)
 
 
 def test_agent_as_tool_and_batch_are_rebuilt() -> None:
@@ -115,20 +90,18 @@ def test_legacy_instrumentation_reads_tool_arguments_and_response() -> None:
 
 
 # -- rendering --------------------------------------------------------------------------------------
-def _codes(diagnostics) -> list[tuple[str, str]]:
-    return [(d.code, re.sub(r"toolu_\w+", "ID", d.message)) for d in diagnostics]
+_REWRITES = [(r"toolu_\w+", "ID")]
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_rendered_scenario_gives_the_same_findings(path: pathlib.Path) -> None:
-    text = path.read_text()
-    assert _codes(lint_scenario(text, fmt=FORMAT)) == _codes(lint_scenario(text))
+    support.check_scenario(path, FORMAT, _REWRITES)
 
 
 def test_rendering_is_sniffed_as_otel(tmp_path) -> None:
     path = tmp_path / ("s" + renderer.SUFFIX)
     path.write_text(renderer.render(SCENARIOS[0].read_text()))
-    assert _mine(path)
+    assert support.is_format(path, FORMAT)
 
 
 # -- hand-built traces ------------------------------------------------------------------------------
@@ -238,7 +211,7 @@ def test_jsonl_exports_and_span_lists_are_read(tmp_path) -> None:
     listed = tmp_path / "l.json"
     listed.write_text(json.dumps(spans, indent=2))
     for path in (jsonl, listed):
-        assert _mine(path)
+        assert support.is_format(path, FORMAT)
         (session,) = otel_genai.parse_many(str(path))
         assert [len(s.calls) for s in session.main.steps] == [2]
     (session,) = otel_genai.parse_many(str(jsonl))
@@ -248,11 +221,7 @@ def test_jsonl_exports_and_span_lists_are_read(tmp_path) -> None:
 # -- bad input --------------------------------------------------------------------------------------
 def test_truncated_document_is_a_clear_error_with_line(cli, tmp_path) -> None:
     text = (REAL / "pydantic-ai-2.68.0_instr-v5_otlp.json").read_text()
-    path = tmp_path / "cut.json"
-    path.write_text(text[: len(text) // 2])
-    result, doc = cli.json("check", "--format", FORMAT, str(path))
-    (error,) = doc["errors"]
-    assert error["path"] == str(path) and error["line"] and "invalid JSON" in error["message"]
+    support.check_truncated(cli, tmp_path, text, len(text) // 2, "cut.json", FORMAT)
 
 
 def test_malformed_jsonl_line_is_reported_and_the_rest_read(cli, tmp_path) -> None:

@@ -8,29 +8,17 @@ import pathlib
 
 import pytest
 
-from linter.parsers import smolagents, sniff
-from linter.parsers.sample import load_sample
+from linter.parsers import smolagents
 from linter.plans.lint import embedded_code
 from linter.testing import smolagents as renderer
-from tests.conftest import ROOT
+from tests.formats import _support as support
 
 FORMAT = "smolagents"
-CORPUS = ROOT.parent / "shared" / "corpus"
-REAL = ROOT / "fixtures" / FORMAT / "real"
-SCENARIOS = ROOT / "fixtures" / "claude-code" / "scenarios"
+REAL = support.real_dir(FORMAT)
 CODE = REAL / "smolagents_benchmark__gpt-4o__code__gaia__2025-07-24.SUBSET-first-25-rows.jsonl"
 TOOLS = REAL / "smolagents_benchmark__gpt-4o__tool-calling__simpleqa__2025-07-24.jsonl"
 BUS = REAL / "decentralized_benchmark__runs_023f7ac8__messages.jsonl"
-
-
-def _corpus_files() -> list[pathlib.Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "PROVENANCE.md")
-
-
-def _mine(path: pathlib.Path) -> bool:
-    return sniff(load_sample(str(path))) == FORMAT
+IN_CORPUS = support.corpus_names(FORMAT)
 
 
 def _expected_counts(path: pathlib.Path) -> list[tuple[int, int]]:
@@ -52,17 +40,9 @@ def _expected_counts(path: pathlib.Path) -> list[tuple[int, int]]:
     return out
 
 
-def _real_files() -> list[pathlib.Path]:
-    return [p for p in _corpus_files() if p.parent.name == FORMAT] + sorted(REAL.glob("*.jsonl"))
-
-
-@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.parent.name + "/" + p.name[:40])
+@pytest.mark.parametrize("path", support.real_files(FORMAT, IN_CORPUS), ids=support.real_id)
 def test_real_files_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
-    assert _mine(path)
-    result, doc = cli.json("check", str(path))
-    assert doc["errors"] == []
-    assert {s["format"] for s in doc["sessions"]} == {FORMAT}
-    assert [(s["tool_calls"], s["batches"]) for s in doc["sessions"]] == _expected_counts(path)
+    support.check_counts(cli, path, FORMAT, _expected_counts(path))
 
 
 def test_real_counts_are_the_known_ones() -> None:
@@ -74,15 +54,12 @@ def test_real_counts_are_the_known_ones() -> None:
 
 
 def test_corpus_files_are_detected() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not available")
-    assert {p.name for p in _corpus_files() if _mine(p)} == {p.name for p in (CORPUS / FORMAT).iterdir()}
+    support.check_detected(FORMAT, IN_CORPUS)
 
 
-@pytest.mark.parametrize("path", [p for p in _corpus_files() if p.parent.name != FORMAT],
-                         ids=lambda p: str(p.relative_to(CORPUS)))
+@pytest.mark.parametrize("path", support.other_files(IN_CORPUS), ids=support.corpus_id)
 def test_other_files_are_not_sniffed_as_smolagents(path: pathlib.Path) -> None:
-    assert not smolagents.sniff(load_sample(str(path)))
+    support.check_not_sniffed(path, FORMAT)
 
 
 # -- the real logs -----------------------------------------------------------------------------------
@@ -138,8 +115,8 @@ def test_message_bus_is_recognised_and_says_nothing_was_checked(cli) -> None:
 
 def test_rendering_is_sniffed_and_read_back(tmp_path) -> None:
     path = tmp_path / ("s" + renderer.SUFFIX)
-    path.write_text(renderer.render((SCENARIOS / "clean-batched-reads.scenario").read_text()))
-    assert _mine(path)
+    path.write_text(renderer.render((support.SCENARIO_DIR / "clean-batched-reads.scenario").read_text()))
+    assert support.is_format(path, FORMAT)
     (session,) = smolagents.parse_many(str(path))
     (batch,) = [s for s in session.main.steps if s.calls]
     assert [c.input["path"] for c in batch.calls] == ["src/app.py", "src/models.py", "src/views.py"]
@@ -166,6 +143,6 @@ def test_bus_with_bad_lines(tmp_path) -> None:
     rows = BUS.read_text(encoding="utf-8").splitlines(keepends=True)
     path = tmp_path / "messages.jsonl"
     path.write_text(rows[0] + "7\n" + '{"id": 1, "sender": 3}\n' + "".join(rows[1:4]))
-    assert _mine(path)
+    assert support.is_format(path, FORMAT)
     (session,) = smolagents.parse_many(str(path))
     assert [(p.line, p.level) for p in session.problems] == [(2, "warning"), (3, "warning")]

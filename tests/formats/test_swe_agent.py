@@ -8,27 +8,15 @@ import pathlib
 import pytest
 
 from linter.effects import READ, WRITE, EffectModel
-from linter.parsers import sniff, swe_agent
-from linter.parsers.sample import load_sample
+from linter.parsers import swe_agent
 from linter.testing import swe_agent as renderer
-from tests.conftest import ROOT
+from tests.formats import _support as support
 
 FORMAT = "swe-agent"
-CORPUS = ROOT.parent / "shared" / "corpus"
-REAL = ROOT / "fixtures" / FORMAT / "real"
-SCENARIOS = ROOT / "fixtures" / "claude-code" / "scenarios"
+REAL = support.real_dir(FORMAT)
 FUNCTION_CALLING = REAL / "demo__function_calling_replace_from_source__marshmallow-1867.traj"
 TEXT = REAL / "test_data__gpt4__pydicom-1458.traj"
-
-
-def _corpus_files() -> list[pathlib.Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "PROVENANCE.md")
-
-
-def _mine(path: pathlib.Path) -> bool:
-    return sniff(load_sample(str(path))) == FORMAT
+IN_CORPUS = support.corpus_names(FORMAT)
 
 
 def _expected_counts(path: pathlib.Path) -> list[tuple[int, int]]:
@@ -41,17 +29,9 @@ def _expected_counts(path: pathlib.Path) -> list[tuple[int, int]]:
     return [(sum(1 for a in actions if a != "submit"), batches)]
 
 
-def _real_files() -> list[pathlib.Path]:
-    return [p for p in _corpus_files() if p.parent.name == FORMAT] + sorted(REAL.glob("*.traj"))
-
-
-@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.parent.name + "/" + p.name[:40])
+@pytest.mark.parametrize("path", support.real_files(FORMAT, IN_CORPUS), ids=support.real_id)
 def test_real_files_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
-    assert _mine(path)
-    result, doc = cli.json("check", str(path))
-    assert doc["errors"] == []
-    assert {s["format"] for s in doc["sessions"]} == {FORMAT}
-    assert [(s["tool_calls"], s["batches"]) for s in doc["sessions"]] == _expected_counts(path)
+    support.check_counts(cli, path, FORMAT, _expected_counts(path))
 
 
 def test_real_counts_are_the_known_ones() -> None:
@@ -61,15 +41,12 @@ def test_real_counts_are_the_known_ones() -> None:
 
 
 def test_corpus_files_are_detected() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not available")
-    assert {p.name for p in _corpus_files() if _mine(p)} == {p.name for p in (CORPUS / FORMAT).iterdir()}
+    support.check_detected(FORMAT, IN_CORPUS)
 
 
-@pytest.mark.parametrize("path", [p for p in _corpus_files() if p.parent.name != FORMAT],
-                         ids=lambda p: str(p.relative_to(CORPUS)))
+@pytest.mark.parametrize("path", support.other_files(IN_CORPUS), ids=support.corpus_id)
 def test_other_files_are_not_sniffed_as_swe_agent(path: pathlib.Path) -> None:
-    assert not swe_agent.sniff(load_sample(str(path)))
+    support.check_not_sniffed(path, FORMAT)
 
 
 # -- the real trajectories ---------------------------------------------------------------------------
@@ -111,8 +88,8 @@ def test_read_action_signatures() -> None:
 
 def test_rendering_is_sniffed_and_read_back(tmp_path) -> None:
     path = tmp_path / ("s" + renderer.SUFFIX)
-    path.write_text(renderer.render((SCENARIOS / "par103-serial-checks.scenario").read_text()))
-    assert _mine(path)
+    path.write_text(renderer.render((support.SCENARIO_DIR / "par103-serial-checks.scenario").read_text()))
+    assert support.is_format(path, FORMAT)
     session = swe_agent.parse(str(path))
     assert [c.input["command"] for c in session.all_calls()] == ["ruff check .", "mypy src", "pytest -q"]
     assert session.main.steps[-1].text == "Lint, types and tests are all clean."
@@ -122,12 +99,7 @@ def test_rendering_is_sniffed_and_read_back(tmp_path) -> None:
 # -- bad input -----------------------------------------------------------------------------------------
 def test_truncated_trajectory_is_an_error_with_its_line(cli, tmp_path) -> None:
     raw = (REAL / "test_data__gpt4__sweagenttestrepo-1c2844.traj").read_text(encoding="utf-8")
-    path = tmp_path / "cut.traj"
-    path.write_text(raw[:5000])
-    result, doc = cli.json("check", str(path))
-    (problem,) = doc["errors"]
-    assert problem["path"] == str(path) and problem["line"] == raw[:5000].count("\n") + 1
-    assert problem["level"] == "error" and "invalid JSON" in problem["message"]
+    support.check_truncated(cli, tmp_path, raw, 5000, "cut.traj")
 
 
 def test_wrong_types_are_not_crashes(tmp_path) -> None:
@@ -138,7 +110,7 @@ def test_wrong_types_are_not_crashes(tmp_path) -> None:
     doc["trajectory"][0]["state"] = [1]
     path = tmp_path / "bad.traj"
     path.write_text(json.dumps(doc, indent=1))
-    assert _mine(path)
+    assert support.is_format(path, FORMAT)
     session = swe_agent.parse(str(path))
     names = [c.name for c in session.all_calls()]
     assert names[:3] == ["bash", "?", "bash"] and len(names) == 12  # the action text stands in for the call
