@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 import pathlib
-import shutil
 
 import pytest
 

@@ -10,6 +10,14 @@ def num(value: Any) -> int:
     return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
+def as_str(value: Any) -> str | None:
+    """A field that should be a string (a record type, a status): the string, else None.
+
+    Transcripts from unknown versions may hold anything; a list where a type name belongs must
+    not reach a set or dict lookup."""
+    return value if isinstance(value, str) else None
+
+
 def clip_strings(value: dict[str, Any], limit: int) -> dict[str, Any]:
     """A copy of a call's input with each string value cut to ``limit`` characters."""
     return {str(k): (v[:limit] if isinstance(v, str) else v) for k, v in value.items()}

@@ -27,6 +27,7 @@ from typing import Any
 
 from linter.effects import GENERIC, Handler, function_tool
 from linter.model import Location, Session, Step, Usage
+from linter.parsers._common import as_str
 from linter.parsers._messages import (
     SNIFF_MESSAGES,
     Builder,
@@ -66,7 +67,7 @@ def _is_message(msg: Any) -> bool:
     if "tool_calls" in msg or "tool_call_id" in msg:
         return False
     if isinstance(content, list):
-        return all(isinstance(b, dict) and b.get("type") in BLOCKS for b in content)
+        return all(isinstance(b, dict) and as_str(b.get("type")) in BLOCKS for b in content)
     return isinstance(content, str)
 
 
@@ -103,7 +104,7 @@ def anthropic_usage(raw: Any, model: Any = None) -> Usage | None:
 def _response_key(resp: dict[str, Any]) -> Any:
     content = resp.get("content")
     blocks = [b for b in content if isinstance(b, dict)] if isinstance(content, list) else []
-    ids = sorted(str(b.get("id")) for b in blocks if b.get("type") in _CALL_BLOCKS)
+    ids = sorted(str(b.get("id")) for b in blocks if as_str(b.get("type")) in _CALL_BLOCKS)
     if ids:
         return tuple(ids)
     text = "\n".join(b["text"] for b in blocks if b.get("type") == "text" and isinstance(b.get("text"), str)).strip()
@@ -185,7 +186,7 @@ class _Messages:
         step = b.step(loc, mid if isinstance(mid, str) and mid else f"message-{index}")
         hosted = []
         for block in self.blocks(msg.get("content"), loc):
-            kind = block.get("type")
+            kind = as_str(block.get("type"))
             if kind == "text" and isinstance(block.get("text"), str):
                 b.prose(step, block["text"])
             elif kind == "thinking" and isinstance(block.get("thinking"), str):

@@ -140,7 +140,8 @@ def _shape(rec: dict[str, Any]) -> tuple[Any, ...]:
     if not isinstance(msg, dict):
         return ()
     content = msg.get("content")
-    return (msg.get("id"), len(content) if isinstance(content, (list, str)) else -1)
+    mid = msg.get("id")
+    return (mid if isinstance(mid, str) else None, len(content) if isinstance(content, (list, str)) else -1)
 
 
 def _bounded_input(value: Any) -> dict[str, Any]:
@@ -216,7 +217,8 @@ class _Builder:
             return  # summaries, snapshots, queue operations and unknown line types carry no calls
         uuid = rec.get("uuid")
         if isinstance(uuid, str):
-            stamp = hash((uuid, rec.get("timestamp"), _shape(rec)))
+            when = rec.get("timestamp")
+            stamp = hash((uuid, when if isinstance(when, str) else None, _shape(rec)))
             if stamp in self.seen_uuids:
                 return  # resumed sessions re-append earlier lines
             self.seen_uuids.add(stamp)
@@ -459,7 +461,8 @@ class _Builder:
             return
         uuid = inner.get("uuid")
         if isinstance(uuid, str):
-            stamp = hash((uuid, inner.get("timestamp"), _shape(inner)))
+            when = inner.get("timestamp")
+            stamp = hash((uuid, when if isinstance(when, str) else None, _shape(inner)))
             if stamp in self.seen_uuids:
                 return
             self.seen_uuids.add(stamp)

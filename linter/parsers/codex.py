@@ -72,11 +72,11 @@ from linter.model import (
     ToolResult,
     Usage,
 )
-from linter.parsers._common import num
+from linter.parsers._common import as_str, num
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample
-from linter.shell import join, split_command
-from linter.textutil import parse_time, safe, salient_tokens, tokens
+from linter.shell import join
+from linter.textutil import parse_time, safe, salient_tokens
 
 FORMAT = "codex"
 DESCRIPTION = "Codex CLI rollout JSONL (~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl), one session per session_meta"
@@ -399,7 +399,7 @@ class _Thread:
             self.add_event("compact", message if isinstance(message, str) else "", loc, ts)
 
     def item(self, p: dict[str, Any], loc: Location, ts: float | None) -> None:
-        kind = p.get("type")
+        kind = as_str(p.get("type"))
         if kind == "message":
             self.message(p, loc, ts)
         elif kind == "reasoning":
@@ -499,7 +499,7 @@ class _Thread:
                 self.spawned.setdefault(match.group(1), call)
 
     def event(self, p: dict[str, Any], loc: Location, ts: float | None) -> None:
-        kind = p.get("type")
+        kind = as_str(p.get("type"))
         call_id = p.get("call_id")
         if kind == "token_count":
             self.token_count(p.get("info"))

@@ -64,7 +64,7 @@ from linter.model import (
     ToolResult,
     Usage,
 )
-from linter.parsers._common import clip_strings
+from linter.parsers._common import as_str, clip_strings
 from linter.parsers._messages import Place, element_spans, is_jsonl
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample, load_document
@@ -169,7 +169,7 @@ def _is_header(rec: Any) -> bool:
 
 
 def _is_message(rec: Any) -> bool:
-    return (isinstance(rec, dict) and isinstance(rec.get("id"), str) and rec.get("type") in _TYPES
+    return (isinstance(rec, dict) and isinstance(rec.get("id"), str) and as_str(rec.get("type")) in _TYPES
             and "uuid" not in rec and "message" not in rec and ("content" in rec or "toolCalls" in rec))
 
 
@@ -312,7 +312,7 @@ def _split(calls: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
             groups.append(current)
             current, first_done = [], None
         current.append(call)
-        done = parse_time(call.get("timestamp")) if call.get("status") in _DONE else None
+        done = parse_time(call.get("timestamp")) if as_str(call.get("status")) in _DONE else None
         if done is not None:
             first_done = done if first_done is None else min(first_done, done)
     if current:
@@ -566,7 +566,7 @@ class _Builder:
         return call
 
     def result(self, agent: Agent, call: ToolCall, rec: dict[str, Any], loc: Location) -> None:
-        status = rec.get("status")
+        status = as_str(rec.get("status"))
         raw = rec.get("result")
         text = _result_text(raw)
         if not text and isinstance(rec.get("resultDisplay"), str):

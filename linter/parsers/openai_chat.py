@@ -27,7 +27,8 @@ from __future__ import annotations
 from typing import Any
 
 from linter.effects import GENERIC, Handler, function_tool
-from linter.model import Location, Session, Usage
+from linter.model import Location, Session, ToolCall, Usage
+from linter.parsers._common import as_str
 from linter.parsers._messages import (
     SNIFF_MESSAGES,
     Builder,
@@ -67,11 +68,11 @@ def chat_usage(raw: Any, model: Any = None) -> Usage | None:
 
 
 def _is_chat_message(msg: Any) -> bool:
-    if not isinstance(msg, dict) or msg.get("role") not in _CHAT_ROLES or "type" in msg:
+    if not isinstance(msg, dict) or as_str(msg.get("role")) not in _CHAT_ROLES or "type" in msg:
         return False
     content = msg.get("content")
     if isinstance(content, list):
-        if not all(isinstance(p, dict) and p.get("type") in _CHAT_PARTS for p in content):
+        if not all(isinstance(p, dict) and as_str(p.get("type")) in _CHAT_PARTS for p in content):
             return False
     elif content is not None and not isinstance(content, str):
         return False
@@ -84,7 +85,7 @@ def _is_chat_message(msg: Any) -> bool:
 
 def _chat_only(msg: dict[str, Any]) -> bool:
     content = msg.get("content")
-    return (msg.get("role") in _CHAT_ONLY_ROLES or "tool_calls" in msg or "function_call" in msg
+    return (as_str(msg.get("role")) in _CHAT_ONLY_ROLES or "tool_calls" in msg or "function_call" in msg
             or "tool_call_id" in msg
             or (isinstance(content, list) and any(p.get("type") != "text" for p in content)))
 

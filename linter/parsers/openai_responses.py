@@ -31,6 +31,7 @@ from typing import Any
 
 from linter.effects import GENERIC, Handler, function_tool, shell
 from linter.model import Session, Step, Usage
+from linter.parsers._common import as_str
 from linter.parsers._messages import (
     SNIFF_MESSAGES,
     Builder,
@@ -69,15 +70,15 @@ _SHELLS = {"bash", "sh", "zsh", "dash"}
 def _is_item(item: Any) -> bool:
     if not isinstance(item, dict):
         return False
-    kind = item.get("type")
-    if kind is not None and kind not in ITEMS:
+    kind = as_str(item.get("type"))
+    if item.get("type") is not None and kind not in ITEMS:
         return False
     if kind in (None, "message"):
-        if item.get("role") not in _ROLES:
+        if as_str(item.get("role")) not in _ROLES:
             return False
         content = item.get("content")
         if isinstance(content, list):
-            return all(isinstance(p, dict) and p.get("type") in PARTS for p in content)
+            return all(isinstance(p, dict) and as_str(p.get("type")) in PARTS for p in content)
         return isinstance(content, str)
     return True
 
@@ -119,7 +120,7 @@ def _output(resp: dict[str, Any]) -> list[Any]:
 
 def _response_key(resp: dict[str, Any]) -> Any:
     ids = sorted(str(i.get("call_id") or i.get("id")) for i in _output(resp)
-                 if isinstance(i, dict) and i.get("type") in CALLS)
+                 if isinstance(i, dict) and as_str(i.get("type")) in CALLS)
     if ids:
         return tuple(ids)
     text = "\n".join(text_of(i.get("content")) for i in _output(resp)
@@ -190,7 +191,7 @@ class _Items:
         if not isinstance(item, dict):
             b.warn(loc, "item is not a JSON object; skipped")
             return
-        kind = item.get("type", "message")
+        kind = as_str(item.get("type", "message"))
         role = item.get("role")
         if kind == "message" and role == "assistant":
             if self.step is not None and self.step.calls:

@@ -485,7 +485,8 @@ class _Trace:
                 continue
             if inner_same:
                 continue  # the same model call or tool run seen by a second instrumentation
-            key, chats, tools = groups[owner.id if owner is not None else ""]
+            # an owner not seen yet (its start time is missing or wrong) counts as the main agent
+            key, chats, tools = groups.get(owner.id if owner is not None else "", groups[""])
             span.agent = key
             (chats if span.op == "chat" else tools).append(span)
         entries: _Entries = []

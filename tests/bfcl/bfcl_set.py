@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import pathlib
-import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
