@@ -189,8 +189,15 @@ def lint_session(session: Session, rules: list[type[Rule]], config: Config) -> l
         rule = rule_cls()
         options = dict(rule_cls.options)
         ctx = RuleContext(session, effects, config, options)
-        for finding in rule.check(session, ctx):
-            out.append(_diagnostic(rule_cls, finding, session, config))
+        found: list[Diagnostic] = []
+        try:
+            for finding in rule.check(session, ctx):
+                found.append(_diagnostic(rule_cls, finding, session, config))
+        except Exception as exc:  # a broken rule (a plugin's, or a bug) must not stop the others
+            session.problems.append(ParseProblem(session.path, None, f"rule {rule_cls.code} failed on this session "
+                                                 f"({type(exc).__name__}: {exc}); its findings are left out"))
+            continue
+        out.extend(found)
     if any(r.target in ("plan", "code") for r in rules):
         from linter.plans.lint import embedded_code, embedded_plans, run_rules
 
@@ -326,8 +333,8 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
                 result.plans.append(plan)
             continue
         for session in parse_file(item, fmt, result.errors, result.skipped):
-            result.errors.extend(session.problems)
             found = keep(lint_session(session, rules, config))
+            result.errors.extend(session.problems)  # the parser's, and any a rule ran into
             result.diagnostics.extend(found)
             result.sessions.append(summarise(session, rules, found, timeline))
     return result

@@ -82,3 +82,31 @@ def test_readme_format_table_matches_the_parsers() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `([a-z-]+)` \| (.+?) \|$", readme, re.M)
     assert rows == [(name, module.DESCRIPTION) for name, module in FORMATS.items()]
+
+
+def test_a_rule_that_raises_is_reported_and_the_others_run(tmp_path) -> None:
+    from linter.config import Config
+    from linter.engine import run
+    from linter.rule import Rule
+    from rules import get_rules
+    from tests.conftest import FIXTURES
+
+    class Exploding(Rule):
+        code = "PAR999"
+        name = "exploding"
+        summary = "Always fails."
+        rationale = "Stands for a plugin with a bug."
+        VALID = ["step: nothing"]
+        INVALID = ["step: anything"]
+
+        def check(self, session, ctx):
+            raise RuntimeError("boom")
+            yield  # pragma: no cover
+
+    registry = load_registry([_Point("builtin", get_rules), _Point("broken", [Exploding])])
+    assert registry.problems == []
+    path = str(FIXTURES / "par101-serial-reads.jsonl")
+    result = run([path], Config(), registry)
+    assert [d.code for d in result.diagnostics] == ["PAR101"]
+    assert [(e.path, e.message) for e in result.errors] == [
+        (path, "rule PAR999 failed on this session (RuntimeError: boom); its findings are left out")]
