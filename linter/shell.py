@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)(\w+)\1[^\n]*\n.*?\n[ \t]*\2[ \t]*(?=\n|$)", re.S)
+# A here-document whose end marker is missing (the command was cut short): its body runs to the end.
+_OPEN_HEREDOC = re.compile(r"(<<-?\s*(['\"]?)\w+\2[^\n]*)\n.*", re.S)
+_MARKER = re.compile(r"^<<-?\s*(['\"]?)\w+\1")
 _SEPARATORS = {"&&", "||", ";", "|", "&", ";;", "|&", "(", ")", "\n"}
 _REDIRECTS = {">", ">>", ">|", "&>", "&>>", "<", "<<", "<<<", "2>", "2>>", "1>", "1>>"}
 _WRAPPERS = {"sudo", "time", "nohup", "command", "exec", "builtin", "nice", "stdbuf", "xargs"}
@@ -123,7 +126,9 @@ def _unquote(word: str) -> str:
 
 def _tokenise(command: str) -> list[str]:
     """Words and operators of a command line (a fast subset of POSIX shell lexing)."""
-    command = _HEREDOC.sub(lambda m: m.group(0).split("\n", 1)[0], command)
+    # a here-document is data, not commands: keep only what follows its marker on the first line
+    command = _HEREDOC.sub(lambda m: _MARKER.sub("", m.group(0).split("\n", 1)[0]), command)
+    command = _OPEN_HEREDOC.sub(lambda m: _MARKER.sub("", m.group(1)), command)
     command = command.replace("\\\n", " ")
     return [_unquote(w) for w in _WORD.findall(command)]
 

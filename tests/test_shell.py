@@ -41,3 +41,14 @@ def test_resources() -> None:
     assert classify("cat <<EOF > f.txt\nhello > nope.txt\nEOF", "/repo").writes == {"/repo/f.txt"}
     assert classify("PORT=3000 npm run dev", "/repo").ports == {"3000"}
     assert classify("echo 'unbalanced", "/repo").segments  # falls back, no exception
+
+
+def test_here_documents_are_data() -> None:
+    # a closed here-document, then another command
+    info = classify("cat > a.ts << 'EOF'\nx => y\nEOF\nls > out.txt", "/repo")
+    assert info.writes == {"/repo/a.ts", "/repo/out.txt"}
+    assert [s.program for s in info.segments] == ["cat", "ls"]
+    # a here-document cut short (transcripts bound long inputs): its body is not parsed as commands
+    cut = classify("cat > types/utils.ts << 'EOF'\nexport type F = (t: T) => boolean;\nfoo & bar", "/repo")
+    assert cut.writes == {"/repo/types/utils.ts"}
+    assert [s.program for s in cut.segments] == ["cat"]
