@@ -176,6 +176,7 @@ class RunResult:
 # Which session notes keep which rules from being fully evaluated.
 _NOTE_RULES = {
     "subagents": ("PAR202", "PAR401"),
+    "mid-turn": ("PAR302", "PAR401"),
 }
 
 

@@ -16,6 +16,7 @@ def get_rules() -> list[type[Rule]]:
     from rules.par201_dependent_calls_in_batch import DependentCallsInBatch
     from rules.par202_conflicting_edits import ConflictingEdits
     from rules.par301_ignored_failure import IgnoredFailure
+    from rules.par302_uncollected_background_task import UncollectedBackgroundTask
     from rules.par304_fan_out_too_wide import FanOutTooWide
     from rules.par401_missing_validation import MissingValidation
     from rules.par001_unused_suppression import UnusedSuppression
@@ -32,7 +33,7 @@ def get_rules() -> list[type[Rule]]:
     return [
         UnusedSuppression,
         SerialisedIndependentCalls, SerialisedSubagents, SerialisedChecks, DependentCallsInBatch,
-        ConflictingEdits, IgnoredFailure, FanOutTooWide, MissingValidation,
+        ConflictingEdits, IgnoredFailure, UncollectedBackgroundTask, FanOutTooWide, MissingValidation,
         PlanDependentStepsInParallel, PlanMissedParallelism, PlanNoSyncPoint, PlanFanOutTooWide,
         SequentialIndependentAwaits, OrphanedTask, UncheckedGatherResults, UnboundedFanOut, MissingTimeout,
     ]

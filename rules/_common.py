@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter.model import ToolCall
+from linter.model import Agent, Event, Session, Step, ToolCall
 from linter.rule import RuleContext
 from linter.textutil import safe
 
@@ -25,3 +25,21 @@ def describe_calls(calls: list[ToolCall], ctx: RuleContext, limit: int = 4) -> s
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def ends_mid_turn(agent: Agent) -> bool:
+    """Did the transcript stop right after a turn that issued calls (no final answer, no prompt)?"""
+    last = None
+    for item in agent.timeline():
+        if isinstance(item, Event) and item.kind in ("meta", "notification"):
+            continue
+        last = item
+    return isinstance(last, Step) and bool(last.calls) and not last.synthetic
+
+
+MID_TURN = "mid-turn"
+
+
+def note_mid_turn(session: Session) -> None:
+    session.note(MID_TURN, "the transcript ends while the agent is still working (its last turn issued calls "
+                           "and no answer followed): validation or collection may still have been coming")

@@ -7,8 +7,9 @@ import re
 from typing import Iterable
 
 from linter.effects import SPAWN
-from linter.model import MAIN_AGENT, Agent, Event, Session, Step, ToolCall
+from linter.model import MAIN_AGENT, Agent, Session, ToolCall
 from linter.rule import Finding, Rule, RuleContext
+from rules._common import ends_mid_turn, note_mid_turn
 from linter.shell import split_command
 from linter.textutil import safe
 
@@ -123,9 +124,8 @@ class MissingValidation(Rule):
             return
         if any(e.kind == "prompt" and _NO_RUN.search(e.text) for e in session.agents[MAIN_AGENT].events):
             return  # the person asked for no run
-        if _ends_mid_turn(session.agents[MAIN_AGENT]):
-            session.note("PAR401", "the transcript ends while the agent is still working (its last turn "
-                                   "issued calls and no answer followed): validation may still have been coming")
+        if ends_mid_turn(session.agents[MAIN_AGENT]):
+            note_mid_turn(session)
             return
         ever_validated = [False]
         pending = self._walk(session, session.agents[MAIN_AGENT], ctx, ever_validated, set())
@@ -187,16 +187,3 @@ class MissingValidation(Rule):
                     if is_code(path):
                         pending.append((call, path))
         return pending
-
-
-
-
-
-def _ends_mid_turn(agent: Agent) -> bool:
-    """Did the transcript stop right after a turn that issued calls (no final answer, no prompt)?"""
-    last = None
-    for item in agent.timeline():
-        if isinstance(item, Event) and item.kind in ("meta", "notification"):
-            continue
-        last = item
-    return isinstance(last, Step) and bool(last.calls) and not last.synthetic
