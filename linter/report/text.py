@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tabulate import tabulate
-
 from linter.engine import Registry, RunResult
 from linter.report.aggregate import money
 from linter.textutil import safe
@@ -52,6 +50,8 @@ def render(result: RunResult, registry: Registry, statistics: bool = False, show
                  if c in registry.rules else "") for c in sorted(counts)]
         if lines:
             lines.append("")
+        from tabulate import tabulate  # only the statistics table needs it
+
         lines.append(tabulate(rows, headers=["count", "code", "name", "severity"], tablefmt="plain"))
     if lines:
         lines.append("")
