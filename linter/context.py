@@ -15,6 +15,7 @@ silent, never fire: the index errs on the side of precision.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 PIECE_LIMIT = 64 * 1024
@@ -77,16 +78,51 @@ class ContextIndex:
 
 
 def _find_word(buf: bytearray, token: bytes) -> int:
-    size, length = len(token), len(buf)
+    size = len(token)
+    numeric = _NUMERIC.match(token) is not None
     at = buf.find(token)
     while at != -1:
-        before = buf[at - 1] if at > 0 else 32
         tail = at + size
-        after = buf[tail] if tail < length else 32
-        if before not in _WORDISH and (
-            after not in _WORDISH
-            or (after in _DOT_DASH and (tail + 1 >= length or buf[tail + 1] not in _WORDISH))
+        if not _continues_before(buf, at) and (
+            not _continues_after(buf, tail)
+            or (buf[tail] in _DOT_DASH and not _continues_after(buf, tail + 1))
+            or (numeric and _unit_follows(buf, tail))
         ):
             return at
         at = buf.find(token, at + 1)
     return -1
+
+
+# A number may carry a short unit ("5cm", "10m", "3x^2"): the number is still the one written.
+_NUMERIC = re.compile(rb"^-?[0-9][0-9.,]*$")
+_UNIT = re.compile(rb"[A-Za-z]{1,3}(?![A-Za-z0-9_])")
+
+
+def _unit_follows(buf: bytearray, tail: int) -> bool:
+    return _UNIT.match(buf, tail) is not None
+
+
+def _continues_after(buf: bytearray, at: int) -> bool:
+    """Does the byte at ``at`` continue a word? A non-ASCII character does when it is a letter or
+    digit ("café"), not when it is a symbol ("12.49°", "done。")."""
+    if at >= len(buf):
+        return False
+    byte = buf[at]
+    if byte < 0x80:
+        return byte in _WORDISH
+    end = at + 1
+    while end < len(buf) and end - at < 4 and 0x80 <= buf[end] < 0xC0:
+        end += 1
+    return bytes(buf[at:end]).decode("utf-8", "replace").isalnum()
+
+
+def _continues_before(buf: bytearray, at: int) -> bool:
+    if at <= 0:
+        return False
+    byte = buf[at - 1]
+    if byte < 0x80:
+        return byte in _WORDISH
+    start = at - 1
+    while start > 0 and at - start < 4 and 0x80 <= buf[start] < 0xC0:
+        start -= 1
+    return bytes(buf[start:at]).decode("utf-8", "replace").isalnum()

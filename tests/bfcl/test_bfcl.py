@@ -13,7 +13,7 @@ import pytest
 
 from tests.bfcl import bfcl_set
 
-DETECTION_FLOOR = 0.82
+DETECTION_FLOOR = 0.84
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,43 @@
+"""What counts as a value already in an agent's context: whole words, first appearance, bounds."""
+
+from __future__ import annotations
+
+import pytest
+
+from linter.context import ContextIndex
+
+TEXT = ("Read /repo/src/a.py and src/b.py. Coordinates (41.8902° N, 12.4922° E), a radius of 5cm, "
+        "the café menu, a 7-day trip, 12345abcdef, notes.txt。")
+
+
+@pytest.fixture()
+def index() -> ContextIndex:
+    ctx = ContextIndex()
+    ctx.add("the prompt names nothing yet", 1)
+    ctx.add(TEXT, 5)
+    return ctx
+
+
+@pytest.mark.parametrize(("token", "seen"), [
+    ("/repo/src/a.py", 5),
+    ("src/a.py", None),         # inside a longer path
+    ("a.py", None),
+    ("src/b.py", 5),            # a sentence's full stop does not continue the path
+    ("12.4922", 5),             # a degree sign is not a letter
+    ("5", 5),                   # a number with a short unit is that number
+    ("7", None),                # "7-day" is one word
+    ("caf", None),              # a non-ASCII letter continues the word
+    ("12345", None),            # not a unit: part of an id
+    ("notes.txt", 5),           # full-width punctuation ends the word
+    ("prompt", 1),
+    ("missing", None),
+])
+def test_first_seen_is_whole_word(index: ContextIndex, token: str, seen: int | None) -> None:
+    assert index.first_seen(token) == seen
+
+
+def test_before_limits_what_counts(index: ContextIndex) -> None:
+    assert index.first_seen("prompt", before=1) is None
+    assert index.first_seen("prompt", before=2) == 1
+    assert index.known_at(("absent", "src/b.py"), before=6) == 5
+    assert index.known_at(("absent", "src/b.py"), before=5) is None
