@@ -59,12 +59,28 @@ def test_truncated_last_line_is_a_warning(cli) -> None:
 def test_explicit_non_transcript_is_an_error_but_walked_one_is_skipped(cli, tmp_path) -> None:
     result = cli("check", rel(BROKEN / "not-a-transcript.jsonl"))
     assert result.exit_code == 2
-    assert "not a recognised transcript format" in result.stderr
+    assert "not JSON: the first line is neither a JSON value" in result.stderr
     (tmp_path / "notes.jsonl").write_text('{"a": 1}\n')
+    result = cli("check", str(tmp_path / "notes.jsonl"))
+    assert result.exit_code == 2
+    assert "not a recognised transcript format" in result.stderr
     (tmp_path / "s.jsonl").write_text((FIXTURES / "clean-batched-reads.jsonl").read_text())
     result, doc = cli.json("check", str(tmp_path))
     assert result.exit_code == 0
     assert doc["summary"]["skipped"] == 1 and len(doc["sessions"]) == 1
+
+
+def test_empty_and_binary_files_are_named_for_what_they_are(cli, tmp_path) -> None:
+    (tmp_path / "empty.jsonl").write_text("\n\n")
+    (tmp_path / "blob.jsonl").write_bytes(bytes(range(256)))
+    good = tmp_path / "s.jsonl"
+    good.write_text((FIXTURES / "clean-batched-reads.jsonl").read_text())
+    result, doc = cli.json("check", str(tmp_path / "empty.jsonl"), str(tmp_path / "blob.jsonl"), str(good))
+    assert [(e["line"], e["level"], e["message"]) for e in doc["errors"]] == [
+        (None, "warning", "empty file: nothing to check"),
+        (1, "error", "not JSON: the first line is neither a JSON value nor the start of a JSON document; not checked"),
+    ]
+    assert len(doc["sessions"]) == 1 and result.exit_code == 2
 
 
 def test_empty_directory_is_an_input_error(cli, tmp_path) -> None:

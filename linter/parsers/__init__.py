@@ -72,9 +72,14 @@ def parse_file(item: "Input", fmt: str, errors: list[ParseProblem], skipped: lis
         if name is None:
             if not item.explicit:
                 skipped.append(path)
+            elif sample is not None and sample.empty:
+                errors.append(ParseProblem(path, None, "empty file: nothing to check", level="warning"))
             elif sample is not None and sample.json_error is not None:
                 line, reason = sample.json_error
                 errors.append(ParseProblem(path, line, f"invalid JSON ({reason}); not checked"))
+            elif sample is not None and not sample.records and sample.document is None:
+                errors.append(ParseProblem(path, 1, "not JSON: the first line is neither a JSON value nor the "
+                                                    "start of a JSON document; not checked"))
             else:
                 errors.append(ParseProblem(path, None, "not a recognised transcript format "
                                                        "(see `parlint formats`; --format NAME forces one)"))

@@ -29,6 +29,7 @@ class Sample:
     document: Any = None
     is_jsonl: bool = False
     json_error: tuple[int | None, str] | None = None  # a one-document file that is not valid JSON
+    empty: bool = False  # nothing but blank lines
 
     @property
     def first(self) -> Any:
@@ -51,6 +52,7 @@ def load_sample(path: str) -> Sample:
     sample = Sample(path)
     line = first_line(path)
     if not line:
+        sample.empty = True
         return sample
     try:
         orjson.loads(line)
