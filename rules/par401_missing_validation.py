@@ -169,8 +169,6 @@ class MissingValidation(Rule):
                 if call.result is not None and call.result.is_error:
                     continue
                 eff = ctx.effect(call)
-                if _housekeeping(call):
-                    continue
                 if eff.kind == SPAWN and call.spawned_agent in session.agents and call.spawned_agent not in visiting:
                     before = ever[0]
                     ever[0] = False
@@ -183,7 +181,7 @@ class MissingValidation(Rule):
                     ever[0] = ever[0] or before
                     pending.extend(left)
                     continue
-                for path in sorted(eff.files_written):
-                    if is_code(path):
-                        pending.append((call, path))
+                code = [path for path in sorted(eff.files_written) if is_code(path)]
+                if code and not _housekeeping(call):
+                    pending.extend((call, path) for path in code)
         return pending
