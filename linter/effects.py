@@ -445,6 +445,22 @@ def _number_forms(value: float) -> tuple[str, ...]:
 _ARG_WORD = re.compile(r"[^\W_][\w./~+-]*[^\W_]|[^\W_]")
 
 
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _date_forms(year: int, month: int, day: int) -> list[tuple[str, ...]]:
+    """An ISO date the prompt may have written out ("May 3rd, 2022", "3 May 2022", "2022-05-03"):
+    its year, month and day must each be there, or the date as written."""
+    if not 1 <= month <= 12 or not 1 <= day <= 31:
+        return [(f"{year:04d}-{month:02d}-{day:02d}",)]
+    iso = f"{year:04d}-{month:02d}-{day:02d}"
+    name = _MONTHS[month - 1]
+    return [(iso, str(year)), tuple(dict.fromkeys((iso, name, name.lower(), name[:3]))),
+            tuple(dict.fromkeys((iso, str(day), f"{day:02d}")))]
+
+
 def _argument_values(value: Any, out: list[tuple[str, ...]], depth: int = 0) -> None:
     if depth > 4 or len(out) > 64:
         return
@@ -453,6 +469,10 @@ def _argument_values(value: Any, out: list[tuple[str, ...]], depth: int = 0) -> 
     if isinstance(value, (int, float)):
         out.append(_number_forms(value))
     elif isinstance(value, str):
+        date = _ISO_DATE.match(value.strip())
+        if date is not None:
+            out.extend(_date_forms(*map(int, date.groups())))
+            return
         for word in sorted(set(_ARG_WORD.findall(value))):
             if len(word) >= 3:
                 out.append(tuple(dict.fromkeys((word, word.lower(), word.capitalize()))))

@@ -54,3 +54,9 @@ def test_argument_values_skip_booleans_and_short_words() -> None:
     out: list[tuple[str, ...]] = []
     _argument_values({"flag": True, "none": None, "code": "NY", "nested": {"deep": ["Paris"]}}, out)
     assert out == [("Paris", "paris")]
+
+
+def test_an_iso_date_may_be_written_out() -> None:
+    out: list[tuple[str, ...]] = []
+    _argument_values({"date": "2022-05-03", "bad": "2022-13-40"}, out)
+    assert out == [("2022-05-03", "2022"), ("2022-05-03", "May", "may"), ("2022-05-03", "3", "03"), ("2022-13-40",)]
