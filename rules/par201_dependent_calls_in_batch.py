@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from linter.deps import depends
-from linter.model import Session
+from linter.effects import SPAWN
+from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
-from linter.textutil import safe
+from linter.textutil import safe, salient_tokens
+
+_PROMPT_KEYS = ("prompt", "message", "objective", "task", "instructions", "query")
+# The clause a named thing sits in says whether a subagent is to make it or to use it.
+_MAKES = re.compile(r"\b(create|implement|write|add|build|define|generate|scaffold|introduce|set up|make)\b", re.I)
+_USES = re.compile(r"\b(import|use|uses|using|call|consume|integrate|wire|hook up|depend(s|ing)? on|based on|"
+                   r"reuse|extend|existing)\b", re.I)
+_CLAUSE = re.compile(r"[^\n;:]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_ITEM = re.compile(r"^(\d+[.)]|[-*•])\s")
 
 
 class DependentCallsInBatch(Rule):
@@ -22,7 +33,10 @@ class DependentCallsInBatch(Rule):
         "another reads), or the two form an ordered pair (build then test, install then run, mkdir "
         "then write inside it, git add then git commit, migrate then seed), the later call acts on a "
         "state the agent never observed: if the first fails, the second runs anyway on stale input. "
-        "Two writes to one file are reported by PAR202 instead."
+        "Two writes to one file are reported by PAR202 instead. Subagents launched together count "
+        "too: one told to create something (a `useTodos` hook, `src/api/client.ts`) while another "
+        "is told to import or use it, when nothing before the launch shows it already exists, will "
+        "look for it before it is there."
     )
     VALID = [
         """
@@ -39,6 +53,15 @@ class DependentCallsInBatch(Rule):
         step
         call Bash command="npm test"
         """,
+        """
+        user: Wire the todo hook into the page and the sidebar.
+        step
+        call Grep pattern=useTodos
+        -> src/hooks/useTodos.ts
+        step
+        call Task description="page" prompt="Import and use the useTodos hook in page.tsx."
+        call Task description="sidebar" prompt="Use the existing useTodos hook in Sidebar.tsx."
+        """,
     ]
     INVALID = [
         """
@@ -53,12 +76,19 @@ class DependentCallsInBatch(Rule):
         call Bash command="npm run build"
         call Bash command="npm test"
         """,
+        """
+        user: Add todo state and wire it into the page.
+        step
+        call Task description="state" prompt="Create a custom hook (useTodos) that manages the todo list."
+        call Task description="page" prompt="Update page.tsx: import and use the useTodos hook."
+        """,
     ]
 
     def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:
         for step in session.all_steps():
             if not step.is_batch or step.synthetic:
                 continue
+            yield from _subagents_that_need_each_other(session, step, ctx)
             effects = [ctx.effect(c) for c in step.calls]
             pairs = []
             for j in range(1, len(step.calls)):
@@ -81,3 +111,71 @@ class DependentCallsInBatch(Rule):
                 confidence="medium" if all(p[2].kind == "DIR" for p in pairs) else "high",
                 agent_id=step.agent_id,
             )
+
+
+def _roles(prompt: str, names: set[str]) -> dict[str, set[str]]:
+    """For each name the prompt mentions: 'make' and/or 'use', from the words before it in its
+    clause; a list item also reads its list's lead-in ("Create:" above "1. A hook (useTodos)")."""
+    roles: dict[str, set[str]] = {}
+    lead = ""
+    for line in prompt.splitlines():
+        stripped = line.strip()
+        is_item = bool(_ITEM.match(stripped))
+        if not is_item:
+            lead = ""
+        for clause in _CLAUSE.findall(line):
+            for name in names:
+                at = clause.find(name)
+                if at == -1:
+                    continue
+                before = (lead + " " if is_item else "") + clause[:at]
+                if _MAKES.search(before):
+                    roles.setdefault(name, set()).add("make")
+                if _USES.search(before):
+                    roles.setdefault(name, set()).add("use")
+        if stripped.endswith(":"):
+            lead = _SENTENCE_END.split(stripped)[-1]  # "... Create:" leads its list
+    return roles
+
+
+def _artifact(name: str) -> bool:
+    """A name only code gives: a path or file name, snake_case, or lowerCamelCase (useTodos).
+    PascalCase words are left out: product names (TypeScript, GitHub) look the same."""
+    if "/" in name or "." in name or "_" in name.strip("_"):
+        return True
+    return name[:1].islower() and any(c.isupper() for c in name[1:])
+
+
+def _prompt(call: ToolCall) -> str:
+    return "\n".join(call.input[k] for k in _PROMPT_KEYS if isinstance(call.input.get(k), str))
+
+
+def _subagents_that_need_each_other(session: Session, step: Step, ctx: RuleContext) -> Iterable[Finding]:
+    spawns = [c for c in step.calls if ctx.effect(c).kind == SPAWN]
+    if len(spawns) < 2:
+        return
+    prompts = [_prompt(c) for c in spawns]
+    names = [salient_tokens(p) for p in prompts]
+    shared = {n for i, a in enumerate(names) for b in names[i + 1:] for n in a & b if len(n) >= 4 and _artifact(n)}
+    if not shared:
+        return
+    agent = session.agents.get(step.agent_id)
+    # what the tools showed of the workspace (not what other subagents reported) before the launch
+    seen = [c.result.text for s in (agent.steps if agent else []) if s.seq < step.seq for c in s.calls
+            if c.result is not None and ctx.effect(c).kind != SPAWN]
+    shared = {n for n in shared if not any(n in text for text in seen)}  # it already exists
+    roles = [_roles(p, shared) for p in prompts]
+    for j, user in enumerate(spawns):
+        for i, maker in enumerate(spawns):
+            if i == j:
+                continue
+            needed = sorted(n for n in shared if roles[i].get(n) == {"make"} and roles[j].get(n) == {"use"})
+            if needed:
+                label_i, label_j = ctx.effect(maker).label, ctx.effect(user).label
+                yield Finding(
+                    message=(f"subagent {safe(label_j, 50)} is told to use {safe(needed[0], 40)}, which subagent "
+                             f"{safe(label_i, 50)} launched in the same batch is told to create; launch it after "
+                             "that result"),
+                    calls=[maker, user], confidence="medium", agent_id=step.agent_id,
+                )
+                return
