@@ -7,6 +7,10 @@ from linter.rule import RuleContext
 from linter.textutil import safe
 
 
+# Arguments in which a subagent launch carries its instructions.
+PROMPT_KEYS = ("prompt", "message", "objective", "task", "instructions", "query")
+
+
 def describe_calls(calls: list[ToolCall], ctx: RuleContext, limit: int = 4) -> str:
     """'Read a.py, Read b.py and 2 more' for a message (no raw control characters)."""
     labels = []

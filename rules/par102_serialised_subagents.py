@@ -9,10 +9,9 @@ from linter.effects import SPAWN
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.windows import serial_findings
-from rules._common import describe_calls, plural
+from rules._common import PROMPT_KEYS, describe_calls, plural
 
 # Where harnesses put a subagent's instructions (Task prompt, Codex spawn_agent message, ...).
-_PROMPT_KEYS = ("prompt", "message", "objective", "task", "instructions", "query")
 # A prompt that builds on what an earlier agent found is a dependency the text shows.
 _BUILDS_ON = re.compile(
     r"\b(previous|prior|earlier|first|last|other) (agent|subagent|task|step|exploration|investigation|review)"
@@ -80,7 +79,7 @@ class SerialisedSubagents(Rule):
 
         def builds_on(step: Step) -> bool:
             return any(isinstance(c.input.get(key), str) and _BUILDS_ON.search(c.input[key])
-                       for c in step.calls for key in _PROMPT_KEYS)
+                       for c in step.calls for key in PROMPT_KEYS)
 
         def pieces(run: list[Step]) -> list[list[Step]]:
             # a launch whose prompt builds on earlier findings starts a new window

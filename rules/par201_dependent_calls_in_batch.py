@@ -10,8 +10,8 @@ from linter.effects import SPAWN
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.textutil import safe, salient_tokens
+from rules._common import PROMPT_KEYS
 
-_PROMPT_KEYS = ("prompt", "message", "objective", "task", "instructions", "query")
 # The clause a named thing sits in says whether a subagent is to make it or to use it.
 _MAKES = re.compile(r"\b(create|implement|write|add|build|define|generate|scaffold|introduce|set up|make)\b", re.I)
 _USES = re.compile(r"\b(import|use|uses|using|call|consume|integrate|wire|hook up|depend(s|ing)? on|based on|"
@@ -147,7 +147,7 @@ def _artifact(name: str) -> bool:
 
 
 def _prompt(call: ToolCall) -> str:
-    return "\n".join(call.input[k] for k in _PROMPT_KEYS if isinstance(call.input.get(k), str))
+    return "\n".join(call.input[k] for k in PROMPT_KEYS if isinstance(call.input.get(k), str))
 
 
 def _subagents_that_need_each_other(session: Session, step: Step, ctx: RuleContext) -> Iterable[Finding]:
