@@ -11,7 +11,6 @@ from linter.rule import Finding, Rule, RuleContext
 from linter.windows import serial_findings
 from rules._common import PROMPT_KEYS, describe_calls, plural
 
-# Where harnesses put a subagent's instructions (Task prompt, Codex spawn_agent message, ...).
 # A prompt that builds on what an earlier agent found is a dependency the text shows.
 _BUILDS_ON = re.compile(
     r"\b(previous|prior|earlier|first|last|other) (agent|subagent|task|step|exploration|investigation|review)"
