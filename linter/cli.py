@@ -82,15 +82,19 @@ def _registry() -> Registry:
 def main() -> None:
     """Lint AI-agent session transcripts for parallel-execution anti-patterns.
 
-    parlint reads what an agent did (its transcript) and flags independent calls that went out one
-    per turn, dependent calls batched together, conflicting edits, ignored failures and missing
-    validation, with an estimate of the round trips, tokens and seconds lost.
+    parlint reads what an agent did (its transcript: Claude Code, Codex CLI, Gemini CLI and more,
+    see 'parlint formats') or plans to do (Markdown plans, Python orchestration code), and flags
+    independent calls that went out one per turn, dependent calls batched together, conflicting
+    edits, ignored failures, forgotten background jobs and missing validation, with an estimate of
+    the round trips, tokens and seconds lost.
 
     \b
     Examples:
       parlint check ~/.claude/projects               # every session under a directory
+      parlint check ~/.codex/sessions ~/.gemini/tmp  # other harnesses' logs
       parlint check session.jsonl --output-format json
       parlint check . --select PAR1 --statistics     # only missed-parallelism rules
+      parlint report ~/.claude/projects --html report.html
       parlint rules                                  # the rule catalogue
       parlint explain PAR101                         # one rule in full, with examples
     """
