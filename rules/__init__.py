@@ -15,6 +15,7 @@ def get_rules() -> list[type[Rule]]:
     from rules.par103_serialised_checks import SerialisedChecks
     from rules.par201_dependent_calls_in_batch import DependentCallsInBatch
     from rules.par202_conflicting_edits import ConflictingEdits
+    from rules.par203_shared_resource_contention import SharedResourceContention
     from rules.par301_ignored_failure import IgnoredFailure
     from rules.par302_uncollected_background_task import UncollectedBackgroundTask
     from rules.par304_fan_out_too_wide import FanOutTooWide
@@ -33,7 +34,7 @@ def get_rules() -> list[type[Rule]]:
     return [
         UnusedSuppression,
         SerialisedIndependentCalls, SerialisedSubagents, SerialisedChecks, DependentCallsInBatch,
-        ConflictingEdits, IgnoredFailure, UncollectedBackgroundTask, FanOutTooWide, MissingValidation,
+        ConflictingEdits, SharedResourceContention, IgnoredFailure, UncollectedBackgroundTask, FanOutTooWide, MissingValidation,
         PlanDependentStepsInParallel, PlanMissedParallelism, PlanNoSyncPoint, PlanFanOutTooWide,
         SequentialIndependentAwaits, OrphanedTask, UncheckedGatherResults, UnboundedFanOut, MissingTimeout,
     ]

@@ -45,6 +45,22 @@ class ConflictingEdits(Rule):
         call Edit file_path=src/a.py old_string=one new_string=uno
         call Edit file_path=src/a.py old_string=two new_string=dos
         """,
+        """
+        user: Add logging to the two services.
+        step
+        call Task description="api" prompt="Add request logging to services/api"
+        call Task description="worker" prompt="Add job logging to services/worker"
+        agent api
+        step
+        call Edit file_path=src/log_config.py old_string=INFO new_string=DEBUG
+        -> ok
+        step: Logging added to the API.
+        agent worker
+        step
+        call Edit file_path=src/log_config.py old_string=handlers new_string="handlers, job"
+        -> ok
+        step: Logging added to the worker.
+        """,
     ]
 
     def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:

@@ -9,6 +9,9 @@ A scenario is plain text, one record per line::
     -> print("a")                                # its result
     !> Exit code 1                               # or an error result
     interrupt                                    # the person pressed Esc
+    agent review a                               # what follows is the subagent launched by the
+                                                 # Task call described "review a" (Claude Code only)
+    main                                         # back to the main agent
 
 Arguments are ``key=value`` (shell quoting) or ``key:=<json>``. Relative ``file_path``,
 ``notebook_path`` and ``path`` values are made absolute under the working directory ``/repo``,
@@ -59,6 +62,14 @@ class ScenarioStep:
     calls: list[ScenarioCall] = field(default_factory=list)
 
 
+@dataclass
+class ScenarioAgent:
+    """The steps of the subagent launched by the Task call with this description."""
+
+    description: str
+    items: list[Any] = field(default_factory=list)
+
+
 def _parse_args(text: str, lineno: int) -> dict[str, Any]:
     args: dict[str, Any] = {}
     try:
@@ -84,20 +95,31 @@ def _parse_args(text: str, lineno: int) -> dict[str, Any]:
 
 def parse_scenario(text: str) -> list[Any]:
     items: list[Any] = []
+    current = items
     step: ScenarioStep | None = None
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
+        if line.startswith("agent "):
+            step = None
+            section = ScenarioAgent(line[6:].strip())
+            items.append(section)
+            current = section.items
+            continue
+        if line == "main":
+            step, current = None, items
+            continue
+        items_here = current
         if line.startswith("user:") or line.startswith("meta:"):
             step = None
-            items.append((line[:4], line[5:].strip()))
+            items_here.append((line[:4], line[5:].strip()))
         elif line == "interrupt":
             step = None
-            items.append(("user", "[Request interrupted by user]"))
+            items_here.append(("user", "[Request interrupted by user]"))
         elif line.startswith("step:") or line == "step":
             step = ScenarioStep(line[5:].strip())
-            items.append(step)
+            items_here.append(step)
         elif line.startswith("call "):
             if step is None:
                 raise ScenarioError(f"line {lineno}: 'call' outside a step")
@@ -119,7 +141,7 @@ def render(text: str) -> str:
     lines: list[dict[str, Any]] = []
     clock = [0]
     counter = {"uuid": 0, "tool": 0, "msg": 0}
-    parent: list[str | None] = [None]
+    parent: dict[str, str | None] = {}
 
     def stamp() -> str:
         clock[0] += 1
@@ -128,54 +150,80 @@ def render(text: str) -> str:
 
         return datetime.fromtimestamp(t, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
-    def envelope(kind: str) -> dict[str, Any]:
+    def envelope(kind: str, agent: str | None = None) -> dict[str, Any]:
         counter["uuid"] += 1
         uuid = f"00000000-0000-4000-8000-{counter['uuid']:012d}"
-        rec = {"parentUuid": parent[0], "isSidechain": False, "userType": "external", "cwd": CWD,
-               "sessionId": SESSION, "version": "2.1.17", "gitBranch": "main", "type": kind, "uuid": uuid,
-               "timestamp": stamp()}
-        parent[0] = uuid
+        chain = agent or ""
+        rec = {"parentUuid": parent.get(chain), "isSidechain": agent is not None, "userType": "external",
+               "cwd": CWD, "sessionId": SESSION, "version": "2.1.17", "gitBranch": "main", "type": kind,
+               "uuid": uuid, "timestamp": stamp()}
+        if agent is not None:
+            rec["agentId"] = agent
+        parent[chain] = uuid
         return rec
 
-    for item in items:
-        if isinstance(item, tuple):
-            kind, body = item
-            rec = envelope("user")
-            rec["message"] = {"role": "user", "content": body}
-            if kind == "meta":
-                rec["isMeta"] = True
-            lines.append(rec)
-            continue
-        counter["msg"] += 1
-        mid = f"msg_{counter['msg']:04d}"
-        blocks: list[dict[str, Any]] = []
-        if item.text:
-            blocks.append({"type": "text", "text": item.text})
-        ids = []
-        for call in item.calls:
-            counter["tool"] += 1
-            call_id = f"toolu_{counter['tool']:04d}"
-            ids.append(call_id)
-            blocks.append({"type": "tool_use", "id": call_id, "name": call.name, "input": call.args})
-        if not blocks:
-            blocks.append({"type": "text", "text": ""})
-        for n, block in enumerate(blocks):
-            rec = envelope("assistant")
-            last = n == len(blocks) - 1
-            rec["requestId"] = f"req_{counter['msg']:04d}"
-            rec["message"] = {
-                "model": "claude-sonnet-4-5", "id": mid, "type": "message", "role": "assistant",
-                "content": [block], "stop_reason": ("tool_use" if item.calls else "end_turn") if last else None,
-                "usage": {"input_tokens": 8, "cache_creation_input_tokens": 120, "cache_read_input_tokens": 20000,
-                          "output_tokens": 90 if last else 1},
-            }
-            lines.append(rec)
-        for call_id, call in zip(ids, item.calls):
-            rec = envelope("user")
-            rec["message"] = {"role": "user", "content": [
-                {"tool_use_id": call_id, "type": "tool_result", "content": call.result, "is_error": call.error}]}
-            rec["toolUseResult"] = f"Error: {call.result}" if call.error else {"stdout": call.result}
-            lines.append(rec)
+    sections = [item for item in items if isinstance(item, ScenarioAgent)]
+
+    def emit(seq: list[Any], agent: str | None = None) -> None:
+        for item in seq:
+            if isinstance(item, ScenarioAgent):
+                continue  # rendered inside the turn of the Task call that launched it
+            if isinstance(item, tuple):
+                kind, body = item
+                rec = envelope("user", agent)
+                rec["message"] = {"role": "user", "content": body}
+                if kind == "meta":
+                    rec["isMeta"] = True
+                lines.append(rec)
+                continue
+            counter["msg"] += 1
+            mid = f"msg_{counter['msg']:04d}"
+            blocks: list[dict[str, Any]] = []
+            if item.text:
+                blocks.append({"type": "text", "text": item.text})
+            ids = []
+            for call in item.calls:
+                counter["tool"] += 1
+                call_id = f"toolu_{counter['tool']:04d}"
+                ids.append(call_id)
+                blocks.append({"type": "tool_use", "id": call_id, "name": call.name, "input": call.args})
+            if not blocks:
+                blocks.append({"type": "text", "text": ""})
+            for n, block in enumerate(blocks):
+                rec = envelope("assistant", agent)
+                last = n == len(blocks) - 1
+                rec["requestId"] = f"req_{counter['msg']:04d}"
+                rec["message"] = {
+                    "model": "claude-sonnet-4-5", "id": mid, "type": "message", "role": "assistant",
+                    "content": [block], "stop_reason": ("tool_use" if item.calls else "end_turn") if last else None,
+                    "usage": {"input_tokens": 8, "cache_creation_input_tokens": 120,
+                              "cache_read_input_tokens": 20000, "output_tokens": 90 if last else 1},
+                }
+                lines.append(rec)
+            launched: dict[str, str] = {}
+            for call in item.calls:
+                section = next((a for a in sections if call.name in ("Task", "Agent")
+                                and a.description == call.args.get("description")), None)
+                if section is not None:
+                    # the subagent runs while its launch waits: its lines come before the results
+                    sub = f"a{len(launched) + counter['msg']:06x}"
+                    launched[id(call)] = sub
+                    prompt = call.args.get("prompt", "")
+                    rec = envelope("user", sub)
+                    rec["message"] = {"role": "user", "content": prompt}
+                    lines.append(rec)
+                    emit(section.items, sub)
+            for call_id, call in zip(ids, item.calls):
+                rec = envelope("user", agent)
+                rec["message"] = {"role": "user", "content": [
+                    {"tool_use_id": call_id, "type": "tool_result", "content": call.result, "is_error": call.error}]}
+                if id(call) in launched:
+                    rec["toolUseResult"] = {"status": "completed", "agentId": launched[id(call)]}
+                else:
+                    rec["toolUseResult"] = f"Error: {call.result}" if call.error else {"stdout": call.result}
+                lines.append(rec)
+
+    emit(items)
     return "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in lines)
 
 
@@ -183,6 +231,8 @@ def render_as(fmt: str, text: str) -> tuple[str, str]:
     """Render a scenario in format ``fmt``: (file content, file suffix such as ``.jsonl``)."""
     if fmt == "claude-code":
         return render(text), ".jsonl"
+    if any(isinstance(item, ScenarioAgent) for item in parse_scenario(text)):
+        raise Inexpressible("subagent sections are rendered for claude-code only")
     module = importlib.import_module("linter.testing." + fmt.replace("-", "_"))
     return module.render(text), module.SUFFIX
 
