@@ -133,7 +133,8 @@ class UncollectedBackgroundTask(Rule):
 def _collected(later: list[Step | Event], launch: ToolCall, needles: set[str]) -> bool:
     for item in later:
         if isinstance(item, Event):
-            if item.kind == "notification" and any(n in item.text for n in needles):
+            # a notification delivered it; a harness reminder about it counts too (benefit of the doubt)
+            if item.kind in ("notification", "meta") and any(n in item.text for n in needles):
                 return True
             continue
         for call in item.calls:
