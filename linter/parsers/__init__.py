@@ -19,6 +19,7 @@ A format module offers:
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -28,24 +29,57 @@ from linter.parsers.sample import DocumentError, Sample, load_sample
 if TYPE_CHECKING:  # pragma: no cover
     from linter.discover import Input
 
-# Modules of linter.parsers, one per format. Order matters: the first whose sniff accepts a file
-# wins, so formats with distinctive record types come before the plain message lists.
-_MODULES = (
-    "claude_code",
-    "otel_genai",
+# The formats, each parsed by the module linter.parsers.<name with "_" for "-">. Order matters:
+# the first whose sniff accepts a file wins, so formats with distinctive record types come before
+# the plain message lists.
+_NAMES = (
+    "claude-code",
+    "otel-genai",
     "codex",
-    "gemini_cli",
+    "gemini-cli",
     "openhands",
-    "swe_agent",
+    "swe-agent",
     "smolagents",
-    "openai_responses",
-    "openai_chat",
-    "anthropic_messages",
+    "openai-responses",
+    "openai-chat",
+    "anthropic-messages",
 )
-FORMATS: dict[str, ModuleType] = {}
-for _name in _MODULES:
-    _module = importlib.import_module(f"linter.parsers.{_name}")
-    FORMATS[_module.FORMAT] = _module
+# The formats whose module offers ``is_companion`` (checked when a module is loaded).
+_WITH_COMPANIONS = ("claude-code", "gemini-cli")
+
+
+class _Formats(Mapping[str, ModuleType]):
+    """Format name -> parser module, each imported when first used.
+
+    Sniffing stops at the first format that accepts a file, so a run over Claude Code transcripts
+    imports one parser instead of ten (importing them all is a noticeable part of start-up).
+    """
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._names = names
+        self._modules: dict[str, ModuleType] = {}
+
+    def __getitem__(self, name: str) -> ModuleType:
+        module = self._modules.get(name)
+        if module is None:
+            if name not in self._names:
+                raise KeyError(name)
+            module = importlib.import_module(f"linter.parsers.{name.replace('-', '_')}")
+            if module.FORMAT != name:
+                raise RuntimeError(f"{module.__name__}.FORMAT is {module.FORMAT!r}, expected {name!r}")
+            if hasattr(module, "is_companion") != (name in _WITH_COMPANIONS):
+                raise RuntimeError(f"{module.__name__}: is_companion and _WITH_COMPANIONS disagree")
+            self._modules[name] = module
+        return module
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+FORMATS: Mapping[str, ModuleType] = _Formats(_NAMES)
 
 
 def sniff(sample: Sample) -> str | None:
@@ -56,8 +90,7 @@ def sniff(sample: Sample) -> str | None:
 
 
 def is_companion(path: str) -> bool:
-    return any(getattr(module, "is_companion", None) is not None and module.is_companion(path)
-               for module in FORMATS.values())
+    return any(FORMATS[name].is_companion(path) for name in _WITH_COMPANIONS)
 
 
 def parse_file(item: "Input", fmt: str, errors: list[ParseProblem], skipped: list[str]) -> list[Session]:
