@@ -9,9 +9,10 @@ Lines file, which is both). Formats sniff structure, never file names.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, overload
 
 import orjson
 
@@ -25,7 +26,7 @@ MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 @dataclass(slots=True)
 class Sample:
     path: str
-    records: list[Any] = field(default_factory=list)
+    records: Sequence[Any] = field(default_factory=list)
     document: Any = None
     is_jsonl: bool = False
     json_error: tuple[int | None, str] | None = None  # a one-document file that is not valid JSON
@@ -37,6 +38,56 @@ class Sample:
         if self.records:
             return self.records[0]
         return self.document
+
+
+class _Records(Sequence[Any]):
+    """The first records of a JSON Lines file, decoded only as far as sniffing asks.
+
+    Most files are recognised by their first record; decoding twenty records of every file would
+    read a good part of a small transcript twice.
+    """
+
+    def __init__(self, source: Iterator[Any]) -> None:
+        self._items: list[Any] = []
+        self._source: Iterator[Any] | None = source
+
+    def _fill(self, count: int | None) -> None:
+        """Decode records until ``count`` are held (all of them with ``None``) or none are left."""
+        while self._source is not None and (count is None or len(self._items) < count):
+            try:
+                self._items.append(next(self._source))
+            except StopIteration:
+                self._source = None
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        self._fill(index + 1 if isinstance(index, int) and index >= 0 else None)
+        return self._items[index]
+
+    def __len__(self) -> int:
+        self._fill(None)
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Any]:
+        at = 0
+        while True:
+            self._fill(at + 1)
+            if at >= len(self._items):
+                return
+            yield self._items[at]
+            at += 1
+
+    def __bool__(self) -> bool:
+        self._fill(1)
+        return bool(self._items)
+
+    def __repr__(self) -> str:
+        return repr(self[:])
 
 
 def first_line(path: str) -> bytes:
@@ -60,10 +111,12 @@ def load_sample(path: str) -> Sample:
         pass
     else:
         scratch: list[ParseProblem] = []
-        sample.records = [rec for _, rec in islice(iter_records(path, scratch), SNIFF_RECORDS)]
+        records = _Records(rec for _, rec in islice(iter_records(path, scratch), SNIFF_RECORDS))
+        sample.records = records
         sample.is_jsonl = True
-        if len(sample.records) == 1 and not scratch:
-            sample.document = sample.records[0]
+        records._fill(2)  # enough to tell a one-record file (also a document) from the rest
+        if len(records._items) == 1 and records._source is None and not scratch:
+            sample.document = records[0]
         return sample
     if line.lstrip()[:1] not in (b"{", b"[") or os.path.getsize(path) > MAX_DOCUMENT_BYTES:
         return sample
