@@ -14,10 +14,16 @@ import orjson
 from linter.model import ParseProblem
 
 
+# Bytes that may start a blank line (what ``bytes.rstrip`` strips); any other first byte means
+# the line is not blank, which spares copying every line to find out.
+_BLANK_START = frozenset(b" \t\n\r\x0b\x0c")
+
+
 class _CountingLines:
-    """Iterator over a binary file's lines that remembers the current line number.
+    """Iterable over a binary file's non-blank lines that remembers the current line number.
 
     ``skip`` is a predicate on the raw bytes: lines it accepts are counted but never decoded.
+    Blank lines are counted and left out here, as jsonlines' ``skip_empty`` would leave them out.
     """
 
     __slots__ = ("_fp", "lineno", "last_had_newline", "_skip")
@@ -28,21 +34,18 @@ class _CountingLines:
         self.last_had_newline = True
         self._skip = skip
 
-    def __iter__(self) -> "_CountingLines":
-        return self
-
-    def __next__(self) -> bytes:
+    def __iter__(self) -> Iterator[bytes]:
         skip = self._skip
-        while True:
-            line = next(self._fp)
-            self.lineno += 1
-            if skip is None or not skip(line):
-                self.last_had_newline = line.endswith(b"\n")
-                return line
-
-
-def _loads(text: str | bytes) -> Any:
-    return orjson.loads(text)
+        lineno = 0
+        for line in self._fp:
+            lineno += 1
+            self.lineno = lineno
+            if skip is not None and skip(line):
+                continue
+            self.last_had_newline = line.endswith(b"\n")
+            if line[0] in _BLANK_START and not line.rstrip():
+                continue
+            yield line
 
 
 def iter_records(path: str, problems: list[ParseProblem], on_bad: Callable[[int], None] | None = None,
@@ -53,11 +56,11 @@ def iter_records(path: str, problems: list[ParseProblem], on_bad: Callable[[int]
     """
     with open(path, "rb") as fp:
         lines = _CountingLines(fp, skip)
-        reader = jsonlines.Reader(lines, loads=_loads)
+        reader = jsonlines.Reader(lines, loads=orjson.loads)
         pending: ParseProblem | None = None
         while True:
             try:
-                value = reader.read(skip_empty=True, allow_none=True)
+                value = reader.read(allow_none=True)  # blank lines are left out by _CountingLines
             except EOFError:
                 break
             except jsonlines.InvalidLineError as exc:
