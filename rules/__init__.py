@@ -19,6 +19,7 @@ def get_rules() -> list[type[Rule]]:
     from rules.par301_ignored_failure import IgnoredFailure
     from rules.par302_uncollected_background_task import UncollectedBackgroundTask
     from rules.par304_fan_out_too_wide import FanOutTooWide
+    from rules.par305_trivial_subagent import TrivialSubagent
     from rules.par401_missing_validation import MissingValidation
     from rules.par001_unused_suppression import UnusedSuppression
     from rules.par501_plan_dependent_steps_in_parallel import PlanDependentStepsInParallel
@@ -34,7 +35,8 @@ def get_rules() -> list[type[Rule]]:
     return [
         UnusedSuppression,
         SerialisedIndependentCalls, SerialisedSubagents, SerialisedChecks, DependentCallsInBatch,
-        ConflictingEdits, SharedResourceContention, IgnoredFailure, UncollectedBackgroundTask, FanOutTooWide, MissingValidation,
+        ConflictingEdits, SharedResourceContention, IgnoredFailure, UncollectedBackgroundTask, FanOutTooWide,
+        TrivialSubagent, MissingValidation,
         PlanDependentStepsInParallel, PlanMissedParallelism, PlanNoSyncPoint, PlanFanOutTooWide,
         SequentialIndependentAwaits, OrphanedTask, UncheckedGatherResults, UnboundedFanOut, MissingTimeout,
     ]
