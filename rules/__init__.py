@@ -18,6 +18,7 @@ def get_rules() -> list[type[Rule]]:
     from rules.par203_shared_resource_contention import SharedResourceContention
     from rules.par301_ignored_failure import IgnoredFailure
     from rules.par302_uncollected_background_task import UncollectedBackgroundTask
+    from rules.par303_parallel_retry_after_total_failure import ParallelRetryAfterTotalFailure
     from rules.par304_fan_out_too_wide import FanOutTooWide
     from rules.par305_trivial_subagent import TrivialSubagent
     from rules.par401_missing_validation import MissingValidation
@@ -35,7 +36,8 @@ def get_rules() -> list[type[Rule]]:
     return [
         UnusedSuppression,
         SerialisedIndependentCalls, SerialisedSubagents, SerialisedChecks, DependentCallsInBatch,
-        ConflictingEdits, SharedResourceContention, IgnoredFailure, UncollectedBackgroundTask, FanOutTooWide,
+        ConflictingEdits, SharedResourceContention, IgnoredFailure, UncollectedBackgroundTask,
+        ParallelRetryAfterTotalFailure, FanOutTooWide,
         TrivialSubagent, MissingValidation,
         PlanDependentStepsInParallel, PlanMissedParallelism, PlanNoSyncPoint, PlanFanOutTooWide,
         SequentialIndependentAwaits, OrphanedTask, UncheckedGatherResults, UnboundedFanOut, MissingTimeout,

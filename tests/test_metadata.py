@@ -8,7 +8,7 @@ from linter.engine import Registry, load_registry
 from linter.rule import Rule
 from tests.conftest import ROOT
 
-EXPECTED = ["PAR001", "PAR101", "PAR102", "PAR103", "PAR201", "PAR202", "PAR203", "PAR301", "PAR302", "PAR304", "PAR305", "PAR401",
+EXPECTED = ["PAR001", "PAR101", "PAR102", "PAR103", "PAR201", "PAR202", "PAR203", "PAR301", "PAR302", "PAR303", "PAR304", "PAR305", "PAR401",
             "PAR501", "PAR502", "PAR503", "PAR504", "PAR601", "PAR602", "PAR603", "PAR604", "PAR605"]
 
 

@@ -1,0 +1,100 @@
+"""PAR303 parallel-retry-after-total-failure."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Iterable
+
+from linter.model import Event, Session, Step, ToolCall
+from linter.rule import Finding, Rule, RuleContext
+from linter.textutil import safe
+
+# Failures that may pass on their own: sending the same calls again is a fair answer to them.
+_TRANSIENT = re.compile(
+    r"time(d)?[ -]?out|rate.?limit|too many requests|\b429\b|\b50[234]\b|overloaded|temporarily|"
+    r"ECONNRESET|ECONNREFUSED|connection (reset|refused)|network|try again", re.I,
+)
+
+
+def _signature(call: ToolCall) -> tuple[str, str]:
+    return call.name, json.dumps(call.input, sort_keys=True, default=str)
+
+
+class ParallelRetryAfterTotalFailure(Rule):
+    code = "PAR303"
+    name = "parallel-retry-after-total-failure"
+    severity = "warning"
+    confidence = "high"
+    summary = "Every call of a batch failed, and the same batch was sent again unchanged."
+    rationale = (
+        "When every call of a batch fails, the cause is usually common to all of them (a wrong "
+        "directory, a missing dependency, a permission, a wrong argument): sending the same calls "
+        "again spends another round trip and the same tokens for the same errors. Read one error, "
+        "fix the cause, then retry. Failures that may pass on their own (time-outs, rate limits, "
+        "connection errors) are left alone."
+    )
+    VALID = [
+        """
+        user: Read the two configs.
+        step
+        call Read file_path=config/a.toml
+        !> File does not exist.
+        call Read file_path=config/b.toml
+        !> File does not exist.
+        step
+        call Read file_path=conf/a.toml
+        call Read file_path=conf/b.toml
+        """,
+        """
+        user: Fetch both pages.
+        step
+        call WebFetch url=https://example.com/a prompt=summary
+        !> Request timed out
+        call WebFetch url=https://example.com/b prompt=summary
+        !> Request timed out
+        step
+        call WebFetch url=https://example.com/a prompt=summary
+        call WebFetch url=https://example.com/b prompt=summary
+        """,
+    ]
+    INVALID = [
+        """
+        user: Read the two configs.
+        step
+        call Read file_path=config/a.toml
+        !> File does not exist.
+        call Read file_path=config/b.toml
+        !> File does not exist.
+        step
+        call Read file_path=config/a.toml
+        call Read file_path=config/b.toml
+        """,
+    ]
+
+    def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:
+        for agent in session.agents.values():
+            previous: Step | None = None
+            for item in agent.timeline():
+                if isinstance(item, Event):
+                    if item.kind in ("prompt", "interrupt"):
+                        previous = None  # a person stepped in: the retry may be what they asked for
+                    continue
+                if previous is not None and _retried_unchanged(previous, item):
+                    errors = [c.result.text for c in previous.calls if c.result is not None]
+                    first = errors[0].strip().splitlines()[0] if errors and errors[0].strip() else "an error"
+                    yield Finding(
+                        message=(f"all {len(previous.calls)} calls of a batch failed (first: {safe(first, 80)}) "
+                                 "and the same calls were sent again unchanged; fix the common cause before "
+                                 "retrying"),
+                        calls=[*previous.calls, *item.calls], agent_id=agent.id,
+                    )
+                previous = item
+
+
+def _retried_unchanged(failed: Step, retry: Step) -> bool:
+    if len(failed.calls) < 2 or not all(c.failed for c in failed.calls):
+        return False
+    if any(c.result is not None and _TRANSIENT.search(c.result.text) for c in failed.calls):
+        return False
+    return sorted(map(_signature, failed.calls)) == sorted(map(_signature, retry.calls))
