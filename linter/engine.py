@@ -203,10 +203,10 @@ def lint_session(session: Session, rules: list[type[Rule]], config: Config) -> l
         from linter.plans.lint import embedded_code, embedded_plans, run_rules
 
         for plan in embedded_plans(session):
-            for rule_cls, finding in run_rules(plan, rules, config, "plan"):
+            for rule_cls, finding in run_rules(plan, rules, config, "plan", session.problems):
                 out.append(_diagnostic(rule_cls, finding, session, config))
         for code in embedded_code(session, session.problems):
-            for rule_cls, finding in run_rules(code, rules, config, "code"):
+            for rule_cls, finding in run_rules(code, rules, config, "code", session.problems):
                 out.append(_diagnostic(rule_cls, finding, session, config))
     out = _apply_suppressions(out, config)
     out.sort(key=lambda d: (d.path, d.line or 0, d.code))
@@ -231,7 +231,8 @@ def lint_plan_file(path: str, kind: str, rules: list[type[Rule]], config: Config
     target = load_plan(path, kind, errors, text)
     if target is None:
         return [], None
-    out = [_diagnostic(rule_cls, finding, None, config) for rule_cls, finding in run_rules(target, rules, config, kind)]
+    out = [_diagnostic(rule_cls, finding, None, config)
+           for rule_cls, finding in run_rules(target, rules, config, kind, errors)]
     out = _apply_suppressions(out, config)
     out.sort(key=lambda d: (d.path, d.line or 0, d.code))
     summary = {"path": path, "kind": getattr(target, "kind", "python"),

@@ -110,3 +110,31 @@ def test_a_rule_that_raises_is_reported_and_the_others_run(tmp_path) -> None:
     assert [d.code for d in result.diagnostics] == ["PAR101"]
     assert [(e.path, e.message) for e in result.errors] == [
         (path, "rule PAR999 failed on this session (RuntimeError: boom); its findings are left out")]
+
+
+def test_a_plan_rule_that_raises_is_reported_and_the_others_run() -> None:
+    from linter.config import Config
+    from linter.engine import run
+    from rules import get_rules
+    from tests.conftest import ROOT as repo
+
+    class ExplodingPlanRule(Rule):
+        code = "PAR998"
+        name = "exploding-plan-rule"
+        target = "plan"
+        summary = "Always fails."
+        rationale = "Stands for a plugin with a bug."
+        VALID = ["1. Read a.py"]
+        INVALID = ["1. Read b.py"]
+
+        def check_plan(self, plan, ctx):
+            raise ValueError("bad plan")
+
+    registry = load_registry([_Point("builtin", get_rules), _Point("broken", [ExplodingPlanRule])])
+    assert registry.problems == []
+    path = str(repo / "fixtures" / "plans" / "research-plan.md")
+    result = run([path], Config(), registry)
+    expected = run([path], Config(), load_registry([_Point("builtin", get_rules)]))
+    assert [d.code for d in result.diagnostics] == [d.code for d in expected.diagnostics]
+    assert [(e.path, e.message) for e in result.errors] == [
+        (path, "rule PAR998 failed here (ValueError: bad plan); its findings are left out")]

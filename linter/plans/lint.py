@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from linter.model import Location, Session
+from linter.model import Location, ParseProblem, Session
 from linter.plans.model import CodePlan, Plan, Suppression
 from linter.rule import Finding, Rule, RuleContext
 
@@ -82,14 +82,23 @@ def _suppressed(suppressions: list[Suppression], code: str, line: int) -> bool:
     return False
 
 
-def run_rules(target: Plan | CodePlan, rules: list[type[Rule]], config: Any, kind: str) -> list[tuple[type[Rule], Finding]]:
+def run_rules(target: Plan | CodePlan, rules: list[type[Rule]], config: Any, kind: str,
+              problems: list[ParseProblem] | None = None) -> list[tuple[type[Rule], Finding]]:
+    """Findings of the plan or code rules on ``target``; a rule that raises is reported in
+    ``problems`` (against the target's file and line) and the others still run."""
     out = []
     for rule_cls in rules:
         if rule_cls.target != kind:
             continue
         ctx = RuleContext(None, None, config, dict(rule_cls.options))
         rule = rule_cls()
-        found = rule.check_plan(target, ctx) if kind == "plan" else rule.check_code(target, ctx)
+        try:
+            found = list(rule.check_plan(target, ctx) if kind == "plan" else rule.check_code(target, ctx))
+        except Exception as exc:  # a broken rule must not stop the others
+            if problems is not None:
+                problems.append(ParseProblem(target.path, target.origin_line, f"rule {rule_cls.code} failed here "
+                                             f"({type(exc).__name__}: {exc}); its findings are left out"))
+            continue
         for finding in found:
             line = finding.location.line if finding.location and finding.location.line else 1
             if target.origin_line is None and _suppressed(target.suppressions, rule_cls.code, line):
