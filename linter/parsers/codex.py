@@ -405,7 +405,10 @@ class _Thread:
         elif kind == "reasoning":
             step = self.new_step(loc, ts, str(p.get("id") or f"line-{loc.line}"))
             texts = [_content_text(p.get("summary")), _content_text(p.get("content"))]
-            self.ctx.add("\n".join(t for t in texts if t), step.seq)
+            thought = "\n".join(t for t in texts if t)
+            self.ctx.add(thought, step.seq)
+            if thought:
+                step.think(thought)
         elif kind in CALL_ITEMS:
             self.call(kind, p, loc, ts)
         elif kind in OUTPUT_ITEMS:

@@ -533,6 +533,7 @@ class _Builder:
                     said = " ".join(str(thought.get(k)) for k in ("subject", "description")
                                     if isinstance(thought.get(k), str))
                     ctx.add(said, step.seq)
+                    step.think(said)
             made = [self.call(agent, step, rec, recording, loc, pos) for pos, rec in enumerate(group)]
             for call in sorted(made, key=lambda c: self._done(c) or float("inf")):
                 self.result(agent, call, self.records[call.id], loc)

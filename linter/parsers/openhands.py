@@ -445,6 +445,7 @@ class _Builder:
             reasoning = message.get("reasoning_content")
             if isinstance(reasoning, str):
                 agent.context.add(reasoning, step.seq)  # type: ignore[union-attr]
+                step.think(reasoning)
         name, call_input, tool_id = self.call_shape(kind, tcm, message, args)
         if name in _FINISHES:  # the run's end: the agent's last words, not a call
             for key in ("message", "final_thought"):

@@ -571,6 +571,8 @@ class _Trace:
             if said is not None:
                 for text in said.prose + said.thoughts:
                     ctx.add(text, seq)
+                for text in said.thoughts:
+                    step.think(text)
             for call in step.calls:
                 ctx.add(_input_text(call.input), seq)
         return act
