@@ -9,10 +9,10 @@ default), so that walking a repository does not lint every README as a plan.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from dataclasses import dataclass
 
+from linter.globs import glob_match
 from linter.model import ParseProblem
 from linter.parsers import is_companion
 
@@ -28,12 +28,10 @@ class Input:
 
 
 def matches(rel: str, patterns: list[str] | tuple[str, ...]) -> bool:
-    """Glob match where ``**/`` may also match nothing (``**/tasks.md`` matches ``tasks.md``)."""
+    """Does the relative path match one of the globs (``*`` within one directory level, ``**/``
+    across any number, none included: ``**/tasks.md`` matches ``tasks.md``)?"""
     rel = rel.replace(os.sep, "/")
-    for pattern in patterns:
-        if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, pattern.replace("**/", "")):
-            return True
-    return False
+    return any(glob_match(rel, pattern) for pattern in patterns)
 
 
 def kind_of(path: str) -> str:

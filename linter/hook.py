@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from typing import Any
@@ -61,11 +62,16 @@ def _load(path: str) -> dict[str, Any]:
 
 
 def _save(path: str, state: dict[str, Any]) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fp:
-        json.dump(state, fp)
-    os.replace(tmp, path)
+    """Remember the state for the next call; a hook must never break the session, so a state
+    directory that cannot be written only costs a warning (the next call re-reads more)."""
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as fp:
+            json.dump(state, fp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        print(f"parlint hook: warning: cannot save state to {path}: {exc.strerror or exc}", file=sys.stderr)
 
 
 def _is_prompt(line: bytes) -> bool:

@@ -78,3 +78,11 @@ def test_bad_payloads_never_break_the_session(tmp_path) -> None:
     missing = _hook({"session_id": "s5", "transcript_path": str(tmp_path / "gone.jsonl"),
                      "hook_event_name": "PostToolUse"}, "--state-dir", str(tmp_path))
     assert missing.exit_code == 0
+
+
+def test_a_state_directory_that_cannot_be_written_is_only_a_warning(tmp_path) -> None:
+    blocked = tmp_path / "file-not-dir"
+    blocked.write_text("", encoding="utf-8")
+    result = _post(CLEAN, blocked / "state")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("parlint hook: warning: cannot save state to ")

@@ -127,3 +127,25 @@ def test_directory_walk_uses_plan_and_code_globs(cli, tmp_path) -> None:
     config.write_text('code-globs = ["*.py"]\n', encoding="utf-8")
     _, doc = cli.json("check", str(tmp_path), "--config", str(config))
     assert sorted(d["code"] for d in doc["diagnostics"]) == ["PAR502", "PAR602"]
+
+
+def test_gather_fix_keeps_unpacking_targets_apart(cli, tmp_path) -> None:
+    source = (
+        "import asyncio\n\n\n"
+        "async def fetch(u):\n    return [u, 2, 3]\n\n\n"
+        "async def main():\n"
+        "    first, *rest = await fetch(1)\n"
+        "    a, b, c = await fetch(2)\n"
+        "    q = await fetch(3)\n"
+        "    return first, rest, a, b, c, q\n"
+    )
+    target = tmp_path / "flow.py"
+    target.write_text(source, encoding="utf-8")
+    before: dict = {}
+    exec(compile(source + "\nresult = asyncio.run(main())\n", "before", "exec"), before)
+    cli("fix", str(target))
+    fixed = target.read_text(encoding="utf-8")
+    assert "    (first, *rest), (a, b, c), q = await asyncio.gather(fetch(1), fetch(2), fetch(3))\n" in fixed
+    after: dict = {}
+    exec(compile(fixed + "\nresult = asyncio.run(main())\n", "after", "exec"), after)
+    assert after["result"] == before["result"]

@@ -263,7 +263,7 @@ def _make_span(raw: Any, cwd: str | None, line: int | None, order: int) -> _Span
     for ev in raw.get("events") if isinstance(raw.get("events"), list) else []:
         if isinstance(ev, dict) and isinstance(ev.get("name"), str):
             events.append((ev["name"], _attributes(ev.get("attributes"))))
-    error = code in _ERROR_CODES or bool(attrs.get("error.type"))
+    error = (isinstance(code, (str, int)) and code in _ERROR_CODES) or bool(attrs.get("error.type"))
     span_cwd = attrs.get("process.working_directory")
     span = _Span(id=span_id, parent=parent if isinstance(parent, str) and parent else None, trace=trace,
                  name=name, start=start, end=end, attrs=attrs, events=events, error=error,
