@@ -192,12 +192,23 @@ def _bodies(func: cst.FunctionDef) -> Iterable[list[cst.BaseStatement]]:
     return out
 
 
+def _target_code(meta: Meta, target: cst.BaseAssignTargetExpression | None) -> str:
+    """One gathered result's target: ``_`` for none, a tuple unpacked in its own parentheses
+    (``first, *rest = await f()`` becomes ``(first, *rest), q = await gather(...)``)."""
+    if target is None:
+        return "_"
+    text = meta.code_for(target)
+    if isinstance(target, cst.Tuple) and not target.lpar:
+        return f"({text})"
+    return text
+
+
 def _gathered(meta: Meta, code: CodePlan, window: list[_Await]) -> str:
     calls = ", ".join(meta.code_for(w.call) for w in window)
     if all(w.target is None for w in window):
         text = f"await asyncio.gather({calls})"
     else:
-        targets = ", ".join(meta.code_for(w.target) if w.target is not None else "_" for w in window)
+        targets = ", ".join(_target_code(meta, w.target) for w in window)
         text = f"{targets} = await asyncio.gather({calls})"
     first = window[0].stmt
     moved: list[cst.EmptyLine] = list(first.leading_lines)
