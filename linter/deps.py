@@ -51,13 +51,21 @@ def _inside(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip("/") + "/")
 
 
+# Shared state that two writers of the same kind leave the same whichever goes first.
+_COMMUTING = ("todos:", "deps:", "build:")
+
+
+def _commutes(res: str) -> bool:
+    return res.startswith(_COMMUTING) or (res.startswith("git:") and res.endswith(":index"))
+
+
 def depends(a: Effect, b: Effect) -> Dependency | None:
     """Does B (issued after A in the same batch) depend on A?"""
     for res in sorted(a.writes & b.reads):
         return Dependency("RAW" if _is_file_resource(res) else "ORDER", res)
     for res in sorted(a.writes & b.writes):
-        if res.startswith("todos:"):
-            continue
+        if _commutes(res):
+            continue  # two todo updates, two installs, two builds, two git adds: either order ends alike
         return Dependency("WAW" if _is_file_resource(res) else "ORDER", res)
     for res in sorted(a.reads & b.writes):
         return Dependency("WAR" if _is_file_resource(res) else "ORDER", res)

@@ -217,7 +217,9 @@ def _is_read_only(seg: Segment) -> bool:
                 len([a for a in args if not a.startswith("-")]) <= 1
         if sub in ("remote", "stash", "worktree", "tag", "config"):
             rest = [a for a in args if a != sub]
-            return not rest or rest[0] in ("-v", "list", "show", "--list", "-l", "--get", "get-url")
+            if not rest:
+                return sub != "stash"  # a bare `git stash` stashes the changes away
+            return rest[0] in ("-v", "list", "show", "--list", "-l", "--get", "get-url")
         return False
     if prog == "sed":
         return not any(a.startswith("-i") or a == "--in-place" for a in args)
@@ -321,8 +323,10 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
                 git_commit = True
                 reads.add(repo + ":index")
                 writes.add(repo + ":head")
+            elif sub in ("checkout", "switch") and {"-b", "-B", "-c", "-C", "--create"} & set(args):
+                writes.add(repo + ":head")  # a new branch at the current commit: no file changes
             elif sub in ("checkout", "switch", "reset", "merge", "rebase", "pull", "stash", "restore",
-                         "cherry-pick", "revert", "am", "apply", "clean"):
+                         "cherry-pick", "revert", "am", "apply", "clean") and not _is_read_only(seg):
                 writes.add(repo + ":index")
                 writes.add(repo + ":head")
                 dir_writes.add(here or ".")

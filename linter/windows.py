@@ -11,6 +11,7 @@ each call is knowable at the window's start and reads no resource another member
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from typing import Callable, Iterator
@@ -85,6 +86,41 @@ def _seen_in_results(eff: Effect, results: list[str]) -> bool:
     return False
 
 
+_IMPORT_LINE = re.compile(r"^.*\b(?:import|from|require|include|use)\b.*$", re.M)
+_NOISE = {"import", "from", "require", "include", "use", "the", "and", "type", "export", "default", "module"}
+
+
+def _follows_import(step: Step, effects: list[Effect], results: list[str]) -> bool:
+    """The turn reads a module an earlier answer imports, and its prose names what that import
+    brings in ("Now run() in the app module"): tracing the code, not a sweep known up front."""
+    prose = f"{step.text} {step.thought[:300]}".lower()
+    if not prose.strip():
+        return False
+    said = set(re.findall(r"[a-z_][a-z0-9_]{2,}", prose)) - _NOISE
+    for eff in effects:
+        for forms in eff.values:
+            stem = posixpath.splitext(posixpath.basename(forms[0].rstrip("/")))[0]
+            if len(stem) < 3:
+                continue
+            for text in results:
+                for line in _IMPORT_LINE.findall(text):
+                    if re.search(r"[./'\"\s]" + re.escape(stem) + r"\b", line) and \
+                            said & set(re.findall(r"[a-z_][a-z0-9_]{2,}", line.lower())):
+                        return True
+    return False
+
+
+def _call_key(call: ToolCall) -> tuple[str, str]:
+    return call.name, json.dumps(call.input, sort_keys=True, default=str)
+
+
+def _repeats(step: Step, window: list[Step]) -> bool:
+    """The same call again (``sleep 60 && gh pr checks 42``, a status read): polling for a change,
+    which only the answer to the earlier call could show."""
+    seen = {_call_key(c) for s in window for c in s.calls}
+    return any(_call_key(c) in seen for c in step.calls)
+
+
 def _ranged_read(step: Step) -> bool:
     """A read of a specific line range: the range was chosen from something already seen."""
     for call in step.calls:
@@ -108,7 +144,8 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
     results: list[str] = []
     for step in run:
         step_effects = [ctx.effect(c) for c in step.calls]
-        ok = bool(window) and not _reacts(step) and not _ranged_read(step)
+        ok = bool(window) and not _reacts(step) and not _ranged_read(step) and \
+            not _follows_import(step, step_effects, results) and not _repeats(step, window)
         if ok:
             start = window[0].seq
             for eff in step_effects:

@@ -59,6 +59,39 @@ class SerialisedIndependentCalls(Rule):
         step
         call Read file_path=src/c.py
         """,
+        """
+        user: Push the branch and wait for CI on PR 42.
+        step
+        call Bash command="git push origin feat/retry"
+        -> pushed
+        step
+        call Bash command="sleep 60 && gh pr checks 42"
+        -> build pending\\ntest pending
+        step
+        call Bash command="sleep 60 && gh pr checks 42"
+        -> build pass\\ntest pending
+        step
+        call Bash command="sleep 60 && gh pr checks 42"
+        -> build pass\\ntest pass
+        step: CI is green.
+        """,
+        """
+        user: List the python files in src
+        step
+        call Glob pattern="src/**/*.py"
+        -> /repo/src/app.py\\n/repo/src/parser.py\\n/repo/src/cli.py
+        user: Why does the cli crash on empty input?
+        step: Let me start with the entry point.
+        call Read file_path=src/cli.py
+        -> from .app import run\\n\\ndef main(argv):\\n    return run(argv[1:])
+        step: Now let me look at run() in the app module.
+        call Read file_path=src/app.py
+        -> from .parser import parse\\n\\ndef run(args):\\n    return parse(args[0])
+        step: Next, the parse function it calls.
+        call Read file_path=src/parser.py
+        -> def parse(s):\\n    return s.split()[0]
+        step: The crash is in parse: split()[0] of an empty string.
+        """,
     ]
     INVALID = [
         """

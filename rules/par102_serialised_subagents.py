@@ -15,9 +15,16 @@ from rules._common import PROMPT_KEYS, describe_calls, plural
 _BUILDS_ON = re.compile(
     r"\b(previous|prior|earlier|first|last|other) (agent|subagent|task|step|exploration|investigation|review)"
     r"|\bbased on (the|these|those|its|their|what)\b|\b(findings|the results? (of|from))\b"
-    r"|\b(you|it|they|we) (found|discovered|identified|reported)\b|\bfrom (the|your) (exploration|analysis|research)\b",
+    r"|\b(you|it|they|we) (found|discovered|identified|reported)\b|\bfrom (the|your) (exploration|analysis|research)\b"
+    r"|\b(review|test|check|verify|audit) the (new|changed|updated) \w+|\bthe (implementation|changes|fix|plan) (above|just|from)\b",
     re.I,
 )
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
 class SerialisedSubagents(Rule):
@@ -54,6 +61,19 @@ class SerialisedSubagents(Rule):
         step
         call Task description="review fix" prompt="Review the previous agent's change to tests/test_sync.py"
         """,
+        """
+        user: Add rate limiting to the login endpoint in src/api/auth.py. Plan it, implement it, then review it.
+        step
+        call Task description="plan rate limiting" prompt="Design rate limiting for the login endpoint in src/api/auth.py"
+        -> Plan: a token bucket middleware keyed by client IP, 5 attempts per minute, returning 429.
+        step
+        call Task description="implement rate limiting" prompt="Implement it in src/api/auth.py: a token bucket middleware keyed by client IP, 5 attempts per minute"
+        -> Done. The limiter is in place.
+        step
+        call Task description="review rate limiting" prompt="Review the new rate limiting code in src/api/auth.py"
+        -> Looks good.
+        step: Rate limiting is in place and reviewed.
+        """,
     ]
     INVALID = [
         """
@@ -80,11 +100,26 @@ class SerialisedSubagents(Rule):
             return any(isinstance(c.input.get(key), str) and _BUILDS_ON.search(c.input[key])
                        for c in step.calls for key in PROMPT_KEYS)
 
+        def quotes_an_answer(step: Step, before: list[Step]) -> bool:
+            # five words in a row from an earlier subagent's report: the prompt carries its result
+            answers = set().union(*(_shingles(c.result.text) for s in before for c in s.calls if c.result))
+            return any(isinstance(c.input.get(key), str) and _shingles(c.input[key]) & answers
+                       for c in step.calls for key in PROMPT_KEYS)
+
+        def wrote(step: Step) -> bool:
+            for c in step.calls:
+                sub = session.agents.get(c.spawned_agent or "")
+                if sub is not None and any(ctx.effect(x).modifies_files and not x.failed
+                                           for s in sub.steps for x in s.calls):
+                    return True
+            return False
+
         def pieces(run: list[Step]) -> list[list[Step]]:
-            # a launch whose prompt builds on earlier findings starts a new window
+            # a launch whose prompt builds on earlier findings (or quotes them), or that follows a
+            # subagent that changed files, starts a new window
             out: list[list[Step]] = [[]]
             for step in run:
-                if out[-1] and builds_on(step):
+                if out[-1] and (builds_on(step) or wrote(out[-1][-1]) or quotes_an_answer(step, out[-1])):
                     out.append([])
                 out[-1].append(step)
             return out

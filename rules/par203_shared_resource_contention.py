@@ -11,9 +11,9 @@ from linter.rule import Finding, Rule, RuleContext
 from linter.textutil import safe
 
 # Tools that hold an exclusive lock on a project or environment while they run.
-_LOCKING_TOOLS = {"cargo", "gradle", "gradlew", "pip", "pip3", "poetry", "uv", "apt", "apt-get", "dpkg",
-                  "terraform", "tofu"}
-_INSTALLERS = {"npm", "yarn", "pnpm", "bun"}  # they lock node_modules while installing
+_LOCKING_TOOLS = {"cargo", "gradle", "gradlew", "apt", "apt-get", "dpkg", "terraform", "tofu"}
+# Installers lock their environment (node_modules, site-packages) only while installing.
+_INSTALLERS = {"npm", "yarn", "pnpm", "bun", "pip", "pip3", "poetry", "uv"}
 # What a result says when the resource was already taken.
 _CONTENTION = re.compile(
     r"EADDRINUSE|address already in use|port \d+ is (already )?in use|Blocking waiting for file lock|"
@@ -23,9 +23,12 @@ _CONTENTION = re.compile(
 _STOPPERS = ("KillShell", "KillBash", "TaskStop")
 
 
-def _resources(effect: Effect) -> set[str]:
-    """The ports and exclusive locks a call takes: ``port:3000``, ``cargo:/repo``, ``git:/repo``."""
-    taken = set(effect.ports)
+def _resources(call: ToolCall, effect: Effect) -> set[str]:
+    """The ports and exclusive locks a call takes: ``port:3000``, ``cargo:/repo``, ``git:/repo``.
+    A port counts when the call binds it: a server started in the background, or a call whose
+    result shows the clash (a client connecting to a port holds nothing)."""
+    clashed = call.result is not None and bool(_CONTENTION.search(call.result.text))
+    taken = set(effect.ports) if call.background or clashed else set()
     for lock in effect.locks:
         parts = lock.split(":", 2)
         if len(parts) == 3 and (parts[1] in _LOCKING_TOOLS or (parts[1] in _INSTALLERS and "install" in effect.categories)):
@@ -107,7 +110,7 @@ class SharedResourceContention(Rule):
             holders: dict[str, list[tuple[ToolCall, ToolCall, float, float]]] = {}
             for launch in launches:
                 for call, start, end in _holds(session, launch.spawned_agent or "", session_end):
-                    for resource in _resources(ctx.effect(call)):
+                    for resource in _resources(call, ctx.effect(call)):
                         holders.setdefault(resource, []).append((launch, call, start, end))
             for resource, held in sorted(holders.items()):
                 clash = _first_overlap(held)

@@ -8,6 +8,7 @@ from typing import Iterable
 from linter.effects import READ
 from linter.model import Event, Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
+from linter.shell import split_command
 from linter.textutil import safe
 
 # Results that are not the agent's failure: the person said no, or pressed Esc.
@@ -18,17 +19,23 @@ _ACKNOWLEDGES = re.compile(
     r"\b(fail\w*|error\w*|errored|didn'?t|did not|couldn'?t|could not|can'?t|cannot|unable|not found|doesn'?t exist|"
     r"does not exist|no such|missing|issue|problem|wrong|denied|retry\w*|again|instead|however|but|oops|mistake|"
     r"broken|exit code|non-zero|timed? ?out|cancel\w*|skipp\w*|rejected|blocked|permission|look into|investigat\w*|"
-    r"unfortunately|apologi\w*|sorry|let me (check|fix|try|look)|need to (fix|check))\b",
+    r"unfortunately|apologi\w*|sorry|let me (check|fix|try|look)|need to (fix|check)|isn'?t|is not|aren'?t|"
+    r"not (installed|available)|no module|fall ?back)\b",
     re.I,
 )
 _CLAIMS_SUCCESS = re.compile(
     r"\b(all (done|set|good|complete|finished|passing|pass|succeeded|\w+ (were|are|have been) (created|updated|written|applied|fixed|added))"
-    r"|successfully|completed|everything (is|works|worked|looks|went|has been)|(all )?(done|finished)[.!]|"
-    r"works now|is now (working|fixed|complete)|have been (created|updated|written|applied|fixed|added))\b|✅|✓",
+    r"|successfully|completed|everything (is|works|worked|looks|went|has been)|"
+    r"works now|is now (working|fixed|complete)|have been (created|updated|written|applied|fixed|added))\b|✅|✓"
+    r"|^\W*(all )?(done|finished)[.!]",
     re.I,
 )
 
 # "Let me verify everything works" announces a check; it claims nothing.
+# A cleanup whose goal already held: removing what is not there, creating what exists, stopping
+# what is not running. Nothing was left undone.
+_ALREADY = re.compile(r"No such file|cannot remove|File exists|no process found|^\s*(Error: )?Exit code 1\s*$", re.I)
+_CLEANUP = {"rm", "rmdir", "unlink", "mkdir", "pkill", "kill", "killall"}
 _FORWARD = re.compile(r"\b(let me|let's|I'll|I will|I'm going to|going to|will|verify|check|make sure|ensure|test(ing)?)\b|\?", re.I)
 _SENTENCES = re.compile(r"(?<=[.!:])\s+|\n+")
 
@@ -108,6 +115,11 @@ class IgnoredFailure(Rule):
             return False
         if ctx.effect(call).kind == READ:
             return False  # a failed read or search changes nothing; what matters is work not done
+        command = call.input.get("command")
+        if isinstance(command, str) and _ALREADY.search(result.text):
+            programs = {seg.program for seg in split_command(command)}
+            if programs and programs <= _CLEANUP:
+                return False
         return True
 
     @staticmethod

@@ -18,6 +18,7 @@ _OUTPUT_FILE = re.compile(r"Output is being written to:?\s*(\S+)")
 # Background jobs whose answer matters: a run that ends and reports (tests, builds, checks).
 # Servers and watchers are started to be used, not read, and are left alone.
 _JOBS = {"test", "build", "lint", "typecheck", "install", "migrate"}
+_WATCH = re.compile(r"--watch\b|(^|\s)-w(\s|$)|\bwatch\b|:watch\b|\bvitest(?!\s+run)\b|\bnodemon\b")
 
 
 class UncollectedBackgroundTask(Rule):
@@ -33,7 +34,8 @@ class UncollectedBackgroundTask(Rule):
         "lint, typecheck, install or migrate commands, and subagents), named by the id the harness "
         "gave them, and reports those that no later call reads (an output tool given the id, a read "
         "of the output file) and no notification delivered before the transcript ends. Servers and "
-        "watchers started to be used are left alone, and so are transcripts that stop mid-turn."
+        "watchers (--watch, nodemon, vitest without run) started to be used are left alone, and so "
+        "are transcripts that stop mid-turn."
     )
     VALID = [
         """
@@ -67,6 +69,16 @@ class UncollectedBackgroundTask(Rule):
         call Edit file_path=README.md old_string=teh new_string=the
         user: <task-notification><task-id>a1b2c3</task-id><status>completed</status></task-notification>
         step: Typo fixed; the audit found no missing checks.
+        """,
+        """
+        user: Start the library build in watch mode, then fix the button colour.
+        step
+        call Bash command="npm run build -- --watch" run_in_background:=true
+        -> Command running in background with ID: bash_1
+        step
+        call Edit file_path=src/Button.css old_string="color: red" new_string="color: blue"
+        -> ok
+        step: The watcher is running and the button is blue now.
         """,
     ]
     INVALID = [
@@ -127,7 +139,12 @@ class UncollectedBackgroundTask(Rule):
     @staticmethod
     def _matters(call: ToolCall, ctx: RuleContext) -> bool:
         effect = ctx.effect(call)
-        return effect.kind == SPAWN or bool(effect.categories & _JOBS)
+        if effect.kind == SPAWN:
+            return True
+        command = call.input.get("command")
+        if isinstance(command, str) and _WATCH.search(command):
+            return False  # a watcher runs until stopped: it is used, not read
+        return bool(effect.categories & _JOBS)
 
 
 def _collected(later: list[Step | Event], launch: ToolCall, needles: set[str]) -> bool:

@@ -13,7 +13,8 @@ from linter.textutil import safe
 # Failures that may pass on their own: sending the same calls again is a fair answer to them.
 _TRANSIENT = re.compile(
     r"time(d)?[ -]?out|rate.?limit|too many requests|\b429\b|\b50[234]\b|overloaded|temporarily|"
-    r"ECONNRESET|ECONNREFUSED|connection (reset|refused)|network|try again", re.I,
+    r"ECONNRESET|ECONNREFUSED|connection (reset|refused)|couldn'?t connect|failed to connect|network|"
+    r"try again", re.I,
 )
 
 
@@ -32,7 +33,7 @@ class ParallelRetryAfterTotalFailure(Rule):
         "directory, a missing dependency, a permission, a wrong argument): sending the same calls "
         "again spends another round trip and the same tokens for the same errors. Read one error, "
         "fix the cause, then retry. Failures that may pass on their own (time-outs, rate limits, "
-        "connection errors) are left alone."
+        "connection errors), and retries that then worked, are left alone."
     )
     VALID = [
         """
@@ -57,6 +58,23 @@ class ParallelRetryAfterTotalFailure(Rule):
         call WebFetch url=https://example.com/a prompt=summary
         call WebFetch url=https://example.com/b prompt=summary
         """,
+        """
+        user: Start the API and check the health and version endpoints.
+        step
+        call Bash command="npm run dev" run_in_background:=true
+        -> Command running in background with ID: bash_1
+        step
+        call Bash command="curl -sf http://localhost:3000/health"
+        !> curl: (7) Failed to connect to localhost port 3000 after 0 ms
+        call Bash command="curl -sf http://localhost:3000/version"
+        !> curl: (7) Failed to connect to localhost port 3000 after 0 ms
+        step
+        call Bash command="curl -sf http://localhost:3000/health"
+        -> ok
+        call Bash command="curl -sf http://localhost:3000/version"
+        -> 1.4.2
+        step: Both endpoints answer.
+        """,
     ]
     INVALID = [
         """
@@ -68,7 +86,10 @@ class ParallelRetryAfterTotalFailure(Rule):
         !> File does not exist.
         step
         call Read file_path=config/a.toml
+        !> File does not exist.
         call Read file_path=config/b.toml
+        !> File does not exist.
+        step: The config files are missing.
         """,
     ]
 
@@ -97,4 +118,6 @@ def _retried_unchanged(failed: Step, retry: Step) -> bool:
         return False
     if any(c.result is not None and _TRANSIENT.search(c.result.text) for c in failed.calls):
         return False
+    if all(c.result is not None and not c.failed for c in retry.calls):
+        return False  # the same calls then worked: the failure passed on its own
     return sorted(map(_signature, failed.calls)) == sorted(map(_signature, retry.calls))

@@ -11,6 +11,8 @@ from linter.textutil import safe
 
 # A subagent that finished this fast after one lookup did less than its own start-up.
 MAX_SECONDS = 30.0
+# Bytes of a result beyond which reading it in a subagent spares the parent's context.
+LARGE_ANSWER = 1500
 
 
 class TrivialSubagent(Rule):
@@ -26,7 +28,8 @@ class TrivialSubagent(Rule):
         "call itself, or batched it with its other calls. The rule reports subagents whose own "
         "transcript shows exactly one call, read-only, and whose launch returned within "
         f"{int(MAX_SECONDS)} seconds by the transcript's timestamps (without timestamps it says "
-        "nothing)."
+        "nothing). A read whose answer is large is left alone: keeping it out of the parent's "
+        "context is a good reason for a subagent."
     )
     VALID = [
         """
@@ -70,6 +73,9 @@ class TrivialSubagent(Rule):
             calls = [c for step in agent.steps for c in step.calls]
             if len(calls) != 1 or ctx.effect(calls[0]).kind != READ:
                 continue  # no call at all may be a writing or reasoning task: not judged here
+            answer = calls[0].result
+            if answer is not None and len(answer.head) >= LARGE_ANSWER:
+                continue  # a large answer kept out of the parent's context is the point of it
             did = f"one {calls[0].name} ({safe(ctx.effect(calls[0]).label, 50)})"
             yield Finding(
                 message=(f"subagent {safe(ctx.effect(launch).label, 50)} made {did} and answered in "

@@ -34,6 +34,20 @@ _NO_RUN = re.compile(r"\b(no need to|(do not|don'?t|never)( need to)?)\s+(run|te
                      r"\bwithout (running|testing|building)\b", re.I)
 
 
+_COMMENT = ("#", "//", "/*", "*", '"""', "'''", "--")
+
+
+def _comment_only(call: ToolCall) -> bool:
+    """An edit whose changed lines are all comments or docstrings (a typo in prose): no behaviour
+    to validate."""
+    old, new = call.input.get("old_string"), call.input.get("new_string")
+    if not isinstance(old, str) or not isinstance(new, str) or old == new:
+        return False
+    before, after = old.splitlines(), new.splitlines()
+    changed = [line for line in before if line not in after] + [line for line in after if line not in before]
+    return bool(changed) and all(not line.strip() or line.strip().startswith(_COMMENT) for line in changed)
+
+
 def _housekeeping(call: ToolCall) -> bool:
     command = call.input.get("command")
     if isinstance(command, list):
@@ -59,7 +73,8 @@ class MissingValidation(Rule):
         "files (not docs or data) by the agent and by its subagents, and clears them when a test, "
         "build, lint, typecheck or a run of the program follows, passing or not (in the agent or in "
         "a subagent, plus any `validation-commands` from the configuration). Moving, copying or "
-        "deleting files changes no code and needs no run; a session whose user said not to run "
+        "deleting files, or an edit of comments and docstrings only, changes no behaviour and needs "
+        "no run; a session whose user said not to run "
         "anything is left alone. Whatever is still unvalidated at "
         "the end of the transcript is reported at the last modification. Confidence is high when "
         "the session ran a validation command at some point (so one was available), medium when "
@@ -99,6 +114,13 @@ class MissingValidation(Rule):
         step
         call Write file_path=main.py content="print(1)"
         step: Done.
+        """,
+        """
+        user: Fix the typo in the comment in src/parser.py
+        step
+        call Edit file_path=src/parser.py old_string="    # retrun early" new_string="    # return early"
+        -> ok
+        step: Fixed the typo.
         """,
     ]
     INVALID = [
@@ -182,6 +204,6 @@ class MissingValidation(Rule):
                     pending.extend(left)
                     continue
                 code = [path for path in sorted(eff.files_written) if is_code(path)]
-                if code and not _housekeeping(call):
+                if code and not _comment_only(call) and not _housekeeping(call):
                     pending.extend((call, path) for path in code)
         return pending

@@ -52,3 +52,11 @@ def test_here_documents_are_data() -> None:
     cut = classify("cat > types/utils.ts << 'EOF'\nexport type F = (t: T) => boolean;\nfoo & bar", "/repo")
     assert cut.writes == {"/repo/types/utils.ts"}
     assert [s.program for s in cut.segments] == ["cat"]
+
+
+def test_git_reads_and_writes() -> None:
+    assert classify("git stash list", "/repo").writes == set()
+    assert classify("git stash", "/repo").writes == {"git:/repo:index", "git:/repo:head"}
+    assert classify("git checkout -b feat/x", "/repo").writes == {"git:/repo:head"}
+    assert classify("git checkout -b feat/x", "/repo").dir_writes == set()
+    assert classify("git checkout main", "/repo").dir_writes == {"/repo"}
