@@ -9,6 +9,8 @@ An entry that no longer matches a finding is stale and listed, so the baseline c
 
 from __future__ import annotations
 
+import os
+
 from typing import Any
 
 import orjson
@@ -47,6 +49,17 @@ def read(path: str) -> dict[str, dict[str, Any]]:
     return entries
 
 
-def stale(entries: dict[str, dict[str, Any]], seen: list[Diagnostic]) -> list[dict[str, Any]]:
+def stale(entries: dict[str, dict[str, Any]], seen: list[Diagnostic], checked_paths: set[str] | None = None,
+          active_codes: set[str] | None = None) -> list[dict[str, Any]]:
+    """Entries no finding of this run matched, among the files and rules this run checked (a run
+    over fewer files, or with fewer rules, says nothing about the others)."""
     found = {fingerprint(d) for d in seen}
-    return [e for key, e in entries.items() if key not in found]
+    checked = {os.path.abspath(p) for p in checked_paths} if checked_paths is not None else None
+
+    def covered(entry: dict[str, Any]) -> bool:
+        path, code = entry.get("path"), entry.get("code")
+        if checked is not None and (not isinstance(path, str) or os.path.abspath(path) not in checked):
+            return False
+        return active_codes is None or code in active_codes
+
+    return [e for key, e in entries.items() if key not in found and covered(e)]

@@ -151,10 +151,12 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
     if ignore is not None:
         config.ignore = _codes(ignore) or []
     registry = _registry()
-    unknown = [c for c in config.select + config.ignore
-               if c != "ALL" and not any(code.startswith(c) for code in registry.rules)]
+    named = config.select + config.ignore + [c for s in config.suppressions for c in s.codes]
+    unknown = sorted({c for c in named if c != "ALL" and not any(code.startswith(c) for code in registry.rules)})
     if unknown:
-        click.echo(f"parlint: warning: no rule matches {', '.join(unknown)}", err=True)
+        # a typo must not pass as a clean run
+        click.echo(f"parlint: error: no rule matches {', '.join(unknown)} (see `parlint rules`)", err=True)
+        sys.exit(EXIT_ERROR)
     entries = None
     if baseline_path is not None:
         from linter.baseline import BaselineError, read
@@ -169,7 +171,10 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
     if entries is not None:
         from linter.baseline import stale
 
-        result.stale_baseline = stale(entries, result.baselined + result.diagnostics + result.suppressed)
+        checked = {s.path for s in result.sessions} | {str(p["path"]) for p in result.plans}
+        active = {r.code for r in registry.sorted() if config.enabled(r.code)}
+        result.stale_baseline = stale(entries, result.baselined + result.diagnostics + result.suppressed,
+                                      checked, active)
     if diff or fix:
         from linter.fixes import fix_file, fixable
 

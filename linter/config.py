@@ -141,6 +141,10 @@ def from_mapping(data: dict[str, Any], path: str | None) -> Config:
     for glob, value in ppi.items():
         reason = ""
         if isinstance(value, dict):
+            unknown_keys = sorted(set(value) - {"codes", "reason"})
+            if unknown_keys:
+                raise ConfigError(f"{where}: per-path-ignores.{glob}: unknown key(s) {', '.join(unknown_keys)} "
+                                  "(known: codes, reason)")
             reason = _reason(value, f"{where}: per-path-ignores.{glob}")
             value = value.get("codes")
         codes = _codes(value, f"{where}: per-path-ignores.{glob}")

@@ -103,7 +103,7 @@ def test_select_and_ignore(cli) -> None:
     assert cli("check", SERIAL, "--select", "PAR1", "--ignore", "PAR10").exit_code == 0
     assert cli("check", SERIAL, "--select", "PAR101", "--ignore", "PAR1").exit_code == 1  # longer prefix wins
     result = cli("check", SERIAL, "--select", "XYZ9")
-    assert "no rule matches XYZ9" in result.stderr
+    assert result.exit_code == 2 and "no rule matches XYZ9" in result.stderr
 
 
 def test_statistics(cli) -> None:
@@ -163,3 +163,13 @@ def test_help_teaches(cli) -> None:
     out = cli("--help").stdout
     assert "parlint check ~/.claude/projects" in out
     assert "Exit codes" in cli("check", "--help").stdout
+
+
+def test_typos_in_configured_codes_and_keys_are_errors(cli, tmp_path) -> None:
+    config = tmp_path / "parlint.toml"
+    config.write_text('[per-path-ignores]\n"**" = ["PAR1O1"]\n', encoding="utf-8")
+    result = cli("check", SERIAL, "--config", str(config))
+    assert result.exit_code == 2 and "no rule matches PAR1O1" in result.stderr
+    config.write_text('[per-path-ignores]\n"**" = { codes = ["PAR101"], reson = "x" }\n', encoding="utf-8")
+    result = cli("check", SERIAL, "--config", str(config))
+    assert result.exit_code == 2 and "unknown key(s) reson (known: codes, reason)" in result.stderr

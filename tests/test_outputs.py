@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import xml.etree.ElementTree as ET
 
 import jsonschema
@@ -90,19 +91,31 @@ def test_jsonl_is_one_finding_per_line(cli) -> None:
 
 
 def test_baseline_reports_only_new_findings_and_stale_entries(cli, tmp_path) -> None:
+    serial, edits = tmp_path / "serial.jsonl", tmp_path / "edits.jsonl"
+    shutil.copy(ROOT / SERIAL, serial)
+    shutil.copy(ROOT / EDITS, edits)
     base = tmp_path / "baseline.json"
-    made = cli("baseline", SERIAL, EDITS, "-o", str(base))
+    made = cli("baseline", str(serial), str(edits), "-o", str(base))
     assert made.exit_code == 0 and "Recorded 2 findings" in made.stdout
-    again = cli("check", SERIAL, EDITS, "--baseline", str(base))
+    again = cli("check", str(serial), str(edits), "--baseline", str(base))
     assert again.exit_code == 0
     assert "2 findings already in the baseline." in again.stdout
-    # a new file brings a new finding; the baseline's entry for EDITS goes stale when EDITS is not linted
-    result, doc = cli.json("check", SERIAL, "fixtures/claude-code/par202-two-edits-batch.jsonl", "--baseline", str(base))
+    # a new file brings a new finding, reported alone
+    result, doc = cli.json("check", str(serial), str(edits), "fixtures/claude-code/par202-two-edits-batch.jsonl",
+                           "--baseline", str(base))
     assert [d["code"] for d in doc["diagnostics"]] == ["PAR202"]
-    assert doc["summary"]["baselined"] == 1 and doc["summary"]["stale_baseline"] == 1
-    assert doc["stale_baseline"][0]["code"] == "PAR401"
-    text = cli("check", SERIAL, "--baseline", str(base)).stdout
-    assert "1 stale baseline entry no longer found (PAR401 fixtures/claude-code/par401-edits-no-tests.jsonl:" in text
+    assert doc["summary"]["baselined"] == 2 and doc["summary"]["stale_baseline"] == 0
+    # a file or rule left out of this run says nothing about its entries
+    _, doc = cli.json("check", str(serial), "--baseline", str(base))
+    assert doc["summary"]["stale_baseline"] == 0
+    _, doc = cli.json("check", str(serial), str(edits), "--select", "PAR1", "--baseline", str(base))
+    assert doc["summary"]["stale_baseline"] == 0
+    # the edits get their tests: the baseline's PAR401 entry is stale
+    shutil.copy(ROOT / "fixtures" / "claude-code" / "clean-tests-after-edit.jsonl", edits)
+    _, doc = cli.json("check", str(serial), str(edits), "--baseline", str(base))
+    assert doc["summary"]["stale_baseline"] == 1 and doc["stale_baseline"][0]["code"] == "PAR401"
+    text = cli("check", str(serial), str(edits), "--baseline", str(base)).stdout
+    assert f"1 stale baseline entry no longer found (PAR401 {edits}:" in text
 
 
 def test_bad_baseline_is_a_clear_error(cli, tmp_path) -> None:

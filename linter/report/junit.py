@@ -11,7 +11,9 @@ from linter.textutil import safe
 
 def _failure(case: ET.Element, d: Any) -> None:
     failure = ET.SubElement(case, "failure", type=d.code, message=safe(f"{d.code} {d.message}", 500))
-    failure.text = safe(f"{d.path}:{d.line or 1}: {d.code} {d.name} ({d.severity}, {d.confidence})\n{d.message}")
+    # each part is made safe on its own, so the line break between them stays a real one
+    failure.text = (safe(f"{d.path}:{d.line or 1}: {d.code} {d.name} ({d.severity}, {d.confidence})") + "\n"
+                    + safe(d.message))
 
 
 def render(result: RunResult) -> str:
