@@ -277,6 +277,8 @@ def summarise(session: Session, rules: list[type[Rule]], diagnostics: list[Diagn
         affected = [c for c in _NOTE_RULES.get(note.what, ()) if c in active]
         what = ", ".join(affected) if affected else note.what
         notes.append({"what": what, "reason": note.reason})
+    if calls == 0 and not any(n["what"] == "tool-calls" for n in notes):
+        notes.append({"what": "tool-calls", "reason": "no tool calls recorded: the session rules had nothing to check"})
     mine = diagnostics or []
     summary = SessionSummary(session.path, session.format, session.session_id, steps, calls, batches,
                              len(session.agents), notes, project=_project(session), start=start, end=end,

@@ -173,3 +173,18 @@ def test_typos_in_configured_codes_and_keys_are_errors(cli, tmp_path) -> None:
     config.write_text('[per-path-ignores]\n"**" = { codes = ["PAR101"], reson = "x" }\n', encoding="utf-8")
     result = cli("check", SERIAL, "--config", str(config))
     assert result.exit_code == 2 and "unknown key(s) reson (known: codes, reason)" in result.stderr
+
+
+def test_a_forced_format_that_reads_nothing_is_an_error(cli) -> None:
+    result = cli("check", SERIAL, "--format", "gemini-cli")
+    assert result.exit_code == 2
+    assert "nothing in this file reads as gemini-cli (is --format right?" in result.stderr
+
+
+def test_a_session_without_tool_calls_says_so(cli, tmp_path) -> None:
+    path = tmp_path / "chat.jsonl"
+    path.write_text('{"type":"user","message":{"role":"user","content":"hi"},"uuid":"u1","sessionId":"s",'
+                    '"timestamp":"2026-01-01T00:00:00Z"}\n', encoding="utf-8")
+    _, doc = cli.json("check", str(path))
+    assert {"what": "tool-calls", "reason": "no tool calls recorded: the session rules had nothing to check"} \
+        in doc["sessions"][0]["not_checked"]

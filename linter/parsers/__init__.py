@@ -121,9 +121,14 @@ def parse_file(item: "Input", fmt: str, errors: list[ParseProblem], skipped: lis
         if module is None:
             errors.append(ParseProblem(path, None, f"unknown format {name!r} (known: {', '.join(FORMATS)})"))
             return []
-        if hasattr(module, "parse_many"):
-            return list(module.parse_many(path))
-        return [module.parse(path)]
+        sessions = list(module.parse_many(path)) if hasattr(module, "parse_many") else [module.parse(path)]
+        if (sample is None and not any(a.steps or a.events for s in sessions for a in s.agents.values())
+                and not any(p.level == "error" for s in sessions for p in s.problems)):
+            # a forced format that recognised nothing: say so rather than pass it as clean
+            errors.append(ParseProblem(path, None, f"nothing in this file reads as {name} "
+                                                   "(is --format right? `--format auto` recognises the format)"))
+            return []
+        return sessions
     except DocumentError as exc:
         errors.append(ParseProblem(path, exc.line, f"invalid JSON ({exc.reason})"))
     except OSError as exc:

@@ -71,8 +71,12 @@ def summary(result: RunResult) -> str:
     what = []
     if result.sessions or not result.plans:
         what.append(f"{len(result.sessions)} session{'s' if len(result.sessions) != 1 else ''}")
-    if result.plans:
-        what.append(f"{len(result.plans)} plan{'s' if len(result.plans) != 1 else ''}")
+    code = sum(1 for p in result.plans if p.get("kind") == "python")
+    plans = len(result.plans) - code
+    if plans:
+        what.append(f"{plans} plan{'s' if plans != 1 else ''}")
+    if code:
+        what.append(f"{code} code file{'s' if code != 1 else ''}")
     checked = " and ".join(what) + " checked"
     if result.skipped:
         checked += f", {len(result.skipped)} file{'s' if len(result.skipped) != 1 else ''} skipped (not a transcript)"
