@@ -301,6 +301,9 @@ def report(paths: tuple[str, ...], markdown_path: str | None, html_path: str | N
     except OSError as exc:
         click.echo(f"parlint: error: cannot write the report: {safe(str(exc))}", err=True)
         sys.exit(EXIT_ERROR)
+    if result.plans:
+        click.echo(f"parlint: note: the report covers transcripts; {len(result.plans)} plan or code file(s) "
+                   "were left out (`parlint check` lints them)", err=True)
     if result.has_errors or not result.sessions:
         if not result.sessions:
             click.echo("parlint: error: no transcript found in the given paths", err=True)

@@ -34,6 +34,9 @@ def render(report: Report, *, markdown: bool = True) -> str:
         headers = [report.group_by] + HEADERS[1:]
         rows = [[_cell(r.key)] + row_cells(r)[1:] for r in report.groups]
         out += [f"{h2}By {report.group_by}", "", tabulate(rows, headers=headers, tablefmt=fmt), ""]
+        if report.group_by == "tool":
+            out += ["A finding that involves several tools counts under each of them, and a session under "
+                    "every tool it used, so these rows add up to more than the totals.", ""]
     if report.by_rule:
         rows = [[r.key, r.findings, r.figures["extra_round_trips"], tokens(r.figures["context_tokens"]),
                  money(r.figures["dollars"]), seconds(r.figures["seconds"])] for r in report.by_rule]
