@@ -7,6 +7,7 @@ import pytest
 from linter.cost import savings
 from linter.model import Location, Step, ToolCall, ToolResult, Usage
 from linter.pricing import load_table, normalise
+from tests.conftest import FIXTURES
 
 LOC = Location("t.jsonl", 1)
 TABLE = load_table()
@@ -81,3 +82,11 @@ def test_config_prices_override_and_extend_the_table() -> None:
 ])
 def test_model_names_are_normalised(raw: str, key: str) -> None:
     assert normalise(raw) == key
+
+
+def test_text_summary_says_when_every_finding_is_unpriced(cli, tmp_path) -> None:
+    source = (FIXTURES / "par101-serial-reads.jsonl").read_text(encoding="utf-8")
+    path = tmp_path / "s.jsonl"
+    path.write_text(source.replace('"claude-sonnet-4-5"', '"mystery-model-9"'), encoding="utf-8")
+    out = cli("check", str(path)).stdout
+    assert "dollars unpriced (1 finding: model not in the price table)" in out

@@ -30,6 +30,8 @@ def savings_line(result: RunResult) -> str:
     unpriced = sum(1 for d in result.diagnostics if d.savings.extra_round_trips and d.savings.unpriced)
     if priced:
         parts.append(f"{money(sum(priced))} at list prices" + (f" ({unpriced} unpriced)" if unpriced else ""))
+    elif unpriced:
+        parts.append(f"dollars unpriced ({unpriced} finding{'s' if unpriced != 1 else ''}: model not in the price table)")
     if seconds:
         parts.append(f"{sum(seconds):,.1f} s of waiting")
     return "Estimated missed savings: " + ", ".join(parts) + "."
