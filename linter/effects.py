@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from linter.model import ToolCall
-from linter.shell import VALIDATION, classify, join, split_command
+from linter.shell import VALIDATION, classify, command_of, join, split_command
 from linter.textutil import is_salient, salient_tokens, tokens
 
 READ, WRITE, EXEC, SPAWN, STATE, ASK, UNKNOWN = "read", "write", "exec", "spawn", "state", "ask", "unknown"
@@ -271,10 +271,8 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
 
 
 def shell(call: ToolCall, r: Resolver) -> Effect:
-    command = call.input.get("command")
-    if isinstance(command, list):
-        command = " ".join(str(c) for c in command)
-    if not isinstance(command, str):
+    command = command_of(call)
+    if not command:
         return Effect(EXEC, label=call.name)
     workdir = path_arg(call, "workdir", "cwd", "directory", "dir_path")
     return shell_effect(command, r, workdir)
@@ -400,6 +398,8 @@ reject login logout signin signout signup checkout refresh reload undo redo next
 navigate wait sleep select focus fill drag hover scroll shutdown reboot mount attach detach connect
 disconnect lock unlock increment decrement append upsert import export sync reply forward notify
 roll draw flip shuffle spin deal guess attack load unload
+terminate destroy truncate revoke grant charge refund withdraw deposit fork ban block archive purge
+rm mv cp mkdir rmdir chmod chown touch kill stop cancel
 bash shell terminal computer browser python code interpreter command cmd script sql database db
 """.split())
 
@@ -415,8 +415,11 @@ def is_query_name(name: str) -> bool:
     words = [w.lower() for w in _NAME_WORDS.findall(last)]
     if not words:
         return False
+    if words[:2] in (["check", "in"], ["check", "out"]):
+        return False  # checking in a booking changes it
     if words[0] in QUERY_VERBS:
-        return True
+        # "find_and_replace", "get_or_create_user": a query joined to an action is an action
+        return not any(w in ("and", "or") for w in words[1:]) or not any(w in ACTION_WORDS for w in words[1:])
     return not any(w in ACTION_WORDS for w in words)
 
 

@@ -8,9 +8,11 @@ to be read-only or a validation run only fires on commands it recognises.
 from __future__ import annotations
 
 import posixpath
-from functools import lru_cache
 import re
+import shlex
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)(\w+)\1[^\n]*\n.*?\n[ \t]*\2[ \t]*(?=\n|$)", re.S)
 # A here-document whose end marker is missing (the command was cut short): its body runs to the end.
@@ -194,8 +196,19 @@ def join(base: str, path: str) -> str:
     return posixpath.normpath(posixpath.join(base, path))
 
 
+# Runners in front of the real tool: `bundle exec rspec`, `pnpm --filter api test`,
+# `docker compose exec web pytest`. The tool after them decides the category.
+_RUNNER_PREFIX = re.compile(r"^(bundle exec|pnpm exec|uvx|pipx run|pdm run|hatch run|pixi run"
+                            r"|docker compose (exec|run)( -\S+)* \S+) ")
+# A package manager aimed at one workspace runs that workspace's script, as `npm <script>` would.
+_WORKSPACE_PREFIX = re.compile(r"^(yarn workspace \S+|pnpm (--filter|-F) \S+|pnpm -[wr]) ")
+
+
 def categorise(seg: Segment) -> str | None:
-    text = seg.text
+    words = list(seg.words)
+    if words and "/" in words[0] and not words[0].startswith("./"):
+        words[0] = seg.program  # `.venv/bin/python -m pytest` runs python
+    text = _WORKSPACE_PREFIX.sub("npm ", _RUNNER_PREFIX.sub("", " ".join(words)))
     for name, pattern in _CATEGORY_PATTERNS:
         if pattern.search(text):
             return name
@@ -373,3 +386,33 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
         read_only = False
     return CommandInfo(segments, read_only, categories, reads, writes, dir_writes, locks, ports,
                        git_index_write, git_commit)
+
+
+_SHELLS = {"bash", "sh", "zsh", "dash", "ksh", "fish"}
+
+
+def command_text(value: Any) -> str:
+    """The command line of a shell call: a string, or an argv list (``bash -lc CMD`` unwrapped)."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        return ""
+    program = posixpath.basename(value[0]).lower()
+    if program in _SHELLS:
+        for pos in range(1, len(value) - 1):
+            flag = value[pos]
+            if not flag.startswith("-") or flag.startswith("--"):
+                break
+            if "c" in flag[1:]:
+                return value[pos + 1]
+    powershell = program in ("powershell", "powershell.exe", "pwsh", "pwsh.exe")
+    if powershell and len(value) >= 3 and value[-2].lower() == "-command":
+        return value[-1]
+    return shlex.join(value)
+
+
+def command_of(call: Any) -> str:
+    """The command line a shell-like call runs, whatever the harness's argument shape: a string
+    ``command``, an argv list (``["bash", "-lc", "..."]``, unwrapped) or Codex's ``cmd``."""
+    raw = call.input.get("command")
+    return command_text(raw if raw is not None else call.input.get("cmd"))

@@ -176,7 +176,17 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
                     concurrent: bool = True, fits: Callable[[list[Step], Step], bool] | None = None,
                     pieces: Callable[[list[Step]], list[list[Step]]] | None = None) -> Iterator[Finding]:
     """Findings for windows of at least ``min_calls`` calls, ``min_calls - 1`` of them after the
-    first turn (the calls a batch would save a turn for); ``message(calls, extra_round_trips)``."""
+    first turn (the calls a batch would save a turn for); ``message(calls, extra_round_trips)``.
+
+    Harnesses that take one call per model turn (``ONE_CALL_PER_TURN`` in the format's module,
+    such as SWE-agent) give no batch to advise, so nothing is reported for them."""
+    from linter.parsers import FORMATS
+
+    module = FORMATS.get(session.format) if session.format in FORMATS else None
+    if module is not None and getattr(module, "ONE_CALL_PER_TURN", False):
+        session.note("one-call-per-turn", f"{session.format} takes one tool call per model turn: "
+                                          "serialised calls cannot be batched there")
+        return
     for agent in session.agents.values():
         for run in runs(agent, accept):
             for piece in (pieces(run) if pieces is not None else [run]):

@@ -8,7 +8,7 @@ from typing import Iterable
 from linter.effects import READ
 from linter.model import Event, Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
-from linter.shell import split_command
+from linter.shell import command_of, split_command
 from linter.textutil import safe
 
 # Results that are not the agent's failure: the person said no, or pressed Esc.
@@ -115,8 +115,8 @@ class IgnoredFailure(Rule):
             return False
         if ctx.effect(call).kind == READ:
             return False  # a failed read or search changes nothing; what matters is work not done
-        command = call.input.get("command")
-        if isinstance(command, str) and _ALREADY.search(result.text):
+        command = command_of(call)
+        if command and _ALREADY.search(result.text):
             programs = {seg.program for seg in split_command(command)}
             if programs and programs <= _CLEANUP:
                 return False

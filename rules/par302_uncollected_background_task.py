@@ -8,6 +8,7 @@ from typing import Iterable
 from linter.effects import SPAWN
 from linter.model import MAIN_AGENT, Event, Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
+from linter.shell import command_of
 from linter.textutil import safe
 from rules._common import ends_mid_turn, note_mid_turn
 
@@ -141,8 +142,7 @@ class UncollectedBackgroundTask(Rule):
         effect = ctx.effect(call)
         if effect.kind == SPAWN:
             return True
-        command = call.input.get("command")
-        if isinstance(command, str) and _WATCH.search(command):
+        if _WATCH.search(command_of(call)):
             return False  # a watcher runs until stopped: it is used, not read
         return bool(effect.categories & _JOBS)
 

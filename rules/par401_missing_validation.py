@@ -9,8 +9,8 @@ from typing import Iterable
 from linter.effects import SPAWN
 from linter.model import MAIN_AGENT, Agent, Session, ToolCall
 from linter.rule import Finding, Rule, RuleContext
-from rules._common import ends_mid_turn, note_mid_turn
-from linter.shell import split_command
+from rules._common import PROMPT_KEYS, ends_mid_turn, note_mid_turn
+from linter.shell import command_of, split_command
 from linter.textutil import safe
 
 CODE_EXTENSIONS = {
@@ -37,22 +37,45 @@ _NO_RUN = re.compile(r"\b(no need to|(do not|don'?t|never)( need to)?)\s+(run|te
 _COMMENT = ("#", "//", "/*", "*", '"""', "'''", "--")
 
 
+def _edit_lines(call: ToolCall) -> tuple[list[str], list[str]] | None:
+    """The lines an edit replaces and the lines it puts in, for a string replacement
+    (``old_string``/``new_string``, ``old_str``/``new_str``) or an apply_patch text."""
+    for old_key, new_key in (("old_string", "new_string"), ("old_str", "new_str")):
+        old, new = call.input.get(old_key), call.input.get(new_key)
+        if isinstance(old, str) and isinstance(new, str):
+            return old.splitlines(), new.splitlines()
+    patch = next((v for v in (call.input.get("input"), call.input.get("patch")) if isinstance(v, str)), None)
+    if patch is not None and "*** Begin Patch" in patch:
+        if "*** Add File" in patch or "*** Delete File" in patch:
+            return None
+        lines = patch.splitlines()
+        return ([x[1:] for x in lines if x.startswith("-")], [x[1:] for x in lines if x.startswith("+")])
+    return None
+
+
 def _comment_only(call: ToolCall) -> bool:
     """An edit whose changed lines are all comments or docstrings (a typo in prose): no behaviour
     to validate."""
-    old, new = call.input.get("old_string"), call.input.get("new_string")
-    if not isinstance(old, str) or not isinstance(new, str) or old == new:
+    edit = _edit_lines(call)
+    if edit is None:
         return False
-    before, after = old.splitlines(), new.splitlines()
+    before, after = edit
     changed = [line for line in before if line not in after] + [line for line in after if line not in before]
     return bool(changed) and all(not line.strip() or line.strip().startswith(_COMMENT) for line in changed)
 
 
+_VALIDATE_WORDS = re.compile(r"\b(tests?|test suite|pytest|jest|vitest|build|lint|typecheck|type-check|mypy|"
+                             r"tsc|cargo (test|check|build)|go test|verify|validate)\b", re.I)
+
+
+def _asks_to_validate(call: ToolCall) -> bool:
+    prompt = " ".join(v for k, v in call.input.items() if isinstance(v, str) and k in PROMPT_KEYS + ("description",))
+    return bool(_VALIDATE_WORDS.search(prompt))
+
+
 def _housekeeping(call: ToolCall) -> bool:
-    command = call.input.get("command")
-    if isinstance(command, list):
-        command = " ".join(map(str, command))
-    if not isinstance(command, str):
+    command = command_of(call)
+    if not command:
         return False
     segments = split_command(command)
     return bool(segments) and all(
@@ -171,10 +194,8 @@ class MissingValidation(Rule):
         eff = ctx.effect(call)
         if eff.is_validation:
             return True
-        command = call.input.get("command")
-        if isinstance(command, list):
-            command = " ".join(map(str, command))
-        return isinstance(command, str) and any(p.search(command) for p in ctx.config.validation_commands)
+        command = command_of(call)
+        return bool(command) and any(p.search(command) for p in ctx.config.validation_commands)
 
     def _walk(self, session: Session, agent: Agent, ctx: RuleContext, ever: list[bool],
               visiting: set[str]) -> list[tuple[ToolCall, str]]:
@@ -202,6 +223,11 @@ class MissingValidation(Rule):
                         batch_start = 0
                     ever[0] = ever[0] or before
                     pending.extend(left)
+                    continue
+                if eff.kind == SPAWN and call.spawned_agent not in session.agents and _asks_to_validate(call):
+                    # its transcript is missing: a subagent sent to run the checks gets the benefit of the doubt
+                    ever[0] = True
+                    del pending[:batch_start]
                     continue
                 code = [path for path in sorted(eff.files_written) if is_code(path)]
                 if code and not _comment_only(call) and not _housekeeping(call):

@@ -60,3 +60,16 @@ def test_git_reads_and_writes() -> None:
     assert classify("git checkout -b feat/x", "/repo").writes == {"git:/repo:head"}
     assert classify("git checkout -b feat/x", "/repo").dir_writes == set()
     assert classify("git checkout main", "/repo").dir_writes == {"/repo"}
+
+
+@pytest.mark.parametrize(("command", "category"), [
+    (".venv/bin/python -m pytest tests/test_pager.py -q", "test"),
+    ("venv/bin/pytest", "test"),
+    ("bundle exec rspec spec/a_spec.rb", "test"),
+    ("docker compose exec web pytest", "test"),
+    ("pnpm --filter api test", "test"),
+    ("yarn workspace web lint", "lint"),
+    ("uvx ruff check .", "lint"),
+])
+def test_runners_in_front_of_the_tool(command: str, category: str) -> None:
+    assert category in classify(command, "/repo").categories

@@ -34,7 +34,6 @@ What this parser rebuilds:
 
 from __future__ import annotations
 
-import posixpath
 import re
 import shlex
 from typing import Any, Iterator
@@ -75,7 +74,7 @@ from linter.model import (
 from linter.parsers._common import as_str, num
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample
-from linter.shell import join
+from linter.shell import command_text, join
 from linter.textutil import parse_time, safe, salient_tokens
 
 FORMAT = "codex"
@@ -92,29 +91,8 @@ OUTPUT_ITEMS = {"function_call_output", "custom_tool_call_output", "tool_search_
 
 
 # -- effects -------------------------------------------------------------------------------------
-_SHELLS = {"bash", "sh", "zsh", "dash", "ksh", "fish"}
 _PATCH_FILE = re.compile(r"^\*\*\* (?:(?:Add|Update|Delete) File|Move to): (.+?)\s*$", re.M)
 _HEREDOC_PATCH = re.compile(r"^\s*(?:cd\s+(\"[^\"]+\"|'[^']+'|\S+)\s*&&\s*)?(?:apply_patch|applypatch)\b")
-
-
-def command_text(value: Any) -> str:
-    """The command line of a shell call: a string, or an argv list (``bash -lc CMD`` unwrapped)."""
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        return ""
-    program = posixpath.basename(value[0]).lower()
-    if program in _SHELLS:
-        for pos in range(1, len(value) - 1):
-            flag = value[pos]
-            if not flag.startswith("-") or flag.startswith("--"):
-                break
-            if "c" in flag[1:]:
-                return value[pos + 1]
-    powershell = program in ("powershell", "powershell.exe", "pwsh", "pwsh.exe")
-    if powershell and len(value) >= 3 and value[-2].lower() == "-command":
-        return value[-1]
-    return shlex.join(value)
 
 
 def patch_files(text: str) -> list[str]:
@@ -497,7 +475,8 @@ class _Thread:
         if call.name == "exec_command" and _STILL_RUNNING.search(text[:500]):
             call.background = True  # its output comes later, through write_stdin
         if call.name == "spawn_agent":
-            match = re.search(r"agent_id:\s*([\w-]+)", text)
+            call.background = True  # it returns at once; the child runs on, collected later by `wait`
+            match = re.search(r"agent_id\W{0,3}([\w-]+)", text)
             if match:
                 self.spawned.setdefault(match.group(1), call)
 

@@ -62,6 +62,8 @@ from linter.parsers.sample import Sample, load_document
 from linter.textutil import safe
 
 FORMAT = "swe-agent"
+# SWE-agent accepts exactly one action per model response: there is no batch to issue.
+ONE_CALL_PER_TURN = True
 DESCRIPTION = "SWE-agent trajectories (.traj): trajectory steps and history messages, text or function-calling"
 
 RESULT_HEAD = 2000
