@@ -73,7 +73,8 @@ _CATEGORY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"^(npm|pnpm|yarn|bun) (run )?build\b|^(cargo|go|dotnet|swift|zig|stack|cabal) build\b"
         r"|^make( (all|build|\S+\.o))?$|^make -j\S*|^cmake --build\b|^(mvn|gradle|\./gradlew|\./mvnw)( \S+)* (package|build|compile|assemble)\b"
         r"|^bazel build\b|^(npx )?(vite|webpack|rollup|esbuild|next|nuxt) build\b|^python3? -m build\b|^(uv|poetry) build\b"
-        r"|^tsc -b\b|^(npx )?turbo (run )?build\b|^just build\b|^ninja\b|^docker build\b")),
+        r"|^tsc -b\b|^(npx )?turbo (run )?build\b|^just build\b|^ninja\b|^docker build\b"
+        r"|^just$|^docker[- ]compose( -\S+ \S+)* up\b.*--build\b")),
     ("run", re.compile(
         r"^(python3?|node|deno|bun|ruby|perl|php|java|bash|sh|zsh|uv run|poetry run|tsx|ts-node) \S"
         r"|^(cargo|go|dotnet|swift) run\b|^(npm|pnpm|yarn|bun) (run )?(start|dev|serve|preview)\b|^\./\S+|^make \S+")),

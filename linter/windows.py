@@ -91,12 +91,14 @@ _NOISE = {"import", "from", "require", "include", "use", "the", "and", "type", "
 
 
 def _follows_import(step: Step, effects: list[Effect], results: list[str]) -> bool:
-    """The turn reads a module an earlier answer imports, and its prose names what that import
-    brings in ("Now run() in the app module"): tracing the code, not a sweep known up front."""
+    """The turn reads a module an earlier answer of the window imports, and its prose or reasoning
+    names what that import brings in ("Now run() in the app module"): tracing the code, not a
+    sweep known up front. Without words there is no telling a trace from a sweep of a listing
+    whose files import each other, so the import alone does not count."""
     prose = f"{step.text} {step.thought[:300]}".lower()
-    if not prose.strip():
-        return False
     said = set(re.findall(r"[a-z_][a-z0-9_]{2,}", prose)) - _NOISE
+    if not said:
+        return False
     for eff in effects:
         for forms in eff.values:
             stem = posixpath.splitext(posixpath.basename(forms[0].rstrip("/")))[0]

@@ -8,6 +8,7 @@ from typing import Iterable
 from linter.deps import depends
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
+from linter.shell import command_of, split_command
 from linter.windows import serial_findings
 from rules._common import describe_calls, plural
 
@@ -48,6 +49,22 @@ class SerialisedChecks(Rule):
         step
         call Bash command="npm test"
         """,
+        """
+        user: Fix the pager bug in src/pager.py
+        step
+        call Edit file_path=src/pager.py old_string="n - 1" new_string=n
+        -> ok
+        step
+        call Bash command="pytest tests/test_pager.py -q"
+        -> 4 passed
+        step
+        call Bash command="pytest -q"
+        -> 120 passed
+        step
+        call Bash command="ruff check src/pager.py"
+        -> All checks passed!
+        step: Fixed.
+        """,
     ]
     INVALID = [
         """
@@ -86,6 +103,8 @@ class SerialisedChecks(Rule):
                     for prev in s.calls:
                         if depends(ctx.effect(prev), eff) or depends(eff, ctx.effect(prev)):
                             return False
+                        if _nested(prev, call, ctx):
+                            return False  # a quick targeted run gating the full one is deliberate
             return True
 
         def message(calls: list[ToolCall], extra: int) -> str:
@@ -94,3 +113,24 @@ class SerialisedChecks(Rule):
 
         yield from serial_findings(session, ctx, accept, min_checks, message, strict=True, concurrent=False,
                                    fits=fits)
+
+
+def _scope(call: ToolCall) -> tuple[str, tuple[str, ...]] | None:
+    """The check's tool and the paths it is given (``pytest tests/test_a.py`` -> pytest, (tests/test_a.py,))."""
+    segments = [seg for seg in split_command(command_of(call)) if seg.program != "cd"]
+    if not segments:
+        return None
+    seg = segments[0]
+    return seg.program, tuple(w.split("::")[0] for w in seg.words[1:] if not w.startswith("-"))
+
+
+def _nested(a: ToolCall, b: ToolCall, ctx: RuleContext) -> bool:
+    """Do two checks run the same tool of the same kind over nested scopes (one part, then all)?"""
+    if ctx.effect(a).categories != ctx.effect(b).categories:
+        return False
+    sa, sb = _scope(a), _scope(b)
+    if sa is None or sb is None or sa[0] != sb[0]:
+        return False
+    if not sa[1] or not sb[1]:
+        return True
+    return any(x.startswith(y) or y.startswith(x) for x in sa[1] for y in sb[1])

@@ -31,7 +31,15 @@ _HOUSEKEEPING = {"rm", "rmdir", "unlink", "mv", "cp", "ln", "chmod", "chown", "t
                  "echo", "true"}
 # The person said not to run anything ("No need to run it", "don't run the tests").
 _NO_RUN = re.compile(r"\b(no need to|(do not|don'?t|never)( need to)?)\s+(run|test|build|execute|compile)\b|"
-                     r"\bwithout (running|testing|building)\b", re.I)
+                     r"\bwithout (running|testing|building)\b|\b(skip the tests|no tests needed)\b|"
+                     r"\b(i'?ll|i will|i'?m going to|let me)\s+(test|run|check|verify|try)\b[^.!?\n]{0,40}"
+                     r"\b(myself|locally|on my (end|side|machine))\b", re.I)
+# The person reports having run it ("I ran the tests, all green"): what came before is validated.
+_USER_RAN = re.compile(r"\bi\s+(just\s+)?(ran|tested|tried|checked)\b|\btests?\s+(now\s+)?(pass|are passing|"
+                       r"are green)\b|\ball green\b|\bit works\b|\bworks now\b", re.I)
+# A runner that never started exercised nothing.
+_NOT_RUN = re.compile(r"command not found|Missing script|No module named (pytest|mypy|ruff)|"
+                      r"not recognized as an internal", re.I)
 
 
 _COMMENT = ("#", "//", "/*", "*", '"""', "'''", "--")
@@ -97,8 +105,10 @@ class MissingValidation(Rule):
         "build, lint, typecheck or a run of the program follows, passing or not (in the agent or in "
         "a subagent, plus any `validation-commands` from the configuration). Moving, copying or "
         "deleting files, or an edit of comments and docstrings only, changes no behaviour and needs "
-        "no run; a session whose user said not to run "
-        "anything is left alone. Whatever is still unvalidated at "
+        "no run; a runner that never started (command not found) validated nothing; a session whose "
+        "user said not to run anything, or that they would test it themselves, is left alone, and so is "
+        "what came before a user's report that they ran it. A subagent sent to run the checks whose "
+        "transcript is missing gets the benefit of the doubt. Whatever is still unvalidated at "
         "the end of the transcript is reported at the last modification. Confidence is high when "
         "the session ran a validation command at some point (so one was available), medium when "
         "it never did."
@@ -145,6 +155,12 @@ class MissingValidation(Rule):
         -> ok
         step: Fixed the typo.
         """,
+        """
+        user: Fix the bug in app.py. I'll test it myself.
+        step
+        call Edit file_path=app.py old_string=a new_string=b
+        step: Done, over to you for testing.
+        """,
     ]
     INVALID = [
         """
@@ -162,6 +178,16 @@ class MissingValidation(Rule):
         call Edit file_path=src/pager.py old_string="n - 1" new_string=n
         step: That should fix the failing test.
         """,
+        """
+        user: Fix the off-by-one in src/pager.py
+        step
+        call Edit file_path=src/pager.py old_string="n - 1" new_string=n
+        -> ok
+        step
+        call Bash command="pytest -q"
+        !> /bin/bash: line 1: pytest: command not found
+        step: pytest is not installed here; the fix is straightforward though.
+        """,
     ]
 
     def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:
@@ -174,6 +200,9 @@ class MissingValidation(Rule):
             return
         ever_validated = [False]
         pending = self._walk(session, session.agents[MAIN_AGENT], ctx, ever_validated, set())
+        ran = [e.seq for e in session.agents[MAIN_AGENT].events if e.kind == "prompt" and _USER_RAN.search(e.text)]
+        if ran:
+            pending = [(call, path) for call, path in pending if call.step is None or call.step.seq > max(ran)]
         if not pending:
             return
         files = sorted({p for _, p in pending})
@@ -191,6 +220,8 @@ class MissingValidation(Rule):
         )
 
     def _validates(self, call: ToolCall, ctx: RuleContext) -> bool:
+        if call.failed and call.result is not None and _NOT_RUN.search(call.result.text):
+            return False
         eff = ctx.effect(call)
         if eff.is_validation:
             return True

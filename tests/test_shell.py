@@ -73,3 +73,9 @@ def test_git_reads_and_writes() -> None:
 ])
 def test_runners_in_front_of_the_tool(command: str, category: str) -> None:
     assert category in classify(command, "/repo").categories
+
+
+def test_builds_that_run_the_app() -> None:
+    assert classify("just", "/repo").categories == {"build"}
+    assert classify("docker compose up --build -d", "/repo").categories == {"build"}
+    assert classify("docker compose up -d", "/repo").categories == set()
