@@ -47,3 +47,14 @@ MID_TURN = "mid-turn"
 def note_mid_turn(session: Session) -> None:
     session.note(MID_TURN, "the transcript ends while the agent is still working (its last turn issued calls "
                            "and no answer followed): validation or collection may still have been coming")
+
+
+def waves(calls: list[ToolCall]) -> list[list[ToolCall]]:
+    """A batch split where a call asks to wait for the ones before it (Gemini CLI's
+    ``wait_for_previous``): calls of different waves do not run side by side."""
+    out: list[list[ToolCall]] = [[]]
+    for call in calls:
+        if out[-1] and call.input.get("wait_for_previous") is True:
+            out.append([])
+        out[-1].append(call)
+    return out

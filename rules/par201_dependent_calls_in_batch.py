@@ -10,7 +10,7 @@ from linter.effects import SPAWN
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.textutil import safe, salient_tokens
-from rules._common import PROMPT_KEYS
+from rules._common import PROMPT_KEYS, waves
 
 # The clause a named thing sits in says whether a subagent is to make it or to use it.
 _MAKES = re.compile(r"\b(create|implement|write|add|build|define|generate|scaffold|introduce|set up|make)\b", re.I)
@@ -33,7 +33,8 @@ class DependentCallsInBatch(Rule):
         "another reads), or the two form an ordered pair (build then test, install then run, mkdir "
         "then write inside it, git add then git commit, migrate then seed), the later call acts on a "
         "state the agent never observed: if the first fails, the second runs anyway on stale input. "
-        "Two writes to one file are reported by PAR202 instead. Subagents launched together count "
+        "A call that asks to wait for the ones before it (Gemini CLI's `wait_for_previous`) starts a "
+        "new wave and is not compared with them. Two writes to one file are reported by PAR202 instead. Subagents launched together count "
         "too: one told to create something (a `useTodos` hook, `src/api/client.ts`) while another "
         "is told to import or use it, when nothing before the launch shows it already exists, will "
         "look for it before it is there."
@@ -61,6 +62,12 @@ class DependentCallsInBatch(Rule):
         step
         call Task description="page" prompt="Import and use the useTodos hook in page.tsx."
         call Task description="sidebar" prompt="Use the existing useTodos hook in Sidebar.tsx."
+        """,
+        """
+        user: Write the notes and show them to me.
+        step
+        call Write file_path=notes.txt content=hello
+        call Read file_path=notes.txt wait_for_previous:=true
         """,
     ]
     INVALID = [
@@ -90,9 +97,12 @@ class DependentCallsInBatch(Rule):
                 continue
             yield from _subagents_that_need_each_other(session, step, ctx)
             effects = [ctx.effect(c) for c in step.calls]
+            wave_of = {id(c): n for n, wave in enumerate(waves(step.calls)) for c in wave}
             pairs = []
             for j in range(1, len(step.calls)):
                 for i in range(j):
+                    if wave_of[id(step.calls[i])] != wave_of[id(step.calls[j])]:
+                        continue  # the later call waits for the earlier one
                     dep = depends(effects[i], effects[j])
                     if dep is not None and dep.kind != "WAW":
                         pairs.append((i, j, dep))

@@ -8,6 +8,7 @@ from linter.effects import SPAWN
 from linter.model import Agent, Session, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.textutil import safe
+from rules._common import waves
 
 
 class ConflictingEdits(Rule):
@@ -20,7 +21,9 @@ class ConflictingEdits(Rule):
         "Edits issued together are all computed from the same old view of a file. Whether the second "
         "applies cleanly depends on the order the harness happens to run them in, and when two "
         "subagents work side by side the last writer silently wins. One edit per file per batch "
-        "(or one multi-edit), and one owner per file among parallel workers, removes the race."
+        "(or one multi-edit), and one owner per file among parallel workers, removes the race. A "
+        "call that asks to wait for the ones before it (Gemini CLI's `wait_for_previous`) is not "
+        "side by side with them."
     )
     VALID = [
         """
@@ -36,6 +39,12 @@ class ConflictingEdits(Rule):
         -> ok
         step
         call Edit file_path=src/a.py old_string=two new_string=dos
+        """,
+        """
+        user: Two changes to one file, in order.
+        step
+        call Edit file_path=src/a.py old_string=one new_string=uno
+        call Edit file_path=src/a.py old_string=two new_string=dos wait_for_previous:=true
         """,
     ]
     INVALID = [
@@ -67,11 +76,12 @@ class ConflictingEdits(Rule):
         for step in session.all_steps():
             if not step.is_batch or step.synthetic:
                 continue
-            by_file: dict[str, list[ToolCall]] = {}
-            for call in step.calls:
-                for path in sorted(ctx.effect(call).files_written):
-                    by_file.setdefault(path, []).append(call)
-            for path, calls in by_file.items():
+            by_file: dict[tuple[int, str], list[ToolCall]] = {}
+            for n, wave in enumerate(waves(step.calls)):
+                for call in wave:
+                    for path in sorted(ctx.effect(call).files_written):
+                        by_file.setdefault((n, path), []).append(call)
+            for (_, path), calls in by_file.items():
                 if len(calls) < 2:
                     continue
                 names = ", ".join(c.name for c in calls)
