@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -25,8 +26,10 @@ _MODEL_APIS = ("completions", "messages", "responses", "chat", "models")
 
 
 def _eligible(name: str, call: cst.Call) -> bool:
-    """Does the call's name say it answers a question or runs an agent (not a side effect)?"""
-    from linter.effects import is_query_name
+    """Does the call's name say it answers a question or runs an agent (not a side effect)? Code
+    names its functions freely (``warm_cache``, ``process_payment``), so only a name that starts
+    with a query verb (``fetch_``, ``get_``, ``search_``) counts, not a noun phrase."""
+    from linter.effects import QUERY_VERBS, is_query_name
 
     if not call.args:
         return False  # with no argument, what it acts on is outside the call: order may matter
@@ -35,7 +38,12 @@ def _eligible(name: str, call: cst.Call) -> bool:
         return True
     if last in ("create", "parse", "stream") and any(part in _MODEL_APIS for part in name.split(".")[:-1]):
         return True
-    return is_query_name(last)
+    words = _WORDS.findall(last)
+    return bool(words) and words[0].lower() in QUERY_VERBS and is_query_name(last)
+
+
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_OTHER_LOOPS = ("trio", "anyio", "curio")  # asyncio.gather is not theirs to use
 
 
 @dataclass
@@ -80,8 +88,11 @@ class SequentialIndependentAwaits(Rule):
         "nor share an argument or a receiver object that one of them might change, they can run "
         "concurrently: `asyncio.gather` makes the wait the longest call instead of the sum. The fix "
         "rewrites them into one `await asyncio.gather(...)`, keeping comments; awaits whose order is "
-        "the point (sleep, locks, queues, streams, transactions) are left alone. Note that gather "
-        "starts every call even when an earlier one raises."
+        "the point (sleep, locks, queues, streams, transactions) are left alone, and so are calls "
+        "whose names do not start with a query verb (`warm_cache`, `process_payment` may change "
+        "things), calls on one instance (a session or a chat agent holds state), calls sharing an "
+        "argument or an attribute (`self.notes`), and trio or anyio code. Note that gather starts "
+        "every call even when an earlier one raises."
     )
     VALID = [
         """
@@ -100,6 +111,21 @@ class SequentialIndependentAwaits(Rule):
             await create_account(user)
             await send_welcome_mail(user)
         """,
+        """
+        import asyncio
+
+        async def release(cfg):
+            await migrate_schema(cfg.database_url)
+            await warm_cache(cfg.redis_url)
+
+        async def remember(session):
+            await session.run("CREATE (p:Person {name: 'Ada'})")
+            return await session.run("MATCH (p:Person) RETURN count(p)")
+
+        async def research(self, topic):
+            await fetch_sources(topic, into=self.notes)
+            return await fetch_summary(self.notes)
+        """,
     ]
     INVALID = [
         """
@@ -115,6 +141,8 @@ class SequentialIndependentAwaits(Rule):
 
     def check_code(self, code: CodePlan, ctx: RuleContext) -> Iterable[Finding]:
         meta = Meta(code)
+        if _imports_any(meta.module, _OTHER_LOOPS):
+            return  # trio or anyio code: asyncio.gather is the wrong tool there
         for func in meta.walk(cst.FunctionDef):
             assert isinstance(func, cst.FunctionDef)
             if func.asynchronous is None:
@@ -149,6 +177,12 @@ class SequentialIndependentAwaits(Rule):
         bound = names_in(target) if target is not None else set()
         receiver = name.rsplit(".", 1)[0] if "." in name else ""
         args = {a.value.value for a in call.args if isinstance(a.value, (cst.Name, cst.SimpleString))}
+        for a in call.args:  # shared state reached through an attribute or an item: self.notes, state["k"]
+            base = a.value.value if isinstance(a.value, cst.Subscript) else a.value
+            if isinstance(base, cst.Attribute):
+                args.add(dotted(base))
+            elif isinstance(base, cst.Name) and base is not a.value:
+                args.add(base.value)
         return _Await(stmt, target, call, bound, names_in(call), args, receiver, last in _AGENT_RUNS)
 
     @staticmethod
@@ -158,20 +192,23 @@ class SequentialIndependentAwaits(Rule):
                 return False
             if prev.args & item.args:
                 return False  # a shared argument (or the same literal) names the same thing
-            if (prev.receiver and prev.receiver == item.receiver and prev.receiver.split(".")[0][:1].islower()
-                    and not (prev.agent_run and item.agent_run)):
-                return False  # the same instance: its methods may share state
+            if prev.receiver and prev.receiver == item.receiver and prev.receiver.split(".")[0][:1].islower():
+                return False  # the same instance (a session, a thread, a chat agent): it may hold state
         return True
 
     def _report(self, meta: Meta, code: CodePlan, window: list[_Await]) -> Iterable[Finding]:
         if len(window) < 2:
             return
         names = ", ".join(dotted(w.call.func) for w in window)
+        # a placeholder `_` target would shadow a `_` the code already uses (gettext's, a loop's)
+        needs_placeholder = any(w.target is None for w in window) and any(w.target is not None for w in window)
+        shadows = needs_placeholder and any(n.value == "_" for n in meta.walk(cst.Name))  # type: ignore[attr-defined]
         yield Finding(
             message=f"{len(window)} independent awaits run one after another ({names}); "
                     "await them together with asyncio.gather",
             calls=[], location=Location(code.path, meta.line(window[0].stmt)),
-            fix=Fix("await the calls together with asyncio.gather", _gathered(meta, code, window)))
+            fix=None if shadows else Fix("await the calls together with asyncio.gather",
+                                         _gathered(meta, code, window)))
 
 
 def _bodies(func: cst.FunctionDef) -> Iterable[list[cst.BaseStatement]]:
@@ -257,3 +294,15 @@ def _add_import(module: cst.Module) -> cst.Module:
             at = n + 1
     body.insert(at, cst.parse_statement("import asyncio\n"))
     return module.with_changes(body=body)
+
+
+def _imports_any(module: cst.Module, names: tuple[str, ...]) -> bool:
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Import) and any(dotted(a.name).split(".")[0] in names for a in small.names):
+                    return True
+                if isinstance(small, cst.ImportFrom) and small.module is not None and \
+                        dotted(small.module).split(".")[0] in names:
+                    return True
+    return False

@@ -30,7 +30,8 @@ class UncheckedGatherResults(Rule):
         "With `return_exceptions=True`, a failed call does not raise: its exception comes back as one "
         "of the results. Code that never looks for exceptions among the results treats a failure as a "
         "value and carries on as if every parallel call succeeded. Check each result with "
-        "`isinstance(result, BaseException)`, or let gather raise."
+        "`isinstance(result, BaseException)`, or let gather raise. A gather whose results are thrown "
+        "away (draining cancelled tasks at shutdown) is left alone."
     )
     VALID = [
         """
@@ -41,6 +42,14 @@ class UncheckedGatherResults(Rule):
             for url, result in zip(urls, results):
                 if isinstance(result, Exception):
                     log(url, result)
+        """,
+        """
+        import asyncio
+
+        async def shutdown(tasks):
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         """,
     ]
     INVALID = [
@@ -59,6 +68,9 @@ class UncheckedGatherResults(Rule):
             assert isinstance(call, cst.Call)
             if "asyncio.gather" not in meta.qualified(call.func) or not _returns_exceptions(call):
                 continue
+            await_node = meta.parent(call)
+            if isinstance(await_node, cst.Await) and isinstance(meta.parent(await_node), cst.Expr):
+                continue  # results thrown away on purpose: draining cancelled tasks at shutdown
             scope = enclosing_function(meta, call) or meta.module
             text = meta.code_for(scope)
             if "isinstance(" in text and ("Exception" in text or "BaseException" in text):

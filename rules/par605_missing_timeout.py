@@ -14,7 +14,7 @@ from rules._code import Meta, dotted, enclosing_function
 _RUNS = {"run", "arun", "ainvoke", "run_async", "kickoff_async", "run_stream"}
 _AGENTISH = ("agent", "runner", "crew", "graph", "chain", "team", "swarm", "workflow")
 _TIMEOUTS = ("asyncio.timeout", "asyncio.wait_for", "asyncio.timeout_at", "anyio.fail_after", "anyio.move_on_after",
-             "async_timeout.timeout")
+             "async_timeout.timeout", "trio.fail_after", "trio.move_on_after", "trio.fail_at", "trio.move_on_at")
 
 
 class MissingTimeout(Rule):
