@@ -236,7 +236,7 @@ def _is_read_only(seg: Segment) -> bool:
             return rest[0] in ("-v", "list", "show", "--list", "-l", "--get", "get-url")
         return False
     if prog == "sed":
-        return not any(a.startswith("-i") or a == "--in-place" for a in args)
+        return not any(re.match(r"-[^-]*i", a) or a.startswith("--in-place") for a in args)
     if prog == "awk":
         return not any("inplace" in a for a in args)
     if prog == "find":
@@ -300,7 +300,7 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
         prog, args = seg.program, seg.words[1:]
         if not _is_read_only(seg):
             read_only = False
-        category = categorise(seg)
+        category = categorise(seg) if not _is_read_only(seg) else None  # `ls db/migrate` runs nothing
         if category:
             categories.add(category)
             if category in LOCKING:
@@ -370,8 +370,8 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
             read_only = False  # metadata only: it needs the file, it does not rewrite it
             for p in paths[1:]:
                 reads.add(join(here, p))
-        elif prog in ("sed", "perl") and any(a.startswith("-i") or a == "--in-place" for a in args):
-            for p in paths[1:]:
+        elif prog in ("sed", "perl") and any(re.match(r"-[^-]*i", a) or a.startswith("--in-place") for a in args):
+            for p in [p for p in paths if p][1:]:  # `sed -i ''` (macOS) passes an empty suffix
                 writes.add(join(here, p))
         elif prog in ("tar", "unzip"):
             read_only = False

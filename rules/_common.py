@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from linter.model import Agent, Event, Session, Step, ToolCall
 from linter.rule import RuleContext
 from linter.textutil import safe
 
+# A call the person refused, or stopped: not the agent's failure.
+REJECTED = re.compile(r"^\s*(The user doesn't want to|User rejected|\[Request interrupted|Permission to use .* (was )?denied)", re.I)
 
 # Arguments in which a subagent launch carries its instructions.
 PROMPT_KEYS = ("prompt", "message", "objective", "task", "instructions", "query")

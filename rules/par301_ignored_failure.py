@@ -10,9 +10,9 @@ from linter.model import Event, Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.shell import command_of, split_command
 from linter.textutil import safe
+from rules._common import REJECTED
 
 # Results that are not the agent's failure: the person said no, or pressed Esc.
-_REJECTED = re.compile(r"^\s*(The user doesn't want to|User rejected|\[Request interrupted|Permission to use .* (was )?denied)", re.I)
 # A sibling's failure cancelled this call: collateral, not a root failure.
 _COLLATERAL = re.compile(r"Sibling tool call errored|Cancelled: parallel tool call|cancelled because", re.I)
 _ACKNOWLEDGES = re.compile(
@@ -111,7 +111,7 @@ class IgnoredFailure(Rule):
         result = call.result
         if result is None or not result.is_error:
             return False
-        if _REJECTED.search(result.text) or _COLLATERAL.search(result.text):
+        if REJECTED.search(result.text) or _COLLATERAL.search(result.text):
             return False
         if ctx.effect(call).kind == READ:
             return False  # a failed read or search changes nothing; what matters is work not done
@@ -133,7 +133,8 @@ class IgnoredFailure(Rule):
             for call in item.calls:
                 eff = ctx.effect(call)
                 for root, bad in zip(roots, failed):
-                    if call.name == root.name and (eff.label == bad.label or (eff.writes | eff.reads) & (bad.writes | bad.reads)):
+                    if (call.name == root.name and (eff.label == bad.label or (eff.writes | eff.reads) & (bad.writes | bad.reads))) \
+                            or eff.files_written & bad.files_written:  # the same file redone with another tool
                         return None  # retried
             text = item.text.strip()
             if not text:

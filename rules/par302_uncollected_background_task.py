@@ -127,7 +127,8 @@ class UncollectedBackgroundTask(Rule):
                     ids.discard("")
                     if not ids:
                         continue  # the job is not named: whether it was read cannot be told
-                    needles = ids | {m.group(1) for m in _OUTPUT_FILE.finditer(text)}
+                    # read through its id, the output file the harness named, or a file it writes (a log)
+                    needles = ids | {m.group(1) for m in _OUTPUT_FILE.finditer(text)} | set(ctx.effect(call).files_written)
                     if _collected(timeline[index + 1:], call, needles):
                         continue
                     label = ctx.effect(call).label or call.name

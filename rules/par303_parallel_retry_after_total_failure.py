@@ -9,6 +9,7 @@ from typing import Iterable
 from linter.model import Event, Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.textutil import safe
+from rules._common import REJECTED
 
 # Failures that may pass on their own: sending the same calls again is a fair answer to them.
 _TRANSIENT = re.compile(
@@ -116,8 +117,9 @@ class ParallelRetryAfterTotalFailure(Rule):
 def _retried_unchanged(failed: Step, retry: Step) -> bool:
     if len(failed.calls) < 2 or not all(c.failed for c in failed.calls):
         return False
-    if any(c.result is not None and _TRANSIENT.search(c.result.text) for c in failed.calls):
-        return False
+    if any(c.result is not None and (_TRANSIENT.search(c.result.text) or REJECTED.search(c.result.text))
+           for c in failed.calls):
+        return False  # a passing failure, or the person said no (and maybe "go ahead" after)
     if all(c.result is not None and not c.failed for c in retry.calls):
         return False  # the same calls then worked: the failure passed on its own
     return sorted(map(_signature, failed.calls)) == sorted(map(_signature, retry.calls))

@@ -79,3 +79,10 @@ def test_builds_that_run_the_app() -> None:
     assert classify("just", "/repo").categories == {"build"}
     assert classify("docker compose up --build -d", "/repo").categories == {"build"}
     assert classify("docker compose up -d", "/repo").categories == set()
+
+
+def test_in_place_edits_and_read_only_commands() -> None:
+    assert classify("sed -i '' 's/foo/bar/g' src/a.py", "/repo").writes == {"/repo/src/a.py"}
+    assert classify("sed -Ei 's/a/b/' src/a.py", "/repo").writes == {"/repo/src/a.py"}
+    assert classify("ls db/migrate", "/repo").categories == set()
+    assert classify("grep -rn seed src/", "/repo").categories == set()
