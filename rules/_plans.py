@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+from linter.plans.markdown import READ_LEAD
 from linter.plans.model import ParallelGroup, Plan, PlanStep
 
 WRITE = re.compile(
     r"\b(?:create|write|add|update|modify|edit|change|generate|implement|refactor|delete|remove|rename|"
-    r"move|fix|patch|migrate|install|build|deploy|commit|push)\w*\b", re.I)
+    r"move|fix|patch|migrate|install|build|deploy|commit|push)(?:s|es|d|ed|ing)?\b", re.I)
 SYNC = re.compile(
     r"\b(?:integrat|merg|combin|collect|gather|consolidat|summari[sz]|review|verif|validat|test|check|"
     r"reconcil|compar|aggregat|wait|join|synthesi[sz]|assembl|wire|lint|typecheck|type-check|ci\b|qa\b)\w*",
@@ -22,7 +23,8 @@ def label(step: PlanStep) -> str:
 
 
 def writes(step: PlanStep) -> bool:
-    return bool(step.outputs) or bool(WRITE.search(step.text.split("\n", 1)[0]))
+    head = step.text.split("\n", 1)[0]
+    return bool(step.outputs) or (bool(WRITE.search(head)) and not READ_LEAD.search(head))
 
 
 def after(plan: Plan, group: ParallelGroup) -> PlanStep | None:

@@ -32,6 +32,12 @@ class PlanDependentStepsInParallel(Rule):
         ## Then
         3. Update `docs/overview.md` using the results of steps 1 and 2
         """,
+        """
+        ## Migrate logging (in parallel)
+        1. Replace the `print` calls in `src/api.py` with `logger.info`
+        2. Replace the `print` calls in `src/worker.py` with `logger.info`
+        3. Run the tests
+        """,
     ]
     INVALID = [
         """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from linter.model import Location
-from linter.plans.model import Plan
+from linter.plans.model import ParallelGroup, Plan
 from linter.rule import Finding, Rule, RuleContext
 from rules._plans import SYNC, after, writes
 
@@ -32,6 +32,19 @@ class PlanNoSyncPoint(Rule):
         ## Finish
         3. Run the test suite and fix any failures
         """,
+        """
+        ## Implementation steps (can be done in parallel)
+        1. Create `src/middleware/ratelimit.py` with a token bucket
+        2. Add the middleware to `src/app.py`
+
+        ## Verification
+        - Run `pytest tests/test_ratelimit.py`
+        """,
+        """
+        ## Look around (in parallel)
+        1. Read `src/auth.py` to understand where we should add the new check
+        2. Read `src/db.py` to see how sessions are stored
+        """,
     ]
     INVALID = [
         """
@@ -50,8 +63,19 @@ class PlanNoSyncPoint(Rule):
             nxt = after(plan, group)
             if nxt is not None and SYNC.search(nxt.text):
                 continue
+            if _checked_later(plan, group):
+                continue  # a "Verification" section of plain bullets still closes the group
             where = "nothing follows it" if nxt is None else f"the next step (line {nxt.line}) neither integrates nor validates"
             yield Finding(
                 message=f"the parallel group at line {group.line} ({len(group.steps)} steps that change things) "
                         f"has no sync point: {where}; add a step that merges and tests the results",
                 calls=[], location=Location(plan.path, group.line))
+
+
+def _checked_later(plan: Plan, group: ParallelGroup) -> bool:
+    """Does the plan's text after the group (headings and bullets that are not steps) validate?"""
+    last = max(group.steps, key=lambda s: s.index)
+    while last.children:
+        last = max(last.children, key=lambda s: s.index)
+    tail = plan.source.splitlines()[last.line:] if plan.source else []
+    return any(SYNC.search(line) for line in tail[1:] if line.strip())

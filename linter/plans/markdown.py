@@ -35,7 +35,8 @@ _NEGATED = re.compile(r"\b(?:not|never|don't|do not|cannot|can't|avoid)\b[^.]{0,
                       r"(?:in parallel|simultaneously|at the same time|concurrently)", re.I)
 _DEPENDS = re.compile(
     r"\b(?:after|depends on|depending on|dependent on|using (?:the )?(?:results?|outputs?) (?:of|from)|"
-    r"once|requires|blocked by|following|builds on|based on (?:the )?(?:results?|outputs?) of)\s+"
+    r"once|requires|blocked by|following|builds on|based on (?:the )?(?:results?|outputs?) of|"
+    r"(?:found|identified|listed|produced|created) in|from)\s+"
     r"(?:(?:steps?|tasks?|phases?|items?)\s+)?#?(?P<n>\d+(?:\.\d+)*)(?P<more>(?:\s*(?:,|and|&)\s*#?\d+(?:\.\d+)*)*)",
     re.I)
 _SUPPRESS = re.compile(r"<!--\s*parlint:\s*ignore\[(?P<codes>[A-Z0-9, ]+)\]\s*-->")
@@ -46,6 +47,15 @@ _WRITE_VERBS = re.compile(
     r"generate|generates|produce|produces|implement|implements|refactor|refactors|delete|deletes|remove|"
     r"removes|rename|renames|move|moves|fix|fixes|patch|patches|save|saves|append|replace)\b", re.I)
 _NOT_FILES = {"e.g", "i.e", "etc", "vs"}
+_FILE_EXTENSIONS = set("""
+py pyi ipynb js jsx mjs cjs ts tsx mts cts vue svelte md mdx rst txt json jsonl yaml yml toml ini cfg conf env
+lock sh bash zsh ps1 bat go rs java kt kts scala rb php c h cc cpp cxx hpp cs fs swift m mm dart lua ex exs erl
+hs ml clj zig nim jl r pl sql graphql gql proto tf hcl css scss sass less html htm xml svg csv tsv log
+gradle properties plist dockerfile makefile mk cmake pem crt patch diff
+""".split())
+# A clause about reading names files it does not change ("Read `src/auth.py` to see where to add...").
+READ_LEAD = re.compile(r"^\W*(?:\d+[.)]\s*)?(?:\[.\]\s*)?(?:read|review|inspect|look|check|examine|study|understand|"
+                        r"see|skim|explore|find|locate|search|investigate)\b", re.I)
 
 
 def files_in(text: str) -> set[str]:
@@ -58,7 +68,8 @@ def files_in(text: str) -> set[str]:
             continue
         if re.fullmatch(r"\d+(?:\.\d+)+", token):
             continue  # a version or a step number
-        if "/" in token or re.search(r"\.[A-Za-z][\w]{0,9}$", token):
+        ext = token.rsplit(".", 1)[-1].lower() if "." in token else ""
+        if "/" in token or ext in _FILE_EXTENSIONS:  # `logger.info`, `asyncio.gather` name code, not files
             found.add(token[2:] if token.startswith("./") else token)
     return found
 
@@ -68,7 +79,7 @@ def _outputs(text: str, files: set[str]) -> set[str]:
         return set()
     out = set()
     for clause in re.split(r"[.;:]\s|\n", text):
-        if _WRITE_VERBS.search(clause):
+        if _WRITE_VERBS.search(clause) and not READ_LEAD.search(clause):
             out |= {f for f in files if f in clause}
     return out
 
