@@ -149,3 +149,16 @@ def test_gather_fix_keeps_unpacking_targets_apart(cli, tmp_path) -> None:
     after: dict = {}
     exec(compile(fixed + "\nresult = asyncio.run(main())\n", "after", "exec"), after)
     assert after["result"] == before["result"]
+
+
+def test_a_paragraph_at_the_margin_ends_a_parallel_list() -> None:
+    from linter.plans.markdown import parse
+
+    text = ("Parallel tasks:\n"
+            "- [ ] Add the users route in `src/routes/users.py`\n\n"
+            "- [ ] Add the orders route in `src/routes/orders.py`\n\n"
+            "Then, once both are merged:\n"
+            "- [ ] Register both routes in `src/app.py`\n"
+            "- [ ] Run the tests\n")
+    plan = parse(text, "plan.md")
+    assert [(g.line, [s.line for s in g.steps]) for g in plan.groups] == [(1, [2, 4])]

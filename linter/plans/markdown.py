@@ -158,7 +158,10 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
                     pending_group = ParallelGroup(lineno, marker)
                     plan.groups.append(pending_group)
                 elif not stripped.startswith("<!--"):
-                    pending_group = None if not stack else pending_group
+                    # a paragraph at the margin ("Then, once both are merged:") ends the list
+                    # and its parallel group; an indented one only continues the item above
+                    ends = not stack or (bool(stripped) and not raw[:1].isspace())
+                    pending_group = None if ends else pending_group
             continue
         indent = len(item.group("indent").expandtabs(4))
         rest = item.group("rest").strip()
