@@ -162,3 +162,13 @@ def test_a_paragraph_at_the_margin_ends_a_parallel_list() -> None:
             "- [ ] Run the tests\n")
     plan = parse(text, "plan.md")
     assert [(g.line, [s.line for s in g.steps]) for g in plan.groups] == [(1, [2, 4])]
+
+
+def test_sub_headings_of_a_parallel_phase_are_its_workstreams() -> None:
+    from linter.plans.markdown import parse
+
+    text = ("## Phase 1 (in parallel)\n\n### Agent A\n1. Add `src/a.py`\n2. Test `src/a.py`\n\n"
+            "### Agent B\n1. Add `src/b.py`\n2. Test `src/b.py`\n\n## Phase 2\n1. Run the full test suite\n")
+    plan = parse(text, "plan.md")
+    assert [[(s.text, [c.line for c in s.children]) for s in g.steps] for g in plan.groups] == [
+        [("Agent A", [4, 5]), ("Agent B", [8, 9])]]

@@ -140,6 +140,14 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
                     step.group = step.group  # the owner itself stays where it is
                     pending_group = group
                 continue
+            if phase_group is not None and level > phase_level and not marker:
+                # "### Agent A" under "## Phase 1 (in parallel)": one workstream of the phase, its
+                # own items in order beneath it
+                step = _new_step(plan, title, lineno, 0, None, phase)
+                _join(phase_group, step)
+                last_step = step
+                stack = [(-1, step)]
+                continue
             phase = title
             if marker:
                 phase_group = ParallelGroup(lineno, marker)
