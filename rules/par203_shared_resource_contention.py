@@ -27,8 +27,9 @@ def _resources(call: ToolCall, effect: Effect) -> set[str]:
     """The ports and exclusive locks a call takes: ``port:3000``, ``cargo:/repo``, ``git:/repo``.
     A port counts when the call binds it: a server started in the background, or a call whose
     result shows the clash (a client connecting to a port holds nothing)."""
-    clashed = call.result is not None and bool(_CONTENTION.search(call.result.text))
-    taken = set(effect.ports) if call.background or clashed else set()
+    taken: set[str] = set()
+    if effect.ports and (call.background or (call.result is not None and _CONTENTION.search(call.result.text))):
+        taken |= effect.ports
     for lock in effect.locks:
         parts = lock.split(":", 2)
         if len(parts) == 3 and (parts[1] in _LOCKING_TOOLS or (parts[1] in _INSTALLERS and "install" in effect.categories)):
@@ -109,7 +110,7 @@ class SharedResourceContention(Rule):
                 continue
             holders: dict[str, list[tuple[ToolCall, ToolCall, float, float]]] = {}
             for launch in launches:
-                for call, start, end in _holds(session, launch.spawned_agent or "", session_end):
+                for call, start, end in _holds(session, launch.spawned_agent or "", session_end, ctx):
                     for resource in _resources(call, ctx.effect(call)):
                         holders.setdefault(resource, []).append((launch, call, start, end))
             for resource, held in sorted(holders.items()):
@@ -130,14 +131,19 @@ class SharedResourceContention(Rule):
                 )
 
 
-def _holds(session: Session, agent_id: str, session_end: float) -> Iterable[tuple[ToolCall, float, float]]:
-    """Each timed call of the agent with the span it holds its resources: until its result, or for
-    a background job until a call stops it or the transcript ends."""
+def _holds(session: Session, agent_id: str, session_end: float,
+           ctx: RuleContext) -> Iterable[tuple[ToolCall, float, float]]:
+    """Each timed call of the agent that may take a port or a lock, with the span it holds it:
+    until its result, or for a background job until a call stops it or the transcript ends."""
     calls = [c for s in session.agents[agent_id].steps for c in s.calls]
     for call in calls:
+        effect = ctx.effect(call)
+        if not (effect.ports or effect.locks or effect.writes):
+            continue
         start = call.timestamp if call.timestamp is not None else (call.step.start if call.step else None)
-        clashed = call.result is not None and bool(_CONTENTION.search(call.result.text))
-        if start is None or (call.failed and not clashed):
+        if start is None:
+            continue
+        if call.failed and not (call.result is not None and _CONTENTION.search(call.result.text)):
             continue  # a call that failed for another reason held nothing
         if call.background and not call.failed:
             text = call.result.text if call.result is not None else ""
