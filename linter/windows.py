@@ -90,17 +90,18 @@ _IMPORT_LINE = re.compile(r"^.*\b(?:import|from|require|include|use)\b.*$", re.M
 _NOISE = {"import", "from", "require", "include", "use", "the", "and", "type", "export", "default", "module"}
 
 
-def _follows_import(step: Step, effects: list[Effect], imports: list[str]) -> bool:
+def _follows_import(step: Step, effects: list[Effect], results: list[str]) -> bool:
     """The turn reads a module an earlier answer of the window imports, and its prose or reasoning
     names what that import brings in ("Now run() in the app module"): tracing the code, not a
     sweep known up front. Without words there is no telling a trace from a sweep of a listing
     whose files import each other, so the import alone does not count."""
-    if not imports:
+    if not results or not (step.text or step.thought):
         return False
     prose = f"{step.text} {step.thought[:300]}".lower()
     said = set(re.findall(r"[a-z_][a-z0-9_]{2,}", prose)) - _NOISE
     if not said:
         return False
+    imports = [line for text in results for line in _IMPORT_LINE.findall(text)]
     for eff in effects:
         for forms in eff.values:
             stem = posixpath.splitext(posixpath.basename(forms[0].rstrip("/")))[0]
@@ -145,11 +146,10 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
     window: list[Step] = []
     effects: list[Effect] = []
     results: list[str] = []
-    imports: list[str] = []  # the import lines of those results
     for step in run:
         step_effects = [ctx.effect(c) for c in step.calls]
         ok = bool(window) and not _reacts(step) and not _ranged_read(step) and \
-            not _follows_import(step, step_effects, imports) and not _repeats(step, window)
+            not _follows_import(step, step_effects, results) and not _repeats(step, window)
         if ok:
             start = window[0].seq
             for eff in step_effects:
@@ -167,12 +167,10 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
         if not ok:
             if len(window) > 1:
                 yield window
-            window, effects, results, imports = [], [], [], []
+            window, effects, results = [], [], []
         window.append(step)
         effects.extend(step_effects)
-        answers = [c.result.text for c in step.calls if c.result is not None]
-        results.extend(answers)
-        imports.extend(line for text in answers for line in _IMPORT_LINE.findall(text))
+        results.extend(c.result.text for c in step.calls if c.result is not None)
     if len(window) > 1:
         yield window
 

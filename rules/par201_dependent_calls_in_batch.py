@@ -170,10 +170,18 @@ def _subagents_that_need_each_other(session: Session, step: Step, ctx: RuleConte
     if not shared:
         return
     agent = session.agents.get(step.agent_id)
-    # what the tools showed of the workspace (not what other subagents reported) before the launch
-    seen = [c.result.text for s in (agent.steps if agent else []) if s.seq < step.seq for c in s.calls
-            if c.result is not None and ctx.effect(c).kind != SPAWN]
-    shared = {n for n in shared if not any(n in text for text in seen)}  # it already exists
+    def shown_before(name: str) -> bool:
+        # what the tools showed of the workspace (not what other subagents reported) before the launch
+        needle = name.encode("utf-8")
+        for earlier in agent.steps if agent else []:
+            if earlier.seq >= step.seq:
+                break
+            for c in earlier.calls:
+                if c.result is not None and needle in c.result.head and ctx.effect(c).kind != SPAWN:
+                    return True
+        return False
+
+    shared = {n for n in shared if not shown_before(n)}  # it already exists
     roles = [_roles(p, shared) for p in prompts]
     for j, user in enumerate(spawns):
         for i, maker in enumerate(spawns):
