@@ -51,6 +51,7 @@ from linter.model import (
     ToolResult,
     Usage,
 )
+from linter.parsers._common import num
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample
 from linter.textutil import parse_time
@@ -128,10 +129,6 @@ def _no_use(raw: bytes) -> bool:
     if raw.startswith(b'{"type":"file-history-snapshot"'):
         return True
     return raw.find(b'"type":"progress"', 0, 2048) != -1 and b'"agent_progress"' not in raw
-
-
-def _count(value: Any) -> int:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
 def _shape(rec: dict[str, Any]) -> tuple[Any, ...]:
@@ -319,12 +316,12 @@ class _Builder:
                 self.tool_use(block, step, agent, loc, ts, pos)
 
     def take_usage(self, step: Step, usage: dict[str, Any], model: str | None) -> None:
-        output = _count(usage.get("output_tokens"))
+        output = num(usage.get("output_tokens"))
         if step.usage is not None and output <= step.usage.output:
             return  # the same usage repeated on another line of the message
-        step.usage = Usage(input=_count(usage.get("input_tokens")), output=output,
-                           cache_read=_count(usage.get("cache_read_input_tokens")),
-                           cache_write=_count(usage.get("cache_creation_input_tokens")), model=model)
+        step.usage = Usage(input=num(usage.get("input_tokens")), output=output,
+                           cache_read=num(usage.get("cache_read_input_tokens")),
+                           cache_write=num(usage.get("cache_creation_input_tokens")), model=model)
 
     def tool_use(self, block: dict[str, Any], step: Step, agent: Agent, loc: Location,
                  ts: float | None, pos: int) -> None:

@@ -26,7 +26,6 @@ What this parser rebuilds:
 
 from __future__ import annotations
 
-import shlex
 from typing import Any
 
 from linter.effects import GENERIC, Handler, function_tool, shell
@@ -45,6 +44,7 @@ from linter.parsers._messages import (
     usage,
 )
 from linter.parsers.sample import Sample
+from linter.shell import command_text
 
 FORMAT = "openai-responses"
 DESCRIPTION = "OpenAI Responses API item lists (function_call / function_call_output items), JSON or JSONL"
@@ -63,7 +63,6 @@ PARTS = {"input_text", "output_text", "input_image", "input_file", "input_audio"
          "reasoning_text"}
 _ROLES = {"user", "assistant", "system", "developer"}
 _KEYS = ("input", "output")
-_SHELLS = {"bash", "sh", "zsh", "dash"}
 
 
 # -- sniffing ------------------------------------------------------------------------------------
@@ -150,10 +149,7 @@ def _command(action: Any) -> tuple[str, str]:
         return argv, workdir
     if not isinstance(argv, list):
         return "", workdir
-    words = [str(w) for w in argv]
-    if len(words) >= 3 and words[0].rsplit("/", 1)[-1] in _SHELLS and words[1] in ("-c", "-lc", "-l -c"):
-        return words[2], workdir
-    return shlex.join(words), workdir
+    return command_text([str(w) for w in argv]), workdir
 
 
 class _Items:
