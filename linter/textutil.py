@@ -27,6 +27,16 @@ def safe(text: str, limit: int | None = None) -> str:
     return _CONTROL.sub(_escape, text)
 
 
+def short_label(text: str, limit: int) -> str:
+    """``safe`` for a call's label, but a long path keeps its file name: the middle is elided
+    (".gemini/tmp/86bc0e…/sudo_backup"), so that calls on sibling files stay told apart."""
+    if len(text) > limit and "/" in text and not any(ch.isspace() for ch in text):
+        tail = text[text.rfind("/"):]
+        if len(tail) <= limit // 2:
+            return safe(text[: limit - len(tail) - 1] + "…" + tail)
+    return safe(text, limit)
+
+
 # Word-ish runs that may name a path, identifier, URL host or id. ':' and '@' split, so
 # "src/a.py:12:" yields "src/a.py" and "https://h/x" yields "//h/x".
 _TOKEN = re.compile(r"[\w./~+-]+")

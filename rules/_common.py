@@ -6,7 +6,7 @@ import re
 
 from linter.model import Agent, Event, Session, Step, ToolCall
 from linter.rule import RuleContext
-from linter.textutil import safe
+from linter.textutil import short_label
 
 # A call the person refused, or stopped: not the agent's failure.
 REJECTED = re.compile(r"^\s*(The user doesn't want to|User rejected|\[Request interrupted|Permission to use .* (was )?denied)", re.I)
@@ -21,7 +21,7 @@ def describe_calls(calls: list[ToolCall], ctx: RuleContext, limit: int = 4) -> s
     for call in calls[:limit]:
         label = ctx.effect(call).label
         if label and label != call.name:
-            labels.append(f"{call.name} {safe(label, 60)}")
+            labels.append(f"{call.name} {short_label(label, 60)}")
         else:
             labels.append(call.name)
     if len(calls) > limit:

@@ -17,7 +17,8 @@ CODE_EXTENSIONS = {
     ".py", ".pyi", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".go", ".rs", ".java", ".kt",
     ".kts", ".scala", ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".cs", ".fs", ".rb", ".php", ".swift",
     ".m", ".mm", ".sh", ".bash", ".zsh", ".vue", ".svelte", ".lua", ".dart", ".ex", ".exs", ".erl", ".hs",
-    ".ml", ".clj", ".zig", ".nim", ".jl", ".r", ".pl", ".pm", ".sql", ".gradle", ".groovy",
+    ".ml", ".clj", ".zig", ".nim", ".jl", ".r", ".pl", ".pm", ".sql", ".gradle", ".groovy", ".ps1", ".psm1",
+    ".bat", ".cmd", ".fish", ".pony",
 }
 
 
@@ -35,8 +36,13 @@ _NO_RUN = re.compile(r"\b(no need to|(do not|don'?t|never)( need to)?)\s+(run|te
                      r"\b(i'?ll|i will|i'?m going to|let me)\s+(test|run|check|verify|try)\b[^.!?\n]{0,40}"
                      r"\b(myself|locally|on my (end|side|machine))\b", re.I)
 # The person reports having run it ("I ran the tests, all green"): what came before is validated.
+# A complaint that it does not work ("the buttons don't work", "nothing happens") is such a report too.
 _USER_RAN = re.compile(r"\bi\s+(just\s+)?(ran|tested|tried|checked)\b|\btests?\s+(now\s+)?(pass|are passing|"
-                       r"are green)\b|\ball green\b|\bit works\b|\bworks now\b", re.I)
+                       r"are green)\b|\ball green\b|\bit works\b|\bworks now\b"
+                       r"|\b(?!(you|we|i|please|and|but|so)\b)\w+ (does ?n[o']?t|do ?n[o']?t|did ?n[o']?t) (seem to |really )?work\b"
+                       r"|\bnot working\b"
+                       r"|\bdo ?n[o']?t think\b.{0,40}\bwork|\bstill (broken|failing|not working)\b"
+                       r"|\bnothing happens\b", re.I)
 # A runner that never started exercised nothing.
 _NOT_RUN = re.compile(r"command not found|Missing script|No module named (pytest|mypy|ruff)|"
                       r"not recognized as an internal", re.I)
@@ -47,11 +53,16 @@ _COMMENT = ("#", "//", "/*", "*", '"""', "'''", "--")
 
 def _edit_lines(call: ToolCall) -> tuple[list[str], list[str]] | None:
     """The lines an edit replaces and the lines it puts in, for a string replacement
-    (``old_string``/``new_string``, ``old_str``/``new_str``) or an apply_patch text."""
+    (``old_string``/``new_string``, ``old_str``/``new_str``), a text editor's insert or an
+    apply_patch text."""
     for old_key, new_key in (("old_string", "new_string"), ("old_str", "new_str")):
         old, new = call.input.get(old_key), call.input.get(new_key)
         if isinstance(old, str) and isinstance(new, str):
             return old.splitlines(), new.splitlines()
+    if call.input.get("command") == "insert":  # a text editor's insert: lines put in, none replaced
+        new = next((v for v in (call.input.get("new_str"), call.input.get("insert_text")) if isinstance(v, str)), None)
+        if new is not None:
+            return [], new.splitlines()
     patch = next((v for v in (call.input.get("input"), call.input.get("patch")) if isinstance(v, str)), None)
     if patch is not None and "*** Begin Patch" in patch:
         if "*** Add File" in patch or "*** Delete File" in patch:
@@ -161,6 +172,14 @@ class MissingValidation(Rule):
         call Edit file_path=app.py old_string=a new_string=b
         step: Done, over to you for testing.
         """,
+        """
+        user: Add a click counter to app.js
+        step
+        call Edit file_path=app.js old_string="let n" new_string="let n = 0"
+        step: Done.
+        user: I don't think the button works, it stays at zero.
+        step: Could you share what the browser console shows?
+        """,
     ]
     INVALID = [
         """
@@ -187,6 +206,15 @@ class MissingValidation(Rule):
         call Bash command="pytest -q"
         !> /bin/bash: line 1: pytest: command not found
         step: pytest is not installed here; the fix is straightforward though.
+        """,
+        """
+        user: Make a page with a click counter
+        step
+        call Write file_path=app.js content="let n = 0"
+        step
+        call Bash command="python3 -m http.server 8000" run_in_background=true
+        -> started
+        step: The page is ready at http://localhost:8000.
         """,
     ]
 

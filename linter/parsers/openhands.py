@@ -35,6 +35,7 @@ rebuilds:
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any, Iterator
 
@@ -44,6 +45,7 @@ from linter.context import ContextIndex
 from linter.effects import (
     EXEC,
     READ,
+    WRITE,
     Effect,
     Handler,
     Resolver,
@@ -115,23 +117,88 @@ def browser(call: ToolCall, r: Resolver) -> Effect:
     return unknown(call, r)
 
 
+# The file helpers of OpenHands' IPython cells (``from agentskills import *``): which argument
+# names the file, by position and by keyword. Other helpers only move the view of the open file.
+_SKILL_WRITES = {"create_file": (0, "filename"), "edit_file_by_replace": (0, "file_name"),
+                 "insert_content_at_line": (0, "file_name"), "append_file": (0, "file_name"),
+                 "edit_file": (0, "file_name")}
+_SKILL_READS = {"open_file": (0, "path"), "search_file": (1, "file_path"), "search_dir": (1, "dir_path"),
+                "find_file": (1, "dir_path"), "goto_line": (-1, ""), "scroll_up": (-1, ""), "scroll_down": (-1, "")}
+
+
+# What the file helpers answer when they leave the file as it was.
+_SKILL_REFUSALS = ("[Your proposed edit has introduced new syntax error", "[No exact match found",
+                   "ERROR:", "[Error:")
+
+
+def _skill_calls(code: str) -> list[tuple[str, str | None]] | None:
+    """``(helper, file)`` for each statement of a cell made only of file-helper calls, else None
+    (any other Python may do anything). The file is None where the helper names none."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    calls: list[tuple[str, str | None]] = []
+    for stmt in tree.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+            return None
+        name = call.func.id
+        spec = _SKILL_WRITES.get(name) or _SKILL_READS.get(name)
+        if spec is None:
+            return None
+        position, keyword = spec
+        arg: ast.expr | None = None
+        if 0 <= position < len(call.args):
+            arg = call.args[position]
+        for kw in call.keywords:
+            if kw.arg == keyword:
+                arg = kw.value
+        if arg is None:
+            calls.append((name, "./" if name in ("search_dir", "find_file") else None))
+        elif isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
+            calls.append((name, arg.value))
+        else:
+            return None  # a path computed at run time
+    return calls or None
+
+
+def ipython_cell(call: ToolCall, r: Resolver) -> Effect:
+    """A cell of file-helper calls reads or edits the files it names; any other code is unknown."""
+    code = call.input.get("code")
+    skills = _skill_calls(code) if isinstance(code, str) and len(code) < 200_000 else None
+    if skills is None:
+        return unknown(call, r)
+    reads, writes, spellings = set(), set(), []
+    for name, path in skills:
+        if path is None:
+            continue
+        (writes if name in _SKILL_WRITES else reads).add(r.resource(path))
+        spellings.append(r.forms(path))
+    reads.discard("")
+    writes.discard("")
+    label = next((path for _, path in skills if path), call.name)
+    return Effect(WRITE if writes else READ, reads=frozenset(reads), writes=frozenset(writes),
+                  spellings=tuple(spellings), label=r.resource(label) or label)
+
+
 EFFECTS: dict[str, Handler] = {
     # tool-call function names
     "execute_bash": bash_call, "bash": bash_call,
     "str_replace_editor": text_editor, "edit_file": file_write,
     "browser": browser, "web_read": web_fetch, "fetch": web_fetch,
-    "execute_ipython_cell": unknown,
+    "execute_ipython_cell": ipython_cell,
     "think": state, "task_tracker": state,
     "delegate": spawn, "delegate_to_browsing_agent": spawn,
     "tavily_search": web_search, "web_search": web_search,
     # action types (events without tool-call metadata)
     "run": bash_call, "read": file_read, "write": file_write, "edit": file_write,
-    "browse": web_fetch, "browse_interactive": browser, "run_ipython": unknown,
+    "browse": web_fetch, "browse_interactive": browser, "run_ipython": ipython_cell,
     "message": unknown, "task_tracking": state,
     # class names, as older tools and exports spell them
     "CmdRunAction": bash_call, "FileReadAction": file_read, "FileWriteAction": file_write,
     "FileEditAction": file_write, "BrowseURLAction": web_fetch, "BrowseInteractiveAction": browser,
-    "IPythonRunCellAction": unknown, "AgentDelegateAction": spawn,
+    "IPythonRunCellAction": ipython_cell, "AgentDelegateAction": spawn,
     "AgentThinkAction": state, "MessageAction": unknown,
 }
 _DELEGATES = {"delegate", "AgentDelegateAction", "delegate_to_browsing_agent"}
@@ -550,7 +617,8 @@ class _Builder:
             if self.session.cwd is None:
                 self.session.cwd = directory
         code = _exit_code(e)
-        failed = kind == "error" or (kind in ("read", "edit", "write") and text.startswith("ERROR:"))
+        failed = kind == "error" or (kind in ("read", "edit", "write") and text.startswith("ERROR:")) or \
+            (kind == "run_ipython" and text.lstrip().startswith(_SKILL_REFUSALS))
         if code is not None and code != 0:
             failed = failed or code != -1 or "timed out" in text.lower() or "timed out" in str(e.get("extras"))
         seq = self.next_seq()

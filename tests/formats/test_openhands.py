@@ -205,3 +205,78 @@ def test_bad_jsonl_rows_are_problems_with_their_lines(cli, tmp_path) -> None:
     assert [s["format"] for s in doc["sessions"]] == [FORMAT, FORMAT]
     assert [(e["line"], e["level"]) for e in doc["errors"]] == [(2, "warning"), (3, "warning"), (4, "error")]
     assert all(e["path"] == str(path) for e in doc["errors"])
+
+
+def _cell(event_id: int, code: str) -> dict:
+    return {"id": event_id, "source": "agent", "action": "run_ipython",
+            "args": {"code": code, "kernel_init_code": "from agentskills import *"}}
+
+
+def _cell_output(event_id: int, cause: int, content: str) -> dict:
+    return {"id": event_id, "source": "agent", "observation": "run_ipython", "cause": cause, "content": content}
+
+
+def test_ipython_file_helpers_read_and_edit_the_files_they_name(tmp_path) -> None:
+    events = [
+        {"id": 0, "source": "user", "action": "message", "args": {"content": "add dark mode", "cwd": "/workspace"}},
+        _cell(1, "open_file('/workspace/src/App.tsx')"),
+        _cell_output(2, 1, "[File: /workspace/src/App.tsx (20 lines total)]"),
+        _cell(3, "edit_file_by_replace(\n'/workspace/src/App.tsx',\nto_replace='a',\nnew_content='b')"),
+        _cell_output(4, 3, "[Your proposed edit has introduced new syntax error(s). Please understand the errors "
+                           "and retry your edit command.]"),
+        _cell(5, "insert_content_at_line(file_name='/workspace/src/View.tsx', line_number=3, content='x')\n"
+                 "append_file('/workspace/src/View.css', 'y')"),
+        _cell_output(6, 5, "[File: /workspace/src/View.tsx (30 lines total after edit)]"),
+        _cell(7, "import os\nprint(os.listdir('.'))"),
+        _cell_output(8, 7, "['src']"),
+        _cell(9, "path = 'src/a.py'\nopen_file(path)"),
+        _cell_output(10, 9, "..."),
+    ]
+    (session,) = openhands.parse_many(_write(tmp_path, events))
+    model = EffectModel(openhands.EFFECTS, "/workspace")
+    effects = [model.of(c) for c in session.all_calls()]
+    assert [(e.kind, sorted(e.reads), sorted(e.writes)) for e in effects] == [
+        ("read", ["src/App.tsx"], []),
+        ("write", [], ["src/App.tsx"]),
+        ("write", [], ["src/View.css", "src/View.tsx"]),
+        ("unknown", [], []),  # any other Python may do anything
+        ("unknown", [], []),  # a path computed at run time
+    ]
+    # the helper refused the edit and left the file as it was
+    assert [c.failed for c in session.all_calls()] == [False, True, False, False, False]
+
+
+def test_unvalidated_ipython_edits_are_missing_validation(tmp_path, cli) -> None:
+    events = [
+        {"id": 0, "source": "user", "action": "message", "args": {"content": "add dark mode"}},
+        _cell(1, "edit_file_by_replace('/workspace/src/App.tsx', to_replace='a', new_content='b')"),
+        _cell_output(2, 1, "[File: /workspace/src/App.tsx (20 lines total after edit)]"),
+        _cell(3, "edit_file_by_replace('/workspace/src/Bad.tsx', to_replace='a', new_content='b(')"),
+        _cell_output(4, 3, "[Your proposed edit has introduced new syntax error(s).]"),
+        {"id": 5, "source": "agent", "action": "finish", "args": {"outputs": {}, "thought": "Dark mode is done."}},
+    ]
+    result = cli("check", _write(tmp_path, events), "--output-format", "json", "--select", "PAR401")
+    (diag,) = json.loads(result.output)["diagnostics"]
+    assert diag["message"].startswith("1 source file(s) modified (src/App.tsx) and no test")
+    assert diag["call_ids"] == ["event@1"]
+
+
+def test_an_inserted_comment_needs_no_validation(tmp_path, cli) -> None:
+    def insert(event_id: int, text: str) -> dict:
+        return {"id": event_id, "source": "agent", "action": "edit",
+                "args": {"path": "/w/src/parser.pony", "command": "insert", "insert_line": 3, "new_str": text}}
+
+    def edited(event_id: int, cause: int) -> dict:
+        return {"id": event_id, "source": "agent", "observation": "edit", "cause": cause,
+                "content": "The file /w/src/parser.pony has been edited."}
+
+    def lint(events: list[dict]) -> list[str]:
+        result = cli("check", _write(tmp_path, events), "--output-format", "json", "--select", "PAR401")
+        return [d["message"] for d in json.loads(result.output)["diagnostics"]]
+
+    prompt = {"id": 0, "source": "user", "action": "message", "args": {"content": "fix the parser"}}
+    done = {"id": 3, "source": "agent", "action": "finish", "args": {"outputs": {}, "thought": "Fixed."}}
+    assert lint([prompt, insert(1, "// handle parent defaults"), edited(2, 1), done]) == []
+    assert lint([prompt, insert(1, "let x = 1"), edited(2, 1), done]) == [
+        "1 source file(s) modified (/w/src/parser.pony) and no test, build, lint or typecheck ran afterwards "
+        "before the transcript ends"]
