@@ -69,6 +69,12 @@ class DependentCallsInBatch(Rule):
         call Write file_path=notes.txt content=hello
         call Read file_path=notes.txt wait_for_previous:=true
         """,
+        """
+        user: Undo my change to a.py and show me b.py.
+        step
+        call Bash command="git checkout -- src/a.py"
+        call Read file_path=src/b.py
+        """,
     ]
     INVALID = [
         """
@@ -82,6 +88,12 @@ class DependentCallsInBatch(Rule):
         step
         call Bash command="npm run build"
         call Bash command="npm test"
+        """,
+        """
+        user: Undo my change to a.py and show it to me.
+        step
+        call Bash command="git checkout -- src/a.py"
+        call Read file_path=src/a.py
         """,
         """
         user: Add todo state and wire it into the page.
