@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Iterable
 
-from linter.deps import depends
-from linter.effects import SPAWN
+from linter.deps import Dependency, depends
+from linter.effects import READ, SPAWN, WRITE, Effect, is_file_resource
 from linter.model import Session, Step, ToolCall
+from linter.shell import command_of, split_command
 from linter.rule import Finding, Rule, RuleContext
 from linter.textutil import safe, salient_tokens
 from rules._common import PROMPT_KEYS, waves
@@ -122,17 +124,101 @@ class DependentCallsInBatch(Rule):
             if not pairs:
                 continue
             i, j, dep = pairs[0]
-            a, b = step.calls[i], step.calls[j]
             more = f" (and {len(pairs) - 1} more dependent call{'s' if len(pairs) > 2 else ''})" if len(pairs) > 1 else ""
             involved = sorted({k for p in pairs for k in p[:2]})
             yield Finding(
-                message=(f"{b.name} {safe(effects[j].label, 60)} depends on {a.name} {safe(effects[i].label, 60)} "
-                         f"issued in the same batch ({safe(dep.describe(), 80)}){more}; issue dependent calls "
-                         "after the results they need"),
+                message=(f"{_hazard(dep, step.calls[i], effects[i], step.calls[j], effects[j])}{more}; "
+                         "issue dependent calls after the results they need"),
                 calls=[step.calls[k] for k in involved],
                 confidence="medium" if all(p[2].kind == "DIR" for p in pairs) else "high",
                 agent_id=step.agent_id,
             )
+
+
+# Non-file state: what it is, the verbs (plural forms) for a call that reads it and one that
+# changes it, what of it a reader sees, and what a reader that runs too early does.
+_STATES = {
+    "build": ("the build output in {}", "use", "rebuild", "build", "use the old build"),
+    "deps": ("the installed dependencies in {}", "use", "change", "dependencies", "use the old dependencies"),
+    "db": ("the database schema in {}", "use", "migrate", "schema", "use the old schema"),
+    "db-data": ("the database data in {}", "use", "change", "data", "see the old data"),
+    "shell": ("background shell {}", "read", "stop", "state", "see the old state"),
+}
+
+
+def _where(directory: str) -> str:
+    return "the working directory" if directory in ("", ".") else safe(directory, 60)
+
+
+def _state(res: str, reader: Effect) -> tuple[str, str, str, str, str]:
+    if is_file_resource(res):
+        if reader.kind == READ:
+            return safe(res, 80), "read", "change", "content", "see the old content"
+        return safe(res, 80), "use", "change", "content", "act on the old file"
+    head, _, rest = res.partition(":")
+    if head == "git":
+        repo, _, part = rest.rpartition(":")
+        if part == "index":
+            return f"the git index of {_where(repo)}", "commit", "change", "index", "commit without that change"
+        return f"the checked-out commit of {_where(repo)}", "read", "change", "commit", "see the old commit"
+    if head in _STATES:
+        noun, read, write, thing, too_early = _STATES[head]
+        return noun.format(_where(rest) if head != "shell" else safe(rest, 40)), read, write, thing, too_early
+    return safe(res, 80), "use", "change", "state", "see the old state"
+
+
+def _names_path(effect: Effect) -> bool:
+    """Is the call's label just the file it reads or writes (Read, Write, Edit)?"""
+    return effect.kind in (READ, WRITE) and effect.label in (effect.reads | effect.writes)
+
+
+def _subject(call: ToolCall, effect: Effect) -> str:
+    return f"{call.name} {safe(effect.label, 60)}" if effect.label and effect.label != call.name else call.name
+
+
+def _other(call: ToolCall, effect: Effect, res: str) -> str:
+    if _names_path(effect) and effect.label == res:
+        return f"the {call.name}"  # "the Write ... changes src/a.py": the path is named once there
+    return _subject(call, effect)
+
+
+def _dir_change(call: ToolCall, directory: str) -> str:
+    """What a command does to a directory it changes as a whole: `mkdir` creates it, `rm -r`
+    removes it, `git checkout` rewrites the files in it."""
+    where = _where(directory)
+    base = posixpath.basename(directory.rstrip("/")) or directory
+    progs = [seg.program for seg in split_command(command_of(call))
+             if seg.program == "git" or any(base in w for w in seg.words[1:])]
+    removes, creates = bool({"rm", "rmdir"} & set(progs)), "mkdir" in progs
+    if removes and creates:
+        return f"removes and recreates {where}"
+    if creates:
+        return f"creates {where}"
+    if removes:
+        return f"removes {where}"
+    if "git" in progs:
+        return f"rewrites the files in {where}"
+    return f"changes {where}"
+
+
+def _hazard(dep: Dependency, first: ToolCall, first_effect: Effect, second: ToolCall, second_effect: Effect) -> str:
+    """What may go wrong when the two calls of a dependent pair run in the other order (or at once)."""
+    later = _subject(second, second_effect)
+    direction = dep.order or dep.kind
+    if direction == "DIR":
+        return (f"{later} may run before {_subject(first, first_effect)} in the same batch "
+                f"{_dir_change(first, dep.resource)}")
+    earlier = _other(first, first_effect, dep.resource)
+    if direction == "RAW":
+        noun, _, write, _, too_early = _state(dep.resource, second_effect)
+        return f"{later} may run before {earlier} in the same batch {write}s {noun}, and {too_early}"
+    if direction == "WAR":
+        noun, read, _, thing, _ = _state(dep.resource, first_effect)
+        reader = earlier if earlier.startswith("the ") else "that call"
+        return (f"{later} may run before {earlier} in the same batch {read}s {noun}, so {reader} may "
+                f"see the new {thing}")
+    noun, _, write, _, _ = _state(dep.resource, first_effect)
+    return f"{later} and {earlier} in the same batch both {write} {noun}: the end state depends on which runs last"
 
 
 def _roles(prompt: str, names: set[str]) -> dict[str, set[str]]:

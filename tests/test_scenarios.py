@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from linter.engine import load_registry
+from linter.testing import lint_example
 from tests.conftest import FIXTURES, rel
 
 
@@ -45,3 +47,39 @@ def test_serial_reads_savings(cli) -> None:
     # Records are 1 s apart: each removed turn started 1 s after the result it waited for (2 s),
     # and the three reads, 1 s each, would have overlapped: sum 3 s minus max 1 s (2 s).
     assert diag["savings"]["seconds"] == 2 * 1.0 + (1.0 + 1.0 + 1.0 - 1.0)
+
+
+def _par201(calls: str) -> list[str]:
+    rule = next(r for r in load_registry().sorted() if r.code == "PAR201")
+    return [d.message for d in lint_example(rule, "user: go\nstep\n" + calls) if d.code == "PAR201"]
+
+
+@pytest.mark.parametrize("calls,message", [
+    ("call Write file_path=src/a.py content=x\ncall Read file_path=src/a.py",
+     "Read src/a.py may run before the Write in the same batch changes src/a.py, and see the old content"),
+    ("call Read file_path=src/a.py\ncall Write file_path=src/a.py content=x",
+     "Write src/a.py may run before the Read in the same batch reads src/a.py, so the Read may see the new content"),
+    ("call Write file_path=run.sh content=x\ncall Bash command=\"chmod +x run.sh\"",
+     "Bash chmod +x run.sh may run before the Write in the same batch changes run.sh, and act on the old file"),
+    ("call Bash command=\"npm run build\"\ncall Bash command=\"npm test\"",
+     "Bash npm test may run before Bash npm run build in the same batch rebuilds the build output in /repo, "
+     "and use the old build"),
+    ("call Bash command=\"git add -A\"\ncall Bash command=\"git commit -m wip\"",
+     "Bash git commit -m wip may run before Bash git add -A in the same batch changes the git index of /repo, "
+     "and commit without that change"),
+    ("call Bash command=\"git checkout main\"\ncall Bash command=\"git checkout dev\"",
+     "Bash git checkout dev and Bash git checkout main in the same batch both change the checked-out commit of "
+     "/repo: the end state depends on which runs last"),
+    ("call Bash command=\"mkdir -p out\"\ncall Write file_path=out/x.txt content=x",
+     "Write out/x.txt may run before Bash mkdir -p out in the same batch creates out"),
+    ("call Bash command=\"git checkout -- src/a.py\"\ncall Read file_path=src/a.py",
+     "Read src/a.py may run before Bash git checkout -- src/a.py in the same batch changes src/a.py, "
+     "and see the old content"),
+])
+def test_par201_message_says_what_may_go_wrong(calls: str, message: str) -> None:
+    assert _par201(calls) == [message + "; issue dependent calls after the results they need"]
+
+
+def test_par201_restoring_one_file_does_not_touch_the_others() -> None:
+    assert _par201("call Bash command=\"git checkout -- src/a.py\"\ncall Read file_path=src/b.py") == []
+    assert _par201("call Bash command=\"git restore src/a.py\"\ncall Bash command=\"git restore src/b.py\"") == []
