@@ -18,6 +18,11 @@ from rules._common import PROMPT_KEYS, waves
 _MAKES = re.compile(r"\b(create|implement|write|add|build|define|generate|scaffold|introduce|set up|make)\b", re.I)
 _USES = re.compile(r"\b(import|use|uses|using|call|consume|integrate|wire|hook up|depend(s|ing)? on|based on|"
                    r"reuse|extend|existing)\b", re.I)
+# "Write tests for X", "Add docs about X", "Add docstrings to X": what is made is the tests or the
+# docs; X is what they are about, and is not made.
+_ABOUT = re.compile(r"\b(tests?|test (cases?|suites?|coverage)|specs?|docs|documentation|docstrings?|readme|"
+                    r"comments|examples|benchmarks?)\b.*?\b(for|of|on|about|covering|around|against|to|in|"
+                    r"(that|which) (covers?|exercises?|tests?|verif(y|ies)|checks?|documents?|describes?))\b", re.I)
 _CLAUSE = re.compile(r"[^\n;:]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ITEM = re.compile(r"^(\d+[.)]|[-*•])\s")
@@ -64,6 +69,12 @@ class DependentCallsInBatch(Rule):
         step
         call Task description="page" prompt="Import and use the useTodos hook in page.tsx."
         call Task description="sidebar" prompt="Use the existing useTodos hook in Sidebar.tsx."
+        """,
+        """
+        user: Test the query parser and make the CLI use it.
+        step
+        call Task description="tests" prompt="Write tests for src/parser.py, covering empty and quoted input"
+        call Task description="cli" prompt="Update src/cli.py to import parse_query from src/parser.py and use it"
         """,
         """
         user: Write the notes and show them to me.
@@ -237,13 +248,20 @@ def _roles(prompt: str, names: set[str]) -> dict[str, set[str]]:
                 if at == -1:
                     continue
                 before = (lead + " " if is_item else "") + clause[:at]
-                if _MAKES.search(before):
+                if _made(before):
                     roles.setdefault(name, set()).add("make")
                 if _USES.search(before):
                     roles.setdefault(name, set()).add("use")
         if stripped.endswith(":"):
             lead = _SENTENCE_END.split(stripped)[-1]  # "... Create:" leads its list
     return roles
+
+
+def _made(before: str) -> bool:
+    """Is the name these words lead up to made? Its nearest making verb must have it as its object,
+    not as what the tests or docs it makes are for."""
+    verbs = list(_MAKES.finditer(before))
+    return bool(verbs) and not _ABOUT.search(before, verbs[-1].end())
 
 
 def _artifact(name: str) -> bool:

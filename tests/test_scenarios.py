@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shlex
+
 import pytest
 
 from linter.engine import load_registry
@@ -83,3 +86,36 @@ def test_par201_message_says_what_may_go_wrong(calls: str, message: str) -> None
 def test_par201_restoring_one_file_does_not_touch_the_others() -> None:
     assert _par201("call Bash command=\"git checkout -- src/a.py\"\ncall Read file_path=src/b.py") == []
     assert _par201("call Bash command=\"git restore src/a.py\"\ncall Bash command=\"git restore src/b.py\"") == []
+
+
+def _subagents(first: str, second: str) -> list[str]:
+    return _par201(f"call Task description=a prompt:={shlex.quote(json.dumps(first))}\n"
+                   f"call Task description=b prompt:={shlex.quote(json.dumps(second))}\n")
+
+
+_USES_PARSER = "Update src/cli.py to import parse_query from src/parser.py and use it"
+
+
+@pytest.mark.parametrize("prompt", [
+    "Write tests for src/parser.py, covering empty input",
+    "Add tests for src/parser.py",
+    "Create a test suite for parse_query",
+    "Write unit tests that cover parse_query",
+    "Write docs for src/parser.py",
+    "Add documentation for the tokenizer in src/parser.py",
+    "Add a docstring to parse_query",
+    "Document src/parser.py and its options",
+    "Write tests for:\n1. src/parser.py\n2. the CLI",
+])
+def test_par201_tests_or_docs_for_a_thing_do_not_make_it(prompt: str) -> None:
+    assert _subagents(prompt, _USES_PARSER) == []
+
+
+@pytest.mark.parametrize("prompt", [
+    "Create src/parser.py with a parse_query function",
+    "Write tests for the CLI, then create src/parser.py",
+    "Create:\n1. src/parser.py\n2. its tests",
+])
+def test_par201_a_subagent_told_to_make_what_another_uses(prompt: str) -> None:
+    (message,) = _subagents(prompt, _USES_PARSER)
+    assert message.startswith("subagent b is told to use ")
