@@ -331,7 +331,7 @@ _COMPOSE_VALUE_OPTIONS = frozenset({"-f", "--file", "-p", "--project-name", "--p
                                     "--project-directory", "--ansi", "--progress"})
 _DOCKER_READ = frozenset({"ps", "images", "logs", "inspect", "version", "info"})
 _DOCKER_OBJECT_READ = frozenset({"ls", "ps", "list", "inspect", "logs", "history"})
-_COMPOSE_READ = frozenset({"ps", "logs", "images", "config", "ls", "version"})
+_COMPOSE_READ = frozenset({"ps", "logs", "images", "ls", "version"})  # not `config`: -o writes a file
 _KUBECTL_VALUE_OPTIONS = frozenset({"-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user",
                                     "-s", "--server", "--as", "--as-group", "--token", "--request-timeout"})
 _KUBECTL_READ = frozenset({"get", "describe", "logs", "explain", "version", "api-resources", "api-versions"})
