@@ -17,32 +17,12 @@ from dataclasses import dataclass
 from linter.context import ContextIndex
 from linter.effects import Effect, is_file_resource as _is_file_resource
 
-_PAIR_NAMES = {
-    "build": "build then test/run",
-    "deps": "install then use",
-    "git": "git add then git commit",
-    "db": "migrate then seed",
-}
-
 
 @dataclass(slots=True, frozen=True)
 class Dependency:
-    kind: str  # RAW, WAW, WAR or ORDER
+    kind: str  # RAW, WAW, WAR or DIR on files; ORDER on other state (git, builds, installs, ...)
     resource: str
-
-    def describe(self) -> str:
-        if self.kind == "ORDER":
-            head = self.resource.split(":", 1)[0]
-            if head == "git":
-                where = self.resource.split(":")[1]
-                if self.resource.endswith(":index"):
-                    return f"git add then git commit in {where}"
-                return f"both change the checked-out state of {where}"
-            return f"{_PAIR_NAMES.get(head, 'ordered pair')} on {self.resource.split(':', 1)[1] or '.'}"
-        if self.kind == "DIR":
-            return f"creates or removes directory {self.resource} that the other uses"
-        words = {"RAW": "reads", "WAW": "writes", "WAR": "writes"}
-        return f"{words[self.kind]} {self.resource}"
+    order: str = ""  # for ORDER: RAW, WAW or WAR, which of the two changes the state
 
 
 def _inside(path: str, directory: str) -> bool:
@@ -62,13 +42,13 @@ def _commutes(res: str) -> bool:
 def depends(a: Effect, b: Effect) -> Dependency | None:
     """Does B (issued after A in the same batch) depend on A?"""
     for res in sorted(a.writes & b.reads):
-        return Dependency("RAW" if _is_file_resource(res) else "ORDER", res)
+        return Dependency("RAW", res) if _is_file_resource(res) else Dependency("ORDER", res, "RAW")
     for res in sorted(a.writes & b.writes):
         if _commutes(res):
             continue  # two todo updates, two installs, two builds, two git adds: either order ends alike
-        return Dependency("WAW" if _is_file_resource(res) else "ORDER", res)
+        return Dependency("WAW", res) if _is_file_resource(res) else Dependency("ORDER", res, "WAW")
     for res in sorted(a.reads & b.writes):
-        return Dependency("WAR" if _is_file_resource(res) else "ORDER", res)
+        return Dependency("WAR", res) if _is_file_resource(res) else Dependency("ORDER", res, "WAR")
     for directory in sorted(a.dir_writes):
         for res in sorted(b.reads | b.writes | b.dir_writes):
             if _is_file_resource(res) and res != directory and _inside(res, directory):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from linter.model import ToolCall
-from linter.shell import VALIDATION, classify, command_of, join, split_command
+from linter.shell import VALIDATION, classify, command_of, is_device, join, split_command
 from linter.textutil import is_salient, salient_tokens, tokens
 
 READ, WRITE, EXEC, SPAWN, STATE, ASK, UNKNOWN = "read", "write", "exec", "spawn", "state", "ask", "unknown"
@@ -137,6 +137,8 @@ def file_read(call: ToolCall, r: Resolver) -> Effect:
 def file_write(call: ToolCall, r: Resolver) -> Effect:
     path = path_arg(call, "file_path", "notebook_path", "path", "absolute_path")
     res = r.resource(path)
+    if is_device(res):
+        res = ""  # writing to /dev/null changes no file
     return Effect(WRITE, writes=frozenset([res] if res else []), spellings=(r.forms(path),) if path else (),
                   label=res or call.name)
 

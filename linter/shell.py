@@ -39,6 +39,17 @@ GIT_READ = {
 }
 GIT_INDEX_WRITE = {"add", "rm", "mv", "stage"}
 GIT_COMMIT = {"commit"}
+# Device files: writing to them (`> /dev/null`, `tee /dev/stderr`) changes no file.
+DEVICES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty", "/dev/zero",
+                     "/dev/full", "/dev/random", "/dev/urandom"})
+_DEVICE_FD = re.compile(r"^/(dev|proc/self)/fd/\d+$")
+
+
+def is_device(path: str) -> bool:
+    """Is this path a device (``/dev/null``, ``/dev/stderr``, ``/dev/fd/2``) rather than a file?"""
+    return path in DEVICES or bool(_DEVICE_FD.match(path))
+
+
 FILE_WRITERS = {"mkdir", "touch", "rm", "rmdir", "mv", "cp", "ln", "chmod", "chown", "tee",
                 "truncate", "install", "unzip", "patch", "rsync", "tar"}
 
@@ -174,6 +185,8 @@ def _strip_prefixes(seg: Segment) -> None:
         head = words[0]
         if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", head):
             words.pop(0)
+        elif head == "command" and len(words) > 1 and re.fullmatch(r"-[pvV]*[vV][pvV]*", words[1]):
+            break  # `command -v X` looks X up, it does not run it
         elif head in _WRAPPERS:
             words.pop(0)
             while words and words[0].startswith("-"):
@@ -221,21 +234,31 @@ def _is_read_only(seg: Segment) -> bool:
     prog = seg.program
     args = seg.words[1:]
     if any(op.startswith(">") or op.startswith("&>") or op[:1].isdigit() and ">" in op
-           for op, target in seg.redirects if target not in ("/dev/null", "&1", "&2")):
+           for op, target in seg.redirects if target not in ("&1", "&2") and not is_device(target)):
         return False
     if prog == "git":
-        sub = _git_subcommand(args)
+        at, sub = _subcommand(args, _GIT_VALUE_OPTIONS)
+        rest = args[at + 1:]
         if sub in GIT_READ:
             return True
         if sub == "branch":
             return not any(a in ("-d", "-D", "-m", "-M", "-c", "-C", "--delete", "--move") for a in args) and \
                 len([a for a in args if not a.startswith("-")]) <= 1
-        if sub in ("remote", "stash", "worktree", "tag", "config"):
-            rest = [a for a in args if a != sub]
+        if sub == "config":
+            return _git_config_reads(rest)
+        if sub in ("remote", "stash", "worktree", "tag"):
             if not rest:
                 return sub != "stash"  # a bare `git stash` stashes the changes away
-            return rest[0] in ("-v", "list", "show", "--list", "-l", "--get", "get-url")
+            return rest[0] in ("-v", "list", "show", "--list", "-l", "get-url")
         return False
+    if prog == "command":
+        return True  # left in place only as `command -v X`: a lookup
+    if prog == "tee":
+        return all(is_device(a) for a in args if not a.startswith("-"))  # `tee /dev/stderr` only copies
+    if prog in ("docker", "docker-compose"):
+        return _docker_reads(args if prog == "docker" else ["compose", *args])
+    if prog == "kubectl":
+        return _subcommand(args, _KUBECTL_VALUE_OPTIONS)[1] in _KUBECTL_READ
     if prog == "sed":
         return not any(re.match(r"-[^-]*i", a) or a.startswith("--in-place") for a in args)
     if prog == "awk":
@@ -253,21 +276,129 @@ def _is_read_only(seg: Segment) -> bool:
     return prog in READ_ONLY
 
 
-def _git_subcommand(args: list[str]) -> str:
+_GIT_VALUE_OPTIONS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace"})
+
+
+def _subcommand(args: list[str], value_options: frozenset[str]) -> tuple[int, str]:
+    """The position and name of the first word that is not an option (nor an option's value)."""
     skip = False
-    for a in args:
+    for n, a in enumerate(args):
         if skip:
             skip = False
             continue
-        if a in ("-C", "-c", "--git-dir", "--work-tree"):
+        if a in value_options:
             skip = True
             continue
         if a.startswith("-"):
             continue
-        return a
-    return ""
+        return n, a
+    return len(args), ""
 
 
+def _git_subcommand(args: list[str]) -> str:
+    return _subcommand(args, _GIT_VALUE_OPTIONS)[1]
+
+
+_CONFIG_READS = frozenset({"--get", "--get-all", "--get-regexp", "--get-urlmatch", "--get-color",
+                           "--get-colorbool", "-l", "--list"})
+_CONFIG_WRITES = frozenset({"--add", "--unset", "--unset-all", "--replace-all", "--rename-section",
+                            "--remove-section", "-e", "--edit"})
+_CONFIG_VALUE_OPTIONS = frozenset({"-f", "--file", "--blob", "--type", "--default", "--comment"})
+
+
+def _git_config_reads(rest: list[str]) -> bool:
+    """`git config [--global] key` and `--get`/`--list` read; `git config key value` sets."""
+    if any(a in _CONFIG_WRITES for a in rest):
+        return False
+    if any(a in _CONFIG_READS for a in rest):
+        return True
+    positional, skip = [], False
+    for a in rest:
+        if skip:
+            skip = False
+        elif a in _CONFIG_VALUE_OPTIONS:
+            skip = True
+        elif not a.startswith("-"):
+            positional.append(a)
+    if positional[:1] in (["get"], ["list"]):
+        return True  # git 2.46's `git config get key`, `git config list`
+    if positional[:1] in (["set"], ["unset"], ["rename-section"], ["remove-section"], ["edit"]):
+        return False
+    return len(positional) <= 1
+
+
+_DOCKER_VALUE_OPTIONS = frozenset({"-H", "--host", "-c", "--context", "--config", "-l", "--log-level"})
+_COMPOSE_VALUE_OPTIONS = frozenset({"-f", "--file", "-p", "--project-name", "--profile", "--env-file",
+                                    "--project-directory", "--ansi", "--progress"})
+_DOCKER_READ = frozenset({"ps", "images", "logs", "inspect", "version", "info"})
+_DOCKER_OBJECT_READ = frozenset({"ls", "ps", "list", "inspect", "logs", "history"})
+_COMPOSE_READ = frozenset({"ps", "logs", "images", "ls", "version"})  # not `config`: -o writes a file
+_KUBECTL_VALUE_OPTIONS = frozenset({"-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user",
+                                    "-s", "--server", "--as", "--as-group", "--token", "--request-timeout"})
+_KUBECTL_READ = frozenset({"get", "describe", "logs", "explain", "version", "api-resources", "api-versions"})
+
+
+def _docker_reads(args: list[str]) -> bool:
+    """`docker ps`, `docker logs web`, `docker image ls`, `docker compose ps`: they only report."""
+    at, sub = _subcommand(args, _DOCKER_VALUE_OPTIONS)
+    if sub in _DOCKER_READ:
+        return True
+    if sub in ("container", "image", "volume", "network"):
+        return _subcommand(args[at + 1:], frozenset())[1] in _DOCKER_OBJECT_READ
+    if sub == "compose":
+        return _subcommand(args[at + 1:], _COMPOSE_VALUE_OPTIONS)[1] in _COMPOSE_READ
+    return False
+
+
+_PATHSPEC_MAGIC = re.compile(r"[*?\[]|^:")
+_RESTORE_VALUE_OPTIONS = frozenset({"-s", "--source"})
+
+
+def _git_restored(sub: str, rest: list[str]) -> tuple[list[str], bool] | None:
+    """The paths `git restore` / `git checkout ... -- PATH` rewrite, and whether the index changes
+    too; None when the paths are not literal or it is not that form (`git checkout main`)."""
+    if "--" in rest:
+        before, paths = rest[:rest.index("--")], rest[rest.index("--") + 1:]
+    elif sub == "restore":
+        before, paths = rest, []
+    else:
+        return None
+    if any(a.startswith("--pathspec-from-file") for a in before):
+        return None
+    positional, skip = [], False
+    for a in before:
+        if skip:
+            skip = False
+        elif sub == "restore" and a in _RESTORE_VALUE_OPTIONS:
+            skip = True
+        elif not a.startswith("-"):
+            positional.append(a)
+    if sub == "restore":
+        paths = positional + paths
+        flags = "".join(a[1:] for a in before if a.startswith("-") and not a.startswith("--"))
+        staged = "--staged" in before or "S" in flags
+        worktree = "--worktree" in before or "W" in flags or not staged
+        index = staged
+    else:
+        if len(positional) > 1 or any(a in ("-b", "-B", "--orphan") for a in before):
+            return None
+        worktree, index = True, bool(positional)  # `git checkout HEAD -- a.py` resets the index entry too
+    if not paths or any(_PATHSPEC_MAGIC.search(p) for p in paths):
+        return None
+    return (paths if worktree else []), index
+
+
+def _git_dir(options: list[str], here: str) -> str:
+    """The directory git runs in: `git -C sub ...` moves it."""
+    for n, a in enumerate(options[:-1]):
+        if a == "-C":
+            here = join(here, options[n + 1])
+    return here
+
+
+# Read-only programs whose arguments are names, not files (`which python3.11`, `docker logs web.1`).
+_NO_PATH_ARGS = frozenset({"echo", "printf", "cd", "sleep", "env", "export", "which", "whereis", "type", "command",
+                           "docker", "docker-compose", "kubectl", "gh"})
 _PORT_FLAG = re.compile(r"^(?:--port|-p|--listen|--bind)(?:=|$)")
 _PORT_ENV = re.compile(r"^PORT=(\d{2,5})$")
 _PORT_IN_TEXT = re.compile(r"(?:localhost|127\.0\.0\.1|0\.0\.0\.0):(\d{2,5})\b")
@@ -294,7 +425,7 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
             if op.startswith("<"):
                 if op == "<":
                     reads.add(join(here, target))
-            elif target not in ("/dev/null", "&1", "&2", "/dev/stderr", "/dev/stdout"):
+            elif target not in ("&1", "&2") and not is_device(target):
                 writes.add(join(here, target))
         if not seg.words:
             continue
@@ -329,9 +460,22 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
                 ports.add(m.group(1))
         paths = [a for a in args if not a.startswith("-")]
         if prog == "git":
-            sub = _git_subcommand(args)
+            at, sub = _subcommand(args, _GIT_VALUE_OPTIONS)
             repo = f"git:{here or '.'}"
-            if sub in GIT_INDEX_WRITE:
+            restored = _git_restored(sub, args[at + 1:]) if sub in ("restore", "checkout") else None
+            if restored is not None:
+                # `git restore a.py`, `git checkout [HEAD] -- a.py`: only the named paths change
+                files, index = restored
+                top = _git_dir(args[:at], here)
+                for p in files:
+                    target = join(top, p)
+                    if p in (".", "./") or p.endswith("/"):
+                        dir_writes.add(target)
+                    else:
+                        writes.add(target)
+                if index:
+                    writes.add(repo + ":index")
+            elif sub in GIT_INDEX_WRITE:
                 git_index_write = True
                 writes.add(repo + ":index")
             elif sub in GIT_COMMIT:
@@ -376,7 +520,7 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
                 writes.add(join(here, p))
         elif prog in ("tar", "unzip"):
             read_only = False
-        elif _is_read_only(seg) and prog not in ("echo", "printf", "cd", "sleep", "env", "export"):
+        elif _is_read_only(seg) and prog not in _NO_PATH_ARGS:
             for p in paths:
                 if "/" in p or "." in p:
                     reads.add(join(here, p))
@@ -384,6 +528,8 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
             target = seg.words[1]
             if "/" in target or target.endswith((".py", ".js", ".ts", ".sh", ".rb", ".mjs", ".cjs")):
                 reads.add(join(here, target))
+    writes = {w for w in writes if not is_device(w)}
+    reads = {r for r in reads if not is_device(r)}
     if writes or dir_writes:
         read_only = False
     return CommandInfo(segments, read_only, categories, reads, writes, dir_writes, locks, ports,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Iterable
 
-from linter.deps import depends
-from linter.effects import SPAWN
+from linter.deps import Dependency, depends
+from linter.effects import READ, SPAWN, WRITE, Effect, is_file_resource
 from linter.model import Session, Step, ToolCall
+from linter.shell import command_of, split_command
 from linter.rule import Finding, Rule, RuleContext
 from linter.textutil import safe, salient_tokens
 from rules._common import PROMPT_KEYS, waves
@@ -16,6 +18,11 @@ from rules._common import PROMPT_KEYS, waves
 _MAKES = re.compile(r"\b(create|implement|write|add|build|define|generate|scaffold|introduce|set up|make)\b", re.I)
 _USES = re.compile(r"\b(import|use|uses|using|call|consume|integrate|wire|hook up|depend(s|ing)? on|based on|"
                    r"reuse|extend|existing)\b", re.I)
+# "Write tests for X", "Add docs about X", "Add docstrings to X": what is made is the tests or the
+# docs; X is what they are about, and is not made.
+_ABOUT = re.compile(r"\b(tests?|test (cases?|suites?|coverage)|specs?|docs|documentation|docstrings?|readme|"
+                    r"comments|examples|benchmarks?)\b.*?\b(for|of|on|about|covering|around|against|to|in|"
+                    r"(that|which) (covers?|exercises?|tests?|verif(y|ies)|checks?|documents?|describes?))\b", re.I)
 _CLAUSE = re.compile(r"[^\n;:]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ITEM = re.compile(r"^(\d+[.)]|[-*•])\s")
@@ -64,10 +71,22 @@ class DependentCallsInBatch(Rule):
         call Task description="sidebar" prompt="Use the existing useTodos hook in Sidebar.tsx."
         """,
         """
+        user: Test the query parser and make the CLI use it.
+        step
+        call Task description="tests" prompt="Write tests for src/parser.py, covering empty and quoted input"
+        call Task description="cli" prompt="Update src/cli.py to import parse_query from src/parser.py and use it"
+        """,
+        """
         user: Write the notes and show them to me.
         step
         call Write file_path=notes.txt content=hello
         call Read file_path=notes.txt wait_for_previous:=true
+        """,
+        """
+        user: Undo my change to a.py and show me b.py.
+        step
+        call Bash command="git checkout -- src/a.py"
+        call Read file_path=src/b.py
         """,
     ]
     INVALID = [
@@ -82,6 +101,12 @@ class DependentCallsInBatch(Rule):
         step
         call Bash command="npm run build"
         call Bash command="npm test"
+        """,
+        """
+        user: Undo my change to a.py and show it to me.
+        step
+        call Bash command="git checkout -- src/a.py"
+        call Read file_path=src/a.py
         """,
         """
         user: Add todo state and wire it into the page.
@@ -110,17 +135,101 @@ class DependentCallsInBatch(Rule):
             if not pairs:
                 continue
             i, j, dep = pairs[0]
-            a, b = step.calls[i], step.calls[j]
             more = f" (and {len(pairs) - 1} more dependent call{'s' if len(pairs) > 2 else ''})" if len(pairs) > 1 else ""
             involved = sorted({k for p in pairs for k in p[:2]})
             yield Finding(
-                message=(f"{b.name} {safe(effects[j].label, 60)} depends on {a.name} {safe(effects[i].label, 60)} "
-                         f"issued in the same batch ({safe(dep.describe(), 80)}){more}; issue dependent calls "
-                         "after the results they need"),
+                message=(f"{_hazard(dep, step.calls[i], effects[i], step.calls[j], effects[j])}{more}; "
+                         "issue dependent calls after the results they need"),
                 calls=[step.calls[k] for k in involved],
                 confidence="medium" if all(p[2].kind == "DIR" for p in pairs) else "high",
                 agent_id=step.agent_id,
             )
+
+
+# Non-file state: what it is, the verbs (plural forms) for a call that reads it and one that
+# changes it, what of it a reader sees, and what a reader that runs too early does.
+_STATES = {
+    "build": ("the build output in {}", "use", "rebuild", "build", "use the old build"),
+    "deps": ("the installed dependencies in {}", "use", "change", "dependencies", "use the old dependencies"),
+    "db": ("the database schema in {}", "use", "migrate", "schema", "use the old schema"),
+    "db-data": ("the database data in {}", "use", "change", "data", "see the old data"),
+    "shell": ("background shell {}", "read", "stop", "state", "see the old state"),
+}
+
+
+def _where(directory: str) -> str:
+    return "the working directory" if directory in ("", ".") else safe(directory, 60)
+
+
+def _state(res: str, reader: Effect) -> tuple[str, str, str, str, str]:
+    if is_file_resource(res):
+        if reader.kind == READ:
+            return safe(res, 80), "read", "change", "content", "see the old content"
+        return safe(res, 80), "use", "change", "content", "act on the old file"
+    head, _, rest = res.partition(":")
+    if head == "git":
+        repo, _, part = rest.rpartition(":")
+        if part == "index":
+            return f"the git index of {_where(repo)}", "commit", "change", "index", "commit without that change"
+        return f"the checked-out commit of {_where(repo)}", "read", "change", "commit", "see the old commit"
+    if head in _STATES:
+        noun, read, write, thing, too_early = _STATES[head]
+        return noun.format(_where(rest) if head != "shell" else safe(rest, 40)), read, write, thing, too_early
+    return safe(res, 80), "use", "change", "state", "see the old state"
+
+
+def _names_path(effect: Effect) -> bool:
+    """Is the call's label just the file it reads or writes (Read, Write, Edit)?"""
+    return effect.kind in (READ, WRITE) and effect.label in (effect.reads | effect.writes)
+
+
+def _subject(call: ToolCall, effect: Effect) -> str:
+    return f"{call.name} {safe(effect.label, 60)}" if effect.label and effect.label != call.name else call.name
+
+
+def _other(call: ToolCall, effect: Effect, res: str) -> str:
+    if _names_path(effect) and effect.label == res:
+        return f"the {call.name}"  # "the Write ... changes src/a.py": the path is named once there
+    return _subject(call, effect)
+
+
+def _dir_change(call: ToolCall, directory: str) -> str:
+    """What a command does to a directory it changes as a whole: `mkdir` creates it, `rm -r`
+    removes it, `git checkout` rewrites the files in it."""
+    where = _where(directory)
+    base = posixpath.basename(directory.rstrip("/")) or directory
+    progs = [seg.program for seg in split_command(command_of(call))
+             if seg.program == "git" or any(base in w for w in seg.words[1:])]
+    removes, creates = bool({"rm", "rmdir"} & set(progs)), "mkdir" in progs
+    if removes and creates:
+        return f"removes and recreates {where}"
+    if creates:
+        return f"creates {where}"
+    if removes:
+        return f"removes {where}"
+    if "git" in progs:
+        return f"rewrites the files in {where}"
+    return f"changes {where}"
+
+
+def _hazard(dep: Dependency, first: ToolCall, first_effect: Effect, second: ToolCall, second_effect: Effect) -> str:
+    """What may go wrong when the two calls of a dependent pair run in the other order (or at once)."""
+    later = _subject(second, second_effect)
+    direction = dep.order or dep.kind
+    if direction == "DIR":
+        return (f"{later} may run before {_subject(first, first_effect)} in the same batch "
+                f"{_dir_change(first, dep.resource)}")
+    earlier = _other(first, first_effect, dep.resource)
+    if direction == "RAW":
+        noun, _, write, _, too_early = _state(dep.resource, second_effect)
+        return f"{later} may run before {earlier} in the same batch {write}s {noun}, and {too_early}"
+    if direction == "WAR":
+        noun, read, _, thing, _ = _state(dep.resource, first_effect)
+        reader = earlier if earlier.startswith("the ") else "that call"
+        return (f"{later} may run before {earlier} in the same batch {read}s {noun}, so {reader} may "
+                f"see the new {thing}")
+    noun, _, write, _, _ = _state(dep.resource, first_effect)
+    return f"{later} and {earlier} in the same batch both {write} {noun}: the end state depends on which runs last"
 
 
 def _roles(prompt: str, names: set[str]) -> dict[str, set[str]]:
@@ -139,13 +248,20 @@ def _roles(prompt: str, names: set[str]) -> dict[str, set[str]]:
                 if at == -1:
                     continue
                 before = (lead + " " if is_item else "") + clause[:at]
-                if _MAKES.search(before):
+                if _made(before):
                     roles.setdefault(name, set()).add("make")
                 if _USES.search(before):
                     roles.setdefault(name, set()).add("use")
         if stripped.endswith(":"):
             lead = _SENTENCE_END.split(stripped)[-1]  # "... Create:" leads its list
     return roles
+
+
+def _made(before: str) -> bool:
+    """Is the name these words lead up to made? Its nearest making verb must have it as its object,
+    not as what the tests or docs it makes are for."""
+    verbs = list(_MAKES.finditer(before))
+    return bool(verbs) and not _ABOUT.search(before, verbs[-1].end())
 
 
 def _artifact(name: str) -> bool:

@@ -46,6 +46,12 @@ class ConflictingEdits(Rule):
         call Edit file_path=src/a.py old_string=one new_string=uno
         call Edit file_path=src/a.py old_string=two new_string=dos wait_for_previous:=true
         """,
+        """
+        user: Check both services answer.
+        step
+        call Bash command="curl -s localhost:8000/health | tee /dev/null"
+        call Bash command="curl -s localhost:9000/health | tee -a /dev/null"
+        """,
     ]
     INVALID = [
         """

@@ -30,6 +30,8 @@ def is_code(path: str) -> bool:
 # script, renaming a file): nothing new to validate.
 _HOUSEKEEPING = {"rm", "rmdir", "unlink", "mv", "cp", "ln", "chmod", "chown", "touch", "mkdir", "cd", "ls",
                  "echo", "true"}
+# git moving or removing files, or putting them back as committed: nothing new to validate
+_GIT_HOUSEKEEPING = (["rm"], ["mv"], ["restore"], ["checkout"])
 # The person said not to run anything ("No need to run it", "don't run the tests").
 _NO_RUN = re.compile(r"\b(no need to|(do not|don'?t|never)( need to)?)\s+(run|test|build|execute|compile)\b|"
                      r"\bwithout (running|testing|building)\b|\b(skip the tests|no tests needed)\b|"
@@ -99,7 +101,7 @@ def _housekeeping(call: ToolCall) -> bool:
     segments = split_command(command)
     return bool(segments) and all(
         not any(op.startswith((">", "&>", "1>", "2>")) for op, _ in seg.redirects)
-        and (seg.program in _HOUSEKEEPING or (seg.program == "git" and seg.words[1:2] in (["rm"], ["mv"])))
+        and (seg.program in _HOUSEKEEPING or (seg.program == "git" and seg.words[1:2] in _GIT_HOUSEKEEPING))
         for seg in segments)
 
 

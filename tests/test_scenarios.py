@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import shlex
+
 import pytest
 
+from linter.engine import load_registry
+from linter.testing import lint_example
 from tests.conftest import FIXTURES, rel
 
 
@@ -45,3 +50,72 @@ def test_serial_reads_savings(cli) -> None:
     # Records are 1 s apart: each removed turn started 1 s after the result it waited for (2 s),
     # and the three reads, 1 s each, would have overlapped: sum 3 s minus max 1 s (2 s).
     assert diag["savings"]["seconds"] == 2 * 1.0 + (1.0 + 1.0 + 1.0 - 1.0)
+
+
+def _par201(calls: str) -> list[str]:
+    rule = next(r for r in load_registry().sorted() if r.code == "PAR201")
+    return [d.message for d in lint_example(rule, "user: go\nstep\n" + calls) if d.code == "PAR201"]
+
+
+@pytest.mark.parametrize("calls,message", [
+    ("call Write file_path=src/a.py content=x\ncall Read file_path=src/a.py",
+     "Read src/a.py may run before the Write in the same batch changes src/a.py, and see the old content"),
+    ("call Read file_path=src/a.py\ncall Write file_path=src/a.py content=x",
+     "Write src/a.py may run before the Read in the same batch reads src/a.py, so the Read may see the new content"),
+    ("call Write file_path=run.sh content=x\ncall Bash command=\"chmod +x run.sh\"",
+     "Bash chmod +x run.sh may run before the Write in the same batch changes run.sh, and act on the old file"),
+    ("call Bash command=\"npm run build\"\ncall Bash command=\"npm test\"",
+     "Bash npm test may run before Bash npm run build in the same batch rebuilds the build output in /repo, "
+     "and use the old build"),
+    ("call Bash command=\"git add -A\"\ncall Bash command=\"git commit -m wip\"",
+     "Bash git commit -m wip may run before Bash git add -A in the same batch changes the git index of /repo, "
+     "and commit without that change"),
+    ("call Bash command=\"git checkout main\"\ncall Bash command=\"git checkout dev\"",
+     "Bash git checkout dev and Bash git checkout main in the same batch both change the checked-out commit of "
+     "/repo: the end state depends on which runs last"),
+    ("call Bash command=\"mkdir -p out\"\ncall Write file_path=out/x.txt content=x",
+     "Write out/x.txt may run before Bash mkdir -p out in the same batch creates out"),
+    ("call Bash command=\"git checkout -- src/a.py\"\ncall Read file_path=src/a.py",
+     "Read src/a.py may run before Bash git checkout -- src/a.py in the same batch changes src/a.py, "
+     "and see the old content"),
+])
+def test_par201_message_says_what_may_go_wrong(calls: str, message: str) -> None:
+    assert _par201(calls) == [message + "; issue dependent calls after the results they need"]
+
+
+def test_par201_restoring_one_file_does_not_touch_the_others() -> None:
+    assert _par201("call Bash command=\"git checkout -- src/a.py\"\ncall Read file_path=src/b.py") == []
+    assert _par201("call Bash command=\"git restore src/a.py\"\ncall Bash command=\"git restore src/b.py\"") == []
+
+
+def _subagents(first: str, second: str) -> list[str]:
+    return _par201(f"call Task description=a prompt:={shlex.quote(json.dumps(first))}\n"
+                   f"call Task description=b prompt:={shlex.quote(json.dumps(second))}\n")
+
+
+_USES_PARSER = "Update src/cli.py to import parse_query from src/parser.py and use it"
+
+
+@pytest.mark.parametrize("prompt", [
+    "Write tests for src/parser.py, covering empty input",
+    "Add tests for src/parser.py",
+    "Create a test suite for parse_query",
+    "Write unit tests that cover parse_query",
+    "Write docs for src/parser.py",
+    "Add documentation for the tokenizer in src/parser.py",
+    "Add a docstring to parse_query",
+    "Document src/parser.py and its options",
+    "Write tests for:\n1. src/parser.py\n2. the CLI",
+])
+def test_par201_tests_or_docs_for_a_thing_do_not_make_it(prompt: str) -> None:
+    assert _subagents(prompt, _USES_PARSER) == []
+
+
+@pytest.mark.parametrize("prompt", [
+    "Create src/parser.py with a parse_query function",
+    "Write tests for the CLI, then create src/parser.py",
+    "Create:\n1. src/parser.py\n2. its tests",
+])
+def test_par201_a_subagent_told_to_make_what_another_uses(prompt: str) -> None:
+    (message,) = _subagents(prompt, _USES_PARSER)
+    assert message.startswith("subagent b is told to use ")

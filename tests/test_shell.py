@@ -86,3 +86,82 @@ def test_in_place_edits_and_read_only_commands() -> None:
     assert classify("sed -Ei 's/a/b/' src/a.py", "/repo").writes == {"/repo/src/a.py"}
     assert classify("ls db/migrate", "/repo").categories == set()
     assert classify("grep -rn seed src/", "/repo").categories == set()
+
+
+@pytest.mark.parametrize("command", [
+    "command -v node",
+    "command -v rg >/dev/null && echo yes",
+    "type python3",
+    "which -a python3.11",
+    "git config --get user.email",
+    "git config user.name",
+    "git config --global user.name",
+    "git config --global --get-regexp alias",
+    "git config --list --show-origin",
+    "git config -l",
+    "git -C sub config remote.origin.url",
+    "docker ps -a",
+    "docker images",
+    "docker logs -f web.1",
+    "docker inspect web",
+    "docker compose ps",
+    "kubectl get pods -o wide",
+    "kubectl -n prod describe pod api-0",
+    "kubectl logs --tail=50 api-0",
+    "gh pr view 12 --json title",
+    "gh pr list",
+    "gh issue view 3",
+    "gh run view 42 --log",
+])
+def test_lookups_and_status_queries_only_read(command: str) -> None:
+    info = classify(command, "/repo")
+    assert info.read_only, command
+    assert info.writes == set() and info.dir_writes == set() and info.reads == set()
+
+
+@pytest.mark.parametrize("command", [
+    "git config user.name Bob",
+    "git config --global core.editor vim",
+    "git config --unset user.name",
+    "git config --add remote.origin.fetch x",
+    "git config set user.name Bob",
+    "docker rm web",
+    "docker compose up -d",
+    "kubectl apply -f deploy.yaml",
+    "kubectl delete pod api-0",
+    "gh pr create --fill",
+    "gh pr merge 12",
+    "command rm -rf build",
+])
+def test_commands_that_change_something_are_not_read_only(command: str) -> None:
+    assert not classify(command, "/repo").read_only, command
+
+
+def test_git_restore_writes_the_named_paths() -> None:
+    for command in ("git restore src/a.py", "git checkout -- src/a.py", "git restore --source=HEAD~1 src/a.py",
+                    "cd src && git checkout -- a.py", "git -C src restore a.py"):
+        info = classify(command, "/repo")
+        assert (info.writes, info.dir_writes) == ({"/repo/src/a.py"}, set()), command
+    # from a commit, the index entry is reset too; HEAD does not move
+    info = classify("git checkout HEAD -- a.py b.py", "/repo")
+    assert info.writes == {"/repo/a.py", "/repo/b.py", "git:/repo:index"} and info.dir_writes == set()
+    assert classify("git restore --staged a.py", "/repo").writes == {"git:/repo:index"}
+    assert classify("git restore -SW a.py", "/repo").writes == {"/repo/a.py", "git:/repo:index"}
+    assert classify("git checkout -- src/", "/repo").dir_writes == {"/repo/src"}
+    # a glob, or a branch switch, still changes the whole tree
+    assert classify("git restore '*.py'", "/repo").dir_writes == {"/repo"}
+    assert classify("git checkout main", "/repo").dir_writes == {"/repo"}
+
+
+@pytest.mark.parametrize("command", [
+    "echo hi | tee /dev/null", "echo hi | tee -a /dev/stderr", "echo hi > /dev/stdout", "echo hi >/dev/null 2>&1",
+    "ls &> /dev/null", "echo oops >&2", "echo oops 1>/dev/stderr", "cat x.log > /dev/fd/2",
+])
+def test_devices_are_not_files(command: str) -> None:
+    info = classify(command, "/repo")
+    assert info.writes == set() and info.read_only, command
+
+
+def test_tee_writes_its_files_but_not_devices() -> None:
+    assert classify("echo hi | tee out.txt /dev/null", "/repo").writes == {"/repo/out.txt"}
+    assert classify("cp build.log /dev/null", "/repo").writes == set()
