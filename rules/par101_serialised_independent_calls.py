@@ -24,7 +24,8 @@ class SerialisedIndependentCalls(Rule):
         "reads what another produced, they could have gone out as one batch: the harness runs "
         "read-only calls side by side. The rule only counts reads (files, searches, URLs, read-only "
         "shell commands); a run ends at any prompt, interruption, failure or empty result, and a "
-        "value that first appeared in a result inside the run marks the later call as dependent. "
+        "value that appears in a result inside the run marks the later call as dependent, even when it "
+        "was known before (a listing that names a file, then a read of it, reads a found file). "
         "`min-serial-calls` (default 3) sets how many calls make a finding."
     )
     VALID = [
