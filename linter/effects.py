@@ -240,6 +240,15 @@ def search_pattern_words(command: str) -> tuple[tuple[str, ...], ...]:
     return tuple((word,) for word in sorted(found))
 
 
+# A leading change of directory says where, not what: messages show the command after it.
+_CD_PREFIX = re.compile(r"^cd +(\"[^\"]*\"|'[^']*'|\S+) *&& *")
+
+
+def _command_label(command: str) -> str:
+    line = command.strip().split("\n", 1)[0]
+    return _CD_PREFIX.sub("", line, count=1) or line
+
+
 def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
     cwd = join(r.cwd, workdir) if workdir else r.cwd
     info = classify(command, cwd)
@@ -267,7 +276,7 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
                   dir_writes=frozenset(x for x in dir_writes if x), locks=frozenset(info.locks),
                   ports=frozenset(f"port:{p}" for p in info.ports), categories=frozenset(info.categories),
                   spellings=None, lazy_spellings=values,
-                  label=command.strip().split("\n", 1)[0],
+                  label=_command_label(command),
                   search=search,
                   extra={"segments": len(info.segments)})
 

@@ -165,3 +165,15 @@ def test_devices_are_not_files(command: str) -> None:
 def test_tee_writes_its_files_but_not_devices() -> None:
     assert classify("echo hi | tee out.txt /dev/null", "/repo").writes == {"/repo/out.txt"}
     assert classify("cp build.log /dev/null", "/repo").writes == set()
+
+
+@pytest.mark.parametrize(("command", "label"), [
+    ("cd /repo/test/gemini_test && git checkout main", "git checkout main"),
+    ("cd 'my dir' && npm test\nnpm run lint", "npm test"),
+    ("cd /repo", "cd /repo"),
+    ("npm test", "npm test"),
+])
+def test_a_command_is_labelled_by_what_it_runs_after_a_leading_cd(command: str, label: str) -> None:
+    from linter.effects import Resolver, shell_effect
+
+    assert shell_effect(command, Resolver("/repo")).label == label
