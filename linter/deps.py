@@ -2,7 +2,8 @@
 
 Within a batch, call B depends on an earlier member A when B reads what A writes (RAW), writes
 what A writes (WAW), writes what A reads (WAR), or the two form a known ordered pair (build then
-test, install then run, mkdir then write inside, git add then git commit, migrate then seed).
+test, install then run, mkdir then write inside, git add then git commit, migrate then seed,
+an edit of code then the tests, linter or formatter over it).
 Ordered pairs are encoded as resources by the effect model (``build:<dir>``, ``deps:<dir>``,
 ``git:<dir>:index``, ``db:<dir>``), so one resource test covers them all.
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linter.context import ContextIndex
-from linter.effects import Effect, is_file_resource as _is_file_resource
+from linter.effects import Effect, is_code, is_file_resource as _is_file_resource
 
 
 @dataclass(slots=True, frozen=True)
@@ -32,11 +33,15 @@ def _inside(path: str, directory: str) -> bool:
 
 
 # Shared state that two writers of the same kind leave the same whichever goes first.
-_COMMUTING = ("todos:", "deps:", "build:")
+_COMMUTING = ("todos:", "deps:", "build:", "src:")
 
 
 def _commutes(res: str) -> bool:
     return res.startswith(_COMMUTING) or (res.startswith("git:") and res.endswith(":index"))
+
+
+def _writes_code_in(effect: Effect, directory: str) -> bool:
+    return any(_is_file_resource(f) and is_code(f) and _inside(f, directory) for f in effect.writes)
 
 
 def depends(a: Effect, b: Effect) -> Dependency | None:
@@ -49,6 +54,14 @@ def depends(a: Effect, b: Effect) -> Dependency | None:
         return Dependency("WAW", res) if _is_file_resource(res) else Dependency("ORDER", res, "WAW")
     for res in sorted(a.reads & b.writes):
         return Dependency("WAR", res) if _is_file_resource(res) else Dependency("ORDER", res, "WAR")
+    # The source tree: an edit of a code file, then a check or a formatter over its directory
+    # (the test run meant to check the edit); a formatter, then an edit of a file it rewrites.
+    for res in sorted(r for r in b.reads | b.writes if r.startswith("src:")):
+        if _writes_code_in(a, res[4:]):
+            return Dependency("ORDER", res, "RAW" if res in b.reads else "WAW")
+    for res in sorted(r for r in a.writes if r.startswith("src:")):
+        if _writes_code_in(b, res[4:]):
+            return Dependency("ORDER", res, "WAW")
     for directory in sorted(a.dir_writes):
         for res in sorted(b.reads | b.writes | b.dir_writes):
             if _is_file_resource(res) and res != directory and _inside(res, directory):

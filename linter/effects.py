@@ -68,7 +68,7 @@ class Effect:
 def is_file_resource(resource: str) -> bool:
     """Is this resource a path (not git state, a lock, a port, a URL...)?"""
     head = resource.split(":", 1)[0]
-    return not (":" in resource and head in ("git", "deps", "build", "lock", "port", "url", "db", "db-data", "shell", "todos"))
+    return not (":" in resource and head in ("git", "deps", "build", "lock", "port", "url", "db", "db-data", "shell", "todos", "src"))
 
 
 class Resolver:
@@ -240,6 +240,30 @@ def search_pattern_words(command: str) -> tuple[tuple[str, ...], ...]:
     return tuple((word,) for word in sorted(found))
 
 
+def _state_or_path(resource: str, r: Resolver) -> str:
+    """A file path resolved against the session's directory; state (``deps:<dir>``) as it is,
+    but the source tree (``src:<dir>``) with its directory resolved as a path, so that it can
+    be compared with the files an edit writes."""
+    head = resource.split(":", 1)[0]
+    if head == "src":
+        return "src:" + (r.resource(resource[4:]) or ".")
+    return resource if head in ("git", "deps", "build", "db", "db-data") else r.resource(resource)
+
+
+# Source files: what tests, builds, linters and type checkers read, and formatters rewrite.
+CODE_EXTENSIONS = frozenset({
+    ".py", ".pyi", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".go", ".rs", ".java", ".kt",
+    ".kts", ".scala", ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".cs", ".fs", ".rb", ".php", ".swift",
+    ".m", ".mm", ".sh", ".bash", ".zsh", ".vue", ".svelte", ".lua", ".dart", ".ex", ".exs", ".erl", ".hs",
+    ".ml", ".clj", ".zig", ".nim", ".jl", ".r", ".pl", ".pm", ".sql", ".gradle", ".groovy", ".ps1", ".psm1",
+    ".bat", ".cmd", ".fish", ".pony",
+})
+
+
+def is_code(path: str) -> bool:
+    return posixpath.splitext(path)[1].lower() in CODE_EXTENSIONS
+
+
 # A leading change of directory says where, not what: messages show the command after it.
 _CD_PREFIX = re.compile(r"^cd +(\"[^\"]*\"|'[^']*'|\S+) *&& *")
 
@@ -252,10 +276,8 @@ def _command_label(command: str) -> str:
 def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
     cwd = join(r.cwd, workdir) if workdir else r.cwd
     info = classify(command, cwd)
-    reads = {r.resource(p) if not p.split(":", 1)[0] in ("git", "deps", "build", "db", "db-data") else p
-             for p in info.reads}
-    writes = {r.resource(p) if not p.split(":", 1)[0] in ("git", "deps", "build", "db", "db-data") else p
-              for p in info.writes}
+    reads = {_state_or_path(p, r) for p in info.reads}
+    writes = {_state_or_path(p, r) for p in info.writes}
     dir_writes = {r.resource(p) for p in info.dir_writes}
     if info.read_only:
         kind = READ

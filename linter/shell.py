@@ -62,6 +62,12 @@ _CATEGORY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|^composer (install|require)\b|^gem install\b|^dotnet restore\b|^mvn (dependency|install)\b")),
     ("migrate", re.compile(r"\bmigrat(e|ions?)\b|\balembic upgrade\b|\bdb:(migrate|setup|reset)\b")),
     ("seed", re.compile(r"\bseed\b|\bdb:seed\b")),
+    # formatters rewrite the source files in place (a --check run only reads: it is a lint)
+    ("format", re.compile(
+        r"^(npx |pnpm |yarn |bunx |uv run |poetry run |python3? -m )?(black|isort|autopep8|yapf|ruff format)\b(?!.*--(check|diff)\b)"
+        r"|^(npx |pnpm |yarn |bunx )?prettier\b.*\s(--write|-w)\b|^(gofmt|goimports)\b.*\s-w\b|^go fmt\b"
+        r"|^(cargo fmt|rustfmt)\b(?!.*--check\b)|^clang-format\b.*\s-i\b|^(npx )?biome (format|check)\b.*\s--write\b"
+        r"|^(npm|pnpm|yarn|bun) (run )?(format|fmt)$|^(mise run|mise r|just|task|make|poe|invoke) (format|fmt)$")),
     ("test", re.compile(r"^(mise run|mise r|just|task|make|poe|invoke|cargo make|nox -s|tox -e) [\w:.-]*\btest")),
     ("lint", re.compile(r"^(mise run|mise r|just|task|make|poe|invoke|cargo make|nox -s|tox -e) [\w:.-]*\b(lint|check|vet|typecheck|types)\b")),
     ("build", re.compile(r"^(mise run|mise r|just|task|poe|invoke|cargo make) [\w:.-]*\bbuild\b")),
@@ -71,7 +77,7 @@ _CATEGORY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("lint", re.compile(
         r"^(npx |pnpm |yarn |bunx |uv run |poetry run |python3? -m )?(eslint|ruff|flake8|pylint|golangci-lint|clippy|shellcheck"
         r"|stylelint|biome|oxlint|rubocop|standard|markdownlint|hadolint|actionlint|ktlint|swiftlint|black --check"
-        r"|prettier (--check|-c)|isort --check|deno lint)\b|^cargo (clippy|fmt --check)\b|^go fmt\b|^gofmt -l\b"
+        r"|prettier (--check|-c)|isort --check|deno lint)\b|^cargo (clippy|fmt --check)\b|^gofmt -l\b"
         r"|^(npm|pnpm|yarn|bun) (run )?(lint|format:check|fmt:check|check)\b|^pre-commit run\b|^make (lint|check)\b")),
     ("test", re.compile(
         r"^(npx |pnpm |yarn |bunx |uv run |poetry run |pipenv run |hatch run |python3? -m )?(pytest|py\.test|jest|vitest|mocha|ava|tap"
@@ -441,6 +447,10 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
                 writes.add(f"deps:{here or '.'}")
             elif category in ("test", "run", "build", "typecheck", "lint"):
                 reads.add(f"deps:{here or '.'}")
+            if category in ("test", "build", "typecheck", "lint"):
+                reads.add(f"src:{here or '.'}")  # the code it checks, as it stands when it runs
+            elif category == "format":
+                writes.add(f"src:{here or '.'}")
             if category == "build":
                 writes.add(f"build:{here or '.'}")
             elif category in ("test", "run"):

@@ -38,8 +38,10 @@ class DependentCallsInBatch(Rule):
         "Calls issued together are chosen before any of their results is seen, and a harness may run "
         "them in any order or side by side. When one reads a file another writes (or writes what "
         "another reads), or the two form an ordered pair (build then test, install then run, mkdir "
-        "then write inside it, git add then git commit, migrate then seed), the later call acts on a "
-        "state the agent never observed: if the first fails, the second runs anyway on stale input. "
+        "then write inside it, git add then git commit, migrate then seed, an edit of a code file "
+        "then the tests, linter or formatter run over its directory), the later call acts on a "
+        "state the agent never observed: if the first fails, the second runs anyway on stale input "
+        "(a test run that passes on the code the failed edit left unchanged). "
         "A call that asks to wait for the ones before it (Gemini CLI's `wait_for_previous`) starts a "
         "new wave and is not compared with them. Two writes to one file are reported by PAR202 instead. Subagents launched together count "
         "too: one told to create something (a `useTodos` hook, `src/api/client.ts`) while another "
@@ -77,6 +79,18 @@ class DependentCallsInBatch(Rule):
         call Task description="cli" prompt="Update src/cli.py to import parse_query from src/parser.py and use it"
         """,
         """
+        user: Update the changelog and run the linter.
+        step
+        call Edit file_path=CHANGELOG.md old_string="## 1.2" new_string="## 1.3"
+        call Bash command="npm run lint"
+        """,
+        """
+        user: Fix the bug in /opt/other/tool.py and run this project's tests.
+        step
+        call Edit file_path=/opt/other/tool.py old_string=a new_string=b
+        call Bash command="pytest -q"
+        """,
+        """
         user: Write the notes and show them to me.
         step
         call Write file_path=notes.txt content=hello
@@ -101,6 +115,18 @@ class DependentCallsInBatch(Rule):
         step
         call Bash command="npm run build"
         call Bash command="npm test"
+        """,
+        """
+        user: Fix the nil check in hooks.go and lint it.
+        step
+        call Edit file_path=cmd/hooks.go old_string="if x {" new_string="if x != nil {"
+        call Bash command="mise run lint"
+        """,
+        """
+        user: Format and lint.
+        step
+        call Bash command="gofmt -w ."
+        call Bash command="golangci-lint run"
         """,
         """
         user: Undo my change to a.py and show it to me.
@@ -154,6 +180,7 @@ _STATES = {
     "db": ("the database schema in {}", "use", "migrate", "schema", "use the old schema"),
     "db-data": ("the database data in {}", "use", "change", "data", "see the old data"),
     "shell": ("background shell {}", "read", "stop", "state", "see the old state"),
+    "src": ("the code in {}", "check", "change", "code", "check the old code"),
 }
 
 

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from typing import Iterable
 
-from linter.effects import SPAWN
+from linter.effects import SPAWN, is_code
 from linter.model import MAIN_AGENT, Agent, Session, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from rules._common import PROMPT_KEYS, ends_mid_turn, note_mid_turn
 from linter.shell import command_of, split_command
 from linter.textutil import safe
 
-CODE_EXTENSIONS = {
-    ".py", ".pyi", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".go", ".rs", ".java", ".kt",
-    ".kts", ".scala", ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".cs", ".fs", ".rb", ".php", ".swift",
-    ".m", ".mm", ".sh", ".bash", ".zsh", ".vue", ".svelte", ".lua", ".dart", ".ex", ".exs", ".erl", ".hs",
-    ".ml", ".clj", ".zig", ".nim", ".jl", ".r", ".pl", ".pm", ".sql", ".gradle", ".groovy", ".ps1", ".psm1",
-    ".bat", ".cmd", ".fish", ".pony",
-}
-
-
-def is_code(path: str) -> bool:
-    return posixpath.splitext(path)[1].lower() in CODE_EXTENSIONS
 
 
 # Commands that move, copy or delete files without changing any code (cleaning up a scratch

@@ -177,3 +177,27 @@ def test_a_command_is_labelled_by_what_it_runs_after_a_leading_cd(command: str, 
     from linter.effects import Resolver, shell_effect
 
     assert shell_effect(command, Resolver("/repo")).label == label
+
+
+@pytest.mark.parametrize(("command", "category"), [
+    ("gofmt -w .", "format"),
+    ("go fmt ./...", "format"),
+    ("black src", "format"),
+    ("ruff format .", "format"),
+    ("npx prettier --write src", "format"),
+    ("cargo fmt", "format"),
+    ("mise run fmt", "format"),
+    ("npm run format", "format"),
+    ("black --check src", "lint"),
+    ("ruff format --check .", "lint"),
+    ("cargo fmt --check", "lint"),
+    ("gofmt -l .", "lint"),
+    ("npx prettier --check src", "lint"),
+])
+def test_formatters_rewrite_the_source_and_checks_only_read_it(command: str, category: str | None) -> None:
+    info = classify(command, "/repo")
+    assert (sorted(info.categories) or [None]) == [category]
+    if category == "format":
+        assert "src:/repo" in info.writes
+    elif category == "lint":
+        assert "src:/repo" in info.reads and "src:/repo" not in info.writes
