@@ -86,16 +86,18 @@ def _find_word(buf: bytearray, token: bytes) -> int:
         if not _continues_before(buf, at) and (
             not _continues_after(buf, tail)
             or (buf[tail] in _DOT_DASH and not _continues_after(buf, tail + 1))
-            or (numeric and _unit_follows(buf, tail))
+            or (numeric and (_unit_follows(buf, tail) or _HYPHEN_UNIT.match(buf, tail) is not None))
         ):
             return at
         at = buf.find(token, at + 1)
     return -1
 
 
-# A number may carry a short unit ("5cm", "10m", "3x^2"): the number is still the one written.
+# A number may carry a short unit ("5cm", "10m", "3x^2"): the number is still the one written ...
 _NUMERIC = re.compile(rb"^-?[0-9][0-9.,]*$")
 _UNIT = re.compile(rb"[A-Za-z]{1,3}(?![A-Za-z0-9_])")
+# ... or a hyphenated one ("a 7-day trip", "a 3-bedroom flat").
+_HYPHEN_UNIT = re.compile(rb"-[A-Za-z]+(?![A-Za-z0-9_.\-/])")
 
 
 def _unit_follows(buf: bytearray, tail: int) -> bool:

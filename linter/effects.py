@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from decimal import Decimal
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -457,22 +458,43 @@ def is_query_name(name: str) -> bool:
 
 
 def _number_forms(value: float) -> tuple[str, ...]:
-    """Ways a number may be written in a prompt: 5.0 as 5, 0.5 as .5 or 50%, 500000 as 500,000,
-    1e-07 as 0.0000001, and a negative amount as its size ("a loss of $1000")."""
+    """Ways a number may be written in a prompt: 5.0 as 5, 0.5 as .5 or 50%, 500000 as 500,000 or
+    500k, 1267000000 as 1.267 billion, 1.3 as 1.30, 8.854e-12 as 8.854 x 10^-12 or 1e-07 as
+    0.0000001, and a negative amount as its size ("a loss of $1000")."""
     size = abs(value)
     forms = [repr(value)]
     if isinstance(size, float) and size.is_integer():
         size = int(size)
     forms.append(str(size))
-    if isinstance(size, int) and size >= 1000:
-        forms.append(f"{size:,}")
-    elif isinstance(size, float):
-        plain = f"{size:.12f}".rstrip("0")
+    if isinstance(size, int):
+        if size >= 1000:
+            forms.append(f"{size:,}")
+        if size < 10**6:
+            forms += [f"{size}.0", f"{size}.00"]  # "5.0 meters", "$12.00"
+    else:
+        plain = format(Decimal(repr(size)), "f")  # 8.854e-12 as 0.000000000008854, exactly
         forms.append(plain)
+        forms += [plain + "0", plain + "00"]  # "$1.30", "-74.0060": trailing zeros
         if plain.startswith("0."):
             forms.append(plain[1:])
         if 0.001 <= size < 1:
             forms.append(f"{size * 100:.10g}%")  # a rate given as a percentage
+    if size >= 1000:
+        # "1.267 billion" for 1267000000, "500k" for 500000
+        for scale, word, short in ((10**12, "trillion", ""), (10**9, "billion", "bn"), (10**6, "million", "M"),
+                                   (10**3, "thousand", "k")):
+            quotient = size / scale
+            if 1 <= quotient < 1000 and round(quotient, 3) == quotient:
+                forms.append(f"{quotient:g} {word}")
+                if short:
+                    forms.append(f"{quotient:g}{short}")
+                break
+    if isinstance(size, float) and "e" in repr(size):
+        # scientific notation as prompts write it: "8.854 x 10^-12", "8.854e-12"
+        mantissa, exponent = repr(size).split("e")
+        power = int(exponent)
+        forms += [f"{mantissa}{sep}10^{power}" for sep in (" x ", "x", " × ", "×", " * ", "*")]
+        forms += [f"{mantissa}e{power}", f"{mantissa}E{power}"]
     return tuple(dict.fromkeys(forms))
 
 

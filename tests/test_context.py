@@ -25,7 +25,8 @@ def index() -> ContextIndex:
     ("src/b.py", 5),            # a sentence's full stop does not continue the path
     ("12.4922", 5),             # a degree sign is not a letter
     ("5", 5),                   # a number with a short unit is that number
-    ("7", None),                # "7-day" is one word
+    ("7", 5),                   # "a 7-day trip": a number with a hyphenated unit
+    ("7-da", None),
     ("caf", None),              # a non-ASCII letter continues the word
     ("12345", None),            # not a unit: part of an id
     ("notes.txt", 5),           # full-width punctuation ends the word

@@ -29,7 +29,7 @@ def test_a_query_names_its_argument_words_and_numbers() -> None:
     effect = function_tool(_call("restaurant_finder", location="New York, NY", diet=["Gluten-free"], budget=20),
                            Resolver(None))
     assert effect.kind == READ
-    assert effect.values == (("New", "new"), ("York", "york"), ("Gluten-free", "gluten-free"), ("20",))
+    assert effect.values == (("New", "new"), ("York", "york"), ("Gluten-free", "gluten-free"), ("20", "20.0", "20.00"))
     assert effect.extra["signature"] == ("restaurant_finder",
                                          '{"budget": 20, "diet": ["Gluten-free"], "location": "New York, NY"}')
 
@@ -39,12 +39,18 @@ def test_an_action_is_unknown() -> None:
 
 
 @pytest.mark.parametrize(("value", "forms"), [
-    (5.0, ("5.0", "5")),
-    (-1000, ("-1000", "1000", "1,000")),
-    (500000, ("500000", "500,000")),
-    (0.02, ("0.02", ".02", "2%")),
-    (1e-07, ("1e-07", "0.0000001", ".0000001")),
-    (2.5, ("2.5",)),
+    (5.0, ("5.0", "5", "5.00")),
+    (-1000, ("-1000", "1000", "1,000", "1000.0", "1000.00", "1 thousand", "1k")),
+    (500000, ("500000", "500,000", "500000.0", "500000.00", "500 thousand", "500k")),
+    (1267000000, ("1267000000", "1,267,000,000", "1.267 billion", "1.267bn")),
+    (1234567, ("1234567", "1,234,567")),  # no round scale: no words
+    (0.02, ("0.02", "0.020", "0.0200", ".02", "2%")),
+    (1.3, ("1.3", "1.30", "1.300")),
+    (1e-07, ("1e-07", "0.0000001", "0.00000010", "0.000000100", ".0000001", "1 x 10^-7", "1x10^-7", "1 × 10^-7",
+             "1×10^-7", "1 * 10^-7", "1*10^-7", "1e-7", "1E-7")),
+    (8.854e-12, ("8.854e-12", "0.000000000008854", "0.0000000000088540", "0.00000000000885400",
+                 ".000000000008854", "8.854 x 10^-12", "8.854x10^-12", "8.854 × 10^-12", "8.854×10^-12",
+                 "8.854 * 10^-12", "8.854*10^-12", "8.854E-12")),
 ])
 def test_number_spellings(value: float, forms: tuple[str, ...]) -> None:
     assert _number_forms(value) == forms

@@ -13,7 +13,7 @@ import pytest
 
 from tests.bfcl import bfcl_set
 
-DETECTION_FLOOR = 0.84
+DETECTION_FLOOR = 0.85
 
 
 @pytest.fixture(scope="module")
