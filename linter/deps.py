@@ -13,6 +13,7 @@ its arguments name was already in the agent's context at S.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 
 from linter.context import ContextIndex
@@ -21,7 +22,8 @@ from linter.effects import Effect, is_code, is_file_resource as _is_file_resourc
 
 @dataclass(slots=True, frozen=True)
 class Dependency:
-    kind: str  # RAW, WAW, WAR or DIR on files; ORDER on other state (git, builds, installs, ...)
+    kind: str  # RAW, WAW, WAR or DIR on files; ORDER on other state (git, builds, installs, ...);
+    # CODE: a code file (the resource) and a check or formatter that covers it
     resource: str
     order: str = ""  # for ORDER: RAW, WAW or WAR, which of the two changes the state
 
@@ -40,14 +42,37 @@ def _commutes(res: str) -> bool:
     return res.startswith(_COMMUTING) or (res.startswith("git:") and res.endswith(":index"))
 
 
-def _writes_code_in(effect: Effect, directory: str) -> bool:
-    return any(_is_file_resource(f) and is_code(f) and _inside(f, directory) for f in effect.writes)
+def _scopes_overlap(a: str, b: str) -> bool:
+    (exts_a, path_a), (exts_b, path_b) = source_scope(a), source_scope(b)
+    if exts_a is not None and exts_b is not None and not exts_a & exts_b:
+        return False  # gofmt and eslint: different files
+    return _inside(path_a, path_b) or _inside(path_b, path_a)
+
+
+def source_scope(resource: str) -> tuple[frozenset[str] | None, str]:
+    """The file extensions (None: any code) and the path of a ``src:<extensions>:<path>`` resource."""
+    _, exts, path = resource.split(":", 2)
+    return (None if exts == "*" else frozenset(exts.split(","))), path
+
+
+def _code_written_in(effect: Effect, resource: str) -> str | None:
+    """A code file the call writes that the check or formatter over ``resource`` covers."""
+    exts, scope = source_scope(resource)
+    for f in sorted(effect.writes):
+        if _is_file_resource(f) and is_code(f) and _inside(f, scope) and \
+                (exts is None or posixpath.splitext(f)[1].lower() in exts):
+            return f
+    return None
 
 
 def depends(a: Effect, b: Effect) -> Dependency | None:
     """Does B (issued after A in the same batch) depend on A?"""
     for res in sorted(a.writes & b.reads):
         return Dependency("RAW", res) if _is_file_resource(res) else Dependency("ORDER", res, "RAW")
+    for res in sorted(r for r in a.writes if r.startswith("src:")):  # a formatter, then a check
+        for other in sorted(r for r in b.reads if r.startswith("src:")):
+            if _scopes_overlap(res, other):
+                return Dependency("ORDER", other, "RAW")
     for res in sorted(a.writes & b.writes):
         if _commutes(res):
             continue  # two todo updates, two installs, two builds, two git adds: either order ends alike
@@ -57,11 +82,13 @@ def depends(a: Effect, b: Effect) -> Dependency | None:
     # The source tree: an edit of a code file, then a check or a formatter over its directory
     # (the test run meant to check the edit); a formatter, then an edit of a file it rewrites.
     for res in sorted(r for r in b.reads | b.writes if r.startswith("src:")):
-        if _writes_code_in(a, res[4:]):
-            return Dependency("ORDER", res, "RAW" if res in b.reads else "WAW")
+        code = _code_written_in(a, res)
+        if code is not None:
+            return Dependency("CODE", code, "RAW" if res in b.reads else "WAW")
     for res in sorted(r for r in a.writes if r.startswith("src:")):
-        if _writes_code_in(b, res[4:]):
-            return Dependency("ORDER", res, "WAW")
+        code = _code_written_in(b, res)
+        if code is not None:
+            return Dependency("CODE", code, "WAW")
     for directory in sorted(a.dir_writes):
         for res in sorted(b.reads | b.writes | b.dir_writes):
             if _is_file_resource(res) and res != directory and _inside(res, directory):

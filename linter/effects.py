@@ -243,11 +243,12 @@ def search_pattern_words(command: str) -> tuple[tuple[str, ...], ...]:
 
 def _state_or_path(resource: str, r: Resolver) -> str:
     """A file path resolved against the session's directory; state (``deps:<dir>``) as it is,
-    but the source tree (``src:<dir>``) with its directory resolved as a path, so that it can
-    be compared with the files an edit writes."""
+    but the source a check covers (``src:<extensions>:<path>``) with its path resolved, so that
+    it can be compared with the files an edit writes."""
     head = resource.split(":", 1)[0]
-    if head == "src":
-        return "src:" + (r.resource(resource[4:]) or ".")
+    if head == "src":  # src:<extensions>:<path>
+        _, exts, path = resource.split(":", 2)
+        return f"src:{exts}:{r.resource(path) or '.'}"
     return resource if head in ("git", "deps", "build", "db", "db-data") else r.resource(resource)
 
 

@@ -279,6 +279,8 @@ def _is_read_only(seg: Segment) -> bool:
         return bool(args) and args[0] in ("list", "show", "freeze", "check")
     if prog in ("python", "python3", "node", "go", "cargo", "rustc", "java") and args[:1] in (["--version"], ["-V"], ["version"]):
         return True
+    if args and args[-1] in ("--version", "--help") and len([a for a in args if not a.startswith("-")]) <= 2:
+        return True  # `npx tsc --version`: what the tool is, not a run of it
     return prog in READ_ONLY
 
 
@@ -394,6 +396,71 @@ def _git_restored(sub: str, rest: list[str]) -> tuple[list[str], bool] | None:
     return (paths if worktree else []), index
 
 
+# Which source files a check or formatter covers: a tool of one language covers that
+# language's files; a generic runner (make, npm test, mise run) covers them all.
+_LANGUAGES = {
+    ".go": ("go", "gofmt", "goimports", "golangci-lint", "gotestsum"),
+    ".rs": ("cargo", "rustfmt", "clippy"),
+    ".py,.pyi": ("pytest", "py.test", "mypy", "pyright", "basedpyright", "pytype", "ruff", "black", "isort", "flake8",
+                 "pylint", "autopep8", "yapf", "tox", "nox", "unittest", "nose", "nose2"),
+    ".js,.jsx,.mjs,.cjs,.ts,.tsx,.mts,.cts,.vue,.svelte": ("jest", "vitest", "mocha", "ava", "eslint", "tsc", "vue-tsc",
+                                                           "prettier", "biome", "oxlint", "standard", "karma"),
+    ".sh,.bash,.zsh": ("shellcheck",),
+    ".rb": ("rubocop", "rspec", "rake", "rails"),
+    ".php": ("phpunit",),
+    ".swift": ("swift", "swiftlint"),
+    ".cs,.fs": ("dotnet",),
+    ".ex,.exs": ("mix",),
+    ".java,.kt,.kts,.scala,.groovy,.gradle": ("mvn", "./mvnw", "gradle", "./gradlew", "ktlint"),
+    ".c,.h,.cc,.cpp,.cxx,.hpp,.hh,.m,.mm": ("clang-format", "ctest"),
+}
+_LANGUAGE_OF = {tool: exts for exts, tools in _LANGUAGES.items() for tool in tools}
+_RUNNER_WORDS = frozenset({"npx", "pnpx", "bunx", "uv", "run", "poetry", "pipenv", "hatch", "exec", "python", "python3",
+                           "-m", "pnpm", "yarn", "bun", "npm", "dlx"})
+# Options that pick a package by name: which files that covers is not known here.
+_PACKAGE_OPTIONS = re.compile(r"(^|\s)(--filter|-F|--package|--scope)(\s|=)|^cargo .*\s-p\s|^yarn workspace\b"
+                              r"|^(npx )?(nx|turbo|lerna) ")
+_WORKSPACE_DIR = re.compile(r"(?:^|\s)(?:-w|--workspace)(?:\s+|=)['\"]?([^\s'\"-][^\s'\"]*)")
+_FIXES = re.compile(r"\s--fix\b|\s-[aA]\b|\blint:fix\b|\s--write\b")
+# Words after a check's name that pick what it does, not what it covers.
+_SUBCOMMANDS = frozenset({"check", "format", "fmt", "lint", "run", "vet", "clippy", "test", "build", "exec", "ci",
+                          "typecheck", "types", "tsc"})
+# Option words a check takes with a value (the value is no path it checks).
+_CHECK_VALUE_OPTIONS = frozenset({"-c", "--config", "-p", "--project", "-k", "-m", "--rcfile", "--ignore", "--exclude",
+                                  "--select", "--extend-select", "--max-line-length", "--format", "-f", "-o",
+                                  "--output", "--reporter", "--cov", "-n", "--maxfail", "--ext", "--parser",
+                                  "--config-file", "--target", "--line-length", "-l", "--tb"})
+
+
+def source_scopes(seg: Segment, category: str) -> list[str]:
+    """``src:<extensions>:<path>`` resources for the code a check or formatter covers: the paths
+    it names (the files given to a linter or formatter), else its whole directory. A test run
+    covers its directory even when it names test files: the tests import the code. A package
+    picked by name (``pnpm --filter web test``, ``cargo test -p core``) gives none."""
+    here = seg.cwd or "."
+    words = seg.words
+    tool = next((w for w in words if w not in _RUNNER_WORDS and not w.startswith("-")), words[0] if words else "")
+    exts = _LANGUAGE_OF.get(posixpath.basename(tool), _LANGUAGE_OF.get(tool, "*"))
+    if _PACKAGE_OPTIONS.search(seg.text) and not _WORKSPACE_DIR.search(seg.text):
+        return []
+    workspace = _WORKSPACE_DIR.search(seg.text)
+    if workspace is not None:
+        return [f"src:{exts}:{join(here, workspace.group(1))}"]
+    paths: list[str] = []
+    if category in ("lint", "typecheck", "format"):
+        skip = False
+        for w in words[1:]:
+            if skip:
+                skip = False
+            elif w in _CHECK_VALUE_OPTIONS:
+                skip = True
+            elif not w.startswith("-") and w != tool and w not in _RUNNER_WORDS and w not in _SUBCOMMANDS and \
+                    not w.startswith("./...") and "=" not in w:
+                literal = "/".join(part for part in w.split("*", 1)[0].split("/")[:-1]) if "*" in w else w
+                paths.append(join(here, literal) if literal not in ("", ".") else here)
+    return [f"src:{exts}:{p}" for p in (paths or [here])]
+
+
 def _git_dir(options: list[str], here: str) -> str:
     """The directory git runs in: `git -C sub ...` moves it."""
     for n, a in enumerate(options[:-1]):
@@ -447,10 +514,12 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
                 writes.add(f"deps:{here or '.'}")
             elif category in ("test", "run", "build", "typecheck", "lint"):
                 reads.add(f"deps:{here or '.'}")
-            if category in ("test", "build", "typecheck", "lint"):
-                reads.add(f"src:{here or '.'}")  # the code it checks, as it stands when it runs
-            elif category == "format":
-                writes.add(f"src:{here or '.'}")
+            if category in ("test", "build", "typecheck", "lint", "format"):
+                for scope in source_scopes(seg, category):
+                    if category == "format" or (category == "lint" and _FIXES.search(seg.text)):
+                        writes.add(scope)  # rewrites the files it covers
+                    if category != "format":
+                        reads.add(scope)  # the code it checks, as it stands when it runs
             if category == "build":
                 writes.add(f"build:{here or '.'}")
             elif category in ("test", "run"):
@@ -479,8 +548,8 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
                 top = _git_dir(args[:at], here)
                 for p in files:
                     target = join(top, p)
-                    if p in (".", "./") or p.endswith("/"):
-                        dir_writes.add(target)
+                    if p in (".", "./") or p.endswith("/") or "." not in posixpath.basename(p):
+                        dir_writes.add(target)  # `git checkout -- frontend`: a directory, most likely
                     else:
                         writes.add(target)
                 if index:

@@ -39,7 +39,8 @@ class DependentCallsInBatch(Rule):
         "them in any order or side by side. When one reads a file another writes (or writes what "
         "another reads), or the two form an ordered pair (build then test, install then run, mkdir "
         "then write inside it, git add then git commit, migrate then seed, an edit of a code file "
-        "then the tests, linter or formatter run over its directory), the later call acts on a "
+        "then the tests, linter or formatter that cover it: its language, in the paths the tool is "
+        "given or else its directory), the later call acts on a "
         "state the agent never observed: if the first fails, the second runs anyway on stale input "
         "(a test run that passes on the code the failed edit left unchanged). "
         "A call that asks to wait for the ones before it (Gemini CLI's `wait_for_previous`) starts a "
@@ -83,6 +84,18 @@ class DependentCallsInBatch(Rule):
         step
         call Edit file_path=CHANGELOG.md old_string="## 1.2" new_string="## 1.3"
         call Bash command="npm run lint"
+        """,
+        """
+        user: Fix the handler and lint the parser.
+        step
+        call Edit file_path=src/handler.py old_string=a new_string=b
+        call Bash command="ruff check src/parser.py"
+        """,
+        """
+        user: Fix the page title and run the Go tests.
+        step
+        call Edit file_path=web/src/App.tsx old_string=a new_string=b
+        call Bash command="go test ./..."
         """,
         """
         user: Fix the bug in /opt/other/tool.py and run this project's tests.
@@ -199,6 +212,8 @@ def _state(res: str, reader: Effect) -> tuple[str, str, str, str, str]:
         if part == "index":
             return f"the git index of {_where(repo)}", "commit", "change", "index", "commit without that change"
         return f"the checked-out commit of {_where(repo)}", "read", "change", "commit", "see the old commit"
+    if head == "src":
+        rest = rest.split(":", 1)[1]  # src:<extensions>:<path>
     if head in _STATES:
         noun, read, write, thing, too_early = _STATES[head]
         return noun.format(_where(rest) if head != "shell" else safe(rest, 40)), read, write, thing, too_early
@@ -246,6 +261,15 @@ def _hazard(dep: Dependency, first: ToolCall, first_effect: Effect, second: Tool
     if direction == "DIR":
         return (f"{later} may run before {_subject(first, first_effect)} in the same batch "
                 f"{_dir_change(first, dep.resource)}")
+    if dep.kind == "CODE":
+        edit, edit_effect = (first, first_effect) if dep.resource in first_effect.writes else (second, second_effect)
+        code = "it" if _names_path(edit_effect) and edit_effect.label == dep.resource else safe(dep.resource, 80)
+        if direction == "RAW":
+            return (f"{later} may run before {_subject(first, first_effect)} in the same batch has changed {code}, "
+                    "and check the old code")
+        return (f"{_subject(first, first_effect)} and {later} in the same batch both change "
+                f"{'that file' if code == 'it' else code}: the formatter may run before the edit, which then "
+                "stays unformatted, or while it applies")
     earlier = _other(first, first_effect, dep.resource)
     if direction == "RAW":
         noun, _, write, _, too_early = _state(dep.resource, second_effect)

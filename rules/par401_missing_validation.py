@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Iterable
 
@@ -27,10 +28,14 @@ _NO_RUN = re.compile(r"\b(no need to|(do not|don'?t|never)( need to)?)\s+(run|te
                      r"\b(myself|locally|on my (end|side|machine))\b", re.I)
 # The person reports having run it ("I ran the tests, all green"): what came before is validated.
 # A complaint that it does not work ("the buttons don't work", "nothing happens") is such a report too.
+# A work that goes on ("don't work on the API", "not working on it", "don't work with S3") is
+# an instruction or a statement of scope, not a report.
+_ON = r"(?!\s+(on|with|for|in|under|at|yet|together|without)\b)"
 _USER_RAN = re.compile(r"\bi\s+(just\s+)?(ran|tested|tried|checked)\b|\btests?\s+(now\s+)?(pass|are passing|"
-                       r"are green)\b|\ball green\b|\bit works\b|\bworks now\b"
-                       r"|\b(?!(you|we|i|please|and|but|so)\b)\w+ (does ?n[o']?t|do ?n[o']?t|did ?n[o']?t) (seem to |really )?work\b"
-                       r"|\bnot working\b"
+                       r"are green)\b|\ball green\b|(?<!how )\bit works\b|\bworks now\b"
+                       r"|\b(?!(you|we|i|please|and|but|so|now|also|just|then)\b)\w+ (does ?n[o']?t|do ?n[o']?t|did ?n[o']?t) "
+                       r"(seem to |really )?work\b" + _ON +
+                       r"|\bnot working\b" + _ON +
                        r"|\bdo ?n[o']?t think\b.{0,40}\bwork|\bstill (broken|failing|not working)\b"
                        r"|\bnothing happens\b", re.I)
 # A runner that never started exercised nothing.
@@ -38,7 +43,27 @@ _NOT_RUN = re.compile(r"command not found|Missing script|No module named (pytest
                       r"not recognized as an internal", re.I)
 
 
-_COMMENT = ("#", "//", "/*", "*", '"""', "'''", "--")
+# How a comment line starts, by language. `#!`, `#include`, `#[derive]` and `*out = 0` are code.
+_HASH = ("#",)
+_SLASHES = ("//", "/*", "*/", "* ")
+_COMMENTS_BY_EXT = {
+    **dict.fromkeys((".py", ".pyi"), ("#", '"""', "'''")),
+    **dict.fromkeys((".sh", ".bash", ".zsh", ".fish", ".rb", ".pl", ".pm", ".r", ".ex", ".exs", ".nim", ".jl", ".ps1",
+                     ".psm1"), _HASH),
+    **dict.fromkeys((".sql", ".lua", ".hs"), ("--",)),
+    **dict.fromkeys((".bat", ".cmd"), ("rem ", "REM ", "::")),
+    ".clj": (";",), ".erl": ("%",), ".ml": ("(*",),
+}
+
+
+def _is_comment(line: str, ext: str) -> bool:
+    text = line.strip()
+    if not text:
+        return True
+    markers = _COMMENTS_BY_EXT.get(ext, _SLASHES)
+    if text.startswith("#!") or text.startswith("#["):
+        return False
+    return text.startswith(markers) or (markers is _SLASHES and text == "*")
 
 
 def _edit_lines(call: ToolCall) -> tuple[list[str], list[str]] | None:
@@ -62,6 +87,9 @@ def _edit_lines(call: ToolCall) -> tuple[list[str], list[str]] | None:
     return None
 
 
+_PATCH_FILE = re.compile(r"^\*\*\* (?:Update|Add) File: (.+?)\s*$", re.M)
+
+
 def _comment_only(call: ToolCall) -> bool:
     """An edit whose changed lines are all comments or docstrings (a typo in prose): no behaviour
     to validate."""
@@ -70,7 +98,15 @@ def _comment_only(call: ToolCall) -> bool:
         return False
     before, after = edit
     changed = [line for line in before if line not in after] + [line for line in after if line not in before]
-    return bool(changed) and all(not line.strip() or line.strip().startswith(_COMMENT) for line in changed)
+    path = next((v for v in (call.input.get(k) for k in ("file_path", "path", "notebook_path")) if isinstance(v, str)), "")
+    if not path:
+        patch = next((v for v in (call.input.get("input"), call.input.get("patch")) if isinstance(v, str)), "")
+        files = _PATCH_FILE.findall(patch)
+        if len(set(posixpath.splitext(f)[1].lower() for f in files)) != 1:
+            return False  # files of several languages (or none named): not judged
+        path = files[0]
+    ext = posixpath.splitext(path)[1].lower()
+    return bool(changed) and all(_is_comment(line, ext) for line in changed)
 
 
 _VALIDATE_WORDS = re.compile(r"\b(tests?|test suite|pytest|jest|vitest|build|lint|typecheck|type-check|mypy|"

@@ -197,7 +197,78 @@ def test_a_command_is_labelled_by_what_it_runs_after_a_leading_cd(command: str, 
 def test_formatters_rewrite_the_source_and_checks_only_read_it(command: str, category: str | None) -> None:
     info = classify(command, "/repo")
     assert (sorted(info.categories) or [None]) == [category]
+    written = [res for res in info.writes if res.startswith("src:")]
+    read = [res for res in info.reads if res.startswith("src:")]
     if category == "format":
-        assert "src:/repo" in info.writes
+        assert written and not read
     elif category == "lint":
-        assert "src:/repo" in info.reads and "src:/repo" not in info.writes
+        assert read and not written
+
+
+_LANG_JS = "src:.js,.jsx,.mjs,.cjs,.ts,.tsx,.mts,.cts,.vue,.svelte:"
+
+
+@pytest.mark.parametrize(("command", "covers"), [
+    ("ruff check src/a.py", ["src:.py,.pyi:src/a.py"]),  # the files it is given
+    ("ruff check src tests", ["src:.py,.pyi:src", "src:.py,.pyi:tests"]),
+    ("npx prettier --write 'docs/**/*.md'", [_LANG_JS + "docs"]),  # a glob: its literal directory
+    ("npx tsc -p tsconfig.json", [_LANG_JS + "."]),  # an option's value is no path to check
+    ("go vet ./...", ["src:.go:."]),
+    ("python -m pytest tests/test_models.py", ["src:.py,.pyi:."]),  # tests import the code: all of it
+    ("npm test -w packages/web", ["src:*:packages/web"]),  # a workspace by directory
+    ("pnpm --filter @acme/web test", []),  # a package by name: not known here
+    ("cargo test -p core", []),
+    ("cargo test --workspace --all-features", ["src:.rs:."]),
+    ("mise run lint", ["src:*:."]),  # a generic runner: any code
+    ("npx tsc --version", []),  # no run at all
+])
+def test_a_check_covers_the_paths_it_names_in_its_language(command: str, covers: list[str]) -> None:
+    from linter.effects import Resolver, shell_effect
+
+    effect = shell_effect(command, Resolver("/repo"))
+    assert sorted(res for res in effect.reads | effect.writes if res.startswith("src:")) == covers
+
+
+@pytest.mark.parametrize(("edited", "command", "dependent"), [
+    ("src/a.py", "ruff check src/a.py", True),
+    ("src/b.py", "ruff check src/a.py", False),
+    ("src/a.py", "ruff check --fix . && pytest", True),
+    ("backend/app.py", "npx eslint frontend/src", False),
+    ("src/app.ts", "npx prettier --write README.md CHANGELOG.md", False),
+    ("tests/test_api.py", "black src/", False),
+    ("src/models.py", "python -m pytest tests/test_models.py", True),
+    ("cmd/x.go", "go test ./...", True),
+    ("web/src/App.tsx", "go test ./...", False),  # another language
+    ("scripts/bump_version.py", "cargo fmt", False),
+    ("packages/web/src/a.ts", "npm test -w packages/web", True),
+    ("packages/api/src/handler.ts", "npm test -w packages/web", False),
+    ("packages/api/src/handler.ts", "pnpm --filter @acme/web test", False),
+    ("src/a.ts", "npx tsc --noEmit", True),
+    ("src/a.ts", "npx tsc --version", False),
+    ("cmd/hooks.go", "mise run fmt && mise run lint", True),
+    ("/opt/other/tool.py", "pytest -q", False),  # outside the directory the tests run in
+    ("README.md", "npm run lint", False),  # not code
+])
+def test_an_edit_and_a_check_over_it(edited: str, command: str, dependent: bool) -> None:
+    from linter.deps import depends
+    from linter.effects import WRITE, Effect, Resolver, shell_effect
+
+    r = Resolver("/repo")
+    edit = Effect(WRITE, writes=frozenset([r.resource(edited)]), label=edited)
+    assert (depends(edit, shell_effect(command, r)) is not None) is dependent
+
+
+@pytest.mark.parametrize(("first", "second", "dependent"), [
+    ("gofmt -w .", "golangci-lint run", True),
+    ("mise run fmt", "mise run lint", True),
+    ("black src", "mypy src/a.py", True),
+    ("gofmt -w .", "npx eslint .", False),  # different files
+    ("npx prettier --write docs/", "npx eslint src", False),
+    ("black src", "ruff format src", False),  # two formatters: either order ends alike
+])
+def test_a_formatter_and_a_check(first: str, second: str, dependent: bool) -> None:
+    from linter.deps import depends
+    from linter.effects import Resolver, shell_effect
+
+    r = Resolver("/repo")
+    assert (depends(shell_effect(first, r), shell_effect(second, r)) is not None) is dependent

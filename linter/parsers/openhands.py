@@ -618,7 +618,8 @@ class _Builder:
                 self.session.cwd = directory
         code = _exit_code(e)
         failed = kind == "error" or (kind in ("read", "edit", "write") and text.startswith("ERROR:")) or \
-            (kind == "run_ipython" and text.lstrip().startswith(_SKILL_REFUSALS))
+            (kind == "run_ipython" and (text.lstrip().startswith(_SKILL_REFUSALS) or
+                                        "Traceback (most recent call last)" in text[:2000]))
         if code is not None and code != 0:
             failed = failed or code != -1 or "timed out" in text.lower() or "timed out" in str(e.get("extras"))
         seq = self.next_seq()

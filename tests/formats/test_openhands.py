@@ -280,3 +280,15 @@ def test_an_inserted_comment_needs_no_validation(tmp_path, cli) -> None:
     assert lint([prompt, insert(1, "let x = 1"), edited(2, 1), done]) == [
         "1 source file(s) modified (/w/src/parser.pony) and no test, build, lint or typecheck ran afterwards "
         "before the transcript ends"]
+
+
+def test_a_helper_that_raised_left_the_file_alone(tmp_path) -> None:
+    events = [
+        {"id": 0, "source": "user", "action": "message", "args": {"content": "fix it"}},
+        _cell(1, "edit_file_by_replace('/w/a.py', to_replace='x', new_content='y')"),
+        _cell_output(2, 1, "---------------------------------------------------------------------------\n"
+                           "ValueError                                Traceback (most recent call last)\n"
+                           "ValueError: No exact match found in /w/a.py"),
+    ]
+    (session,) = openhands.parse_many(_write(tmp_path, events))
+    assert [c.failed for c in session.all_calls()] == [True]
