@@ -67,7 +67,9 @@ _CATEGORY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"^(npx |pnpm |yarn |bunx |uv run |poetry run |python3? -m )?(black|isort|autopep8|yapf|ruff format)\b(?!.*--(check|diff)\b)"
         r"|^(npx |pnpm |yarn |bunx )?prettier\b.*\s(--write|-w)\b|^(gofmt|goimports)\b.*\s-w\b|^go fmt\b"
         r"|^(cargo fmt|rustfmt)\b(?!.*--check\b)|^clang-format\b.*\s-i\b|^(npx )?biome (format|check)\b.*\s--write\b"
-        r"|^(npm|pnpm|yarn|bun) (run )?(format|fmt)$|^(mise run|mise r|just|task|make|poe|invoke) (format|fmt)$")),
+        r"|^(npm|pnpm|yarn|bun) (run )?(format|fmt)$|^(mise run|mise r|just|task|make|poe|invoke) (format|fmt)$"
+        r"|^deno fmt\b(?!.*--check\b)|^dotnet format\b(?!.*--verify-no-changes\b)|^mix format\b(?!.*--check-formatted\b)"
+        r"|^swift-format\b.*\s(-i|--in-place)\b|^(stylua|shfmt -w|dart format)\b")),
     ("test", re.compile(r"^(mise run|mise r|just|task|make|poe|invoke|cargo make|nox -s|tox -e) [\w:.-]*\btest")),
     ("lint", re.compile(r"^(mise run|mise r|just|task|make|poe|invoke|cargo make|nox -s|tox -e) [\w:.-]*\b(lint|check|vet|typecheck|types)\b")),
     ("build", re.compile(r"^(mise run|mise r|just|task|poe|invoke|cargo make) [\w:.-]*\bbuild\b")),
@@ -78,6 +80,7 @@ _CATEGORY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"^(npx |pnpm |yarn |bunx |uv run |poetry run |python3? -m )?(eslint|ruff|flake8|pylint|golangci-lint|clippy|shellcheck"
         r"|stylelint|biome|oxlint|rubocop|standard|markdownlint|hadolint|actionlint|ktlint|swiftlint|black --check"
         r"|prettier (--check|-c)|isort --check|deno lint)\b|^cargo (clippy|fmt --check)\b|^gofmt -l\b"
+        r"|^deno fmt\b.*--check\b|^dotnet format\b.*--verify-no-changes\b|^mix format\b.*--check-formatted\b"
         r"|^(npm|pnpm|yarn|bun) (run )?(lint|format:check|fmt:check|check)\b|^pre-commit run\b|^make (lint|check)\b")),
     ("test", re.compile(
         r"^(npx |pnpm |yarn |bunx |uv run |poetry run |pipenv run |hatch run |python3? -m )?(pytest|py\.test|jest|vitest|mocha|ava|tap"
@@ -404,12 +407,14 @@ _LANGUAGES = {
     ".py,.pyi": ("pytest", "py.test", "mypy", "pyright", "basedpyright", "pytype", "ruff", "black", "isort", "flake8",
                  "pylint", "autopep8", "yapf", "tox", "nox", "unittest", "nose", "nose2"),
     ".js,.jsx,.mjs,.cjs,.ts,.tsx,.mts,.cts,.vue,.svelte": ("jest", "vitest", "mocha", "ava", "eslint", "tsc", "vue-tsc",
-                                                           "prettier", "biome", "oxlint", "standard", "karma"),
-    ".sh,.bash,.zsh": ("shellcheck",),
+                                                           "prettier", "biome", "oxlint", "standard", "karma", "deno"),
+    ".sh,.bash,.zsh": ("shellcheck", "shfmt"),
     ".rb": ("rubocop", "rspec", "rake", "rails"),
     ".php": ("phpunit",),
-    ".swift": ("swift", "swiftlint"),
+    ".swift": ("swift", "swiftlint", "swift-format"),
     ".cs,.fs": ("dotnet",),
+    ".dart": ("dart",),
+    ".lua": ("stylua",),
     ".ex,.exs": ("mix",),
     ".java,.kt,.kts,.scala,.groovy,.gradle": ("mvn", "./mvnw", "gradle", "./gradlew", "ktlint"),
     ".c,.h,.cc,.cpp,.cxx,.hpp,.hh,.m,.mm": ("clang-format", "ctest"),

@@ -272,3 +272,20 @@ def test_a_formatter_and_a_check(first: str, second: str, dependent: bool) -> No
 
     r = Resolver("/repo")
     assert (depends(shell_effect(first, r), shell_effect(second, r)) is not None) is dependent
+
+
+@pytest.mark.parametrize(("command", "category"), [
+    ("deno fmt", "format"), ("deno fmt --check", "lint"),
+    ("dotnet format", "format"), ("dotnet format --verify-no-changes", "lint"),
+    ("mix format", "format"), ("mix format --check-formatted", "lint"),
+    ("shfmt -w run.sh", "format"), ("dart format .", "format"),
+])
+def test_more_formatters_and_their_check_modes(command: str, category: str) -> None:
+    assert classify(command, "/repo").categories == {category}
+
+
+@pytest.mark.parametrize("command", ["npx eslint --fix src", "ruff check --fix .", "npm run lint:fix", "rubocop -a"])
+def test_a_lint_that_fixes_also_rewrites_what_it_covers(command: str) -> None:
+    info = classify(command, "/repo")
+    assert info.categories == {"lint"}
+    assert [r for r in info.writes if r.startswith("src:")] == [r for r in info.reads if r.startswith("src:")] != []
