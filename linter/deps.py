@@ -26,6 +26,7 @@ class Dependency:
     # CODE: a code file (the resource) and a check or formatter that covers it
     resource: str
     order: str = ""  # for ORDER: RAW, WAW or WAR, which of the two changes the state
+    scope: str = ""  # for CODE: the ``src:`` resource of the check or formatter
 
 
 def _inside(path: str, directory: str) -> bool:
@@ -84,11 +85,11 @@ def depends(a: Effect, b: Effect) -> Dependency | None:
     for res in sorted(r for r in b.reads | b.writes if r.startswith("src:")):
         code = _code_written_in(a, res)
         if code is not None:
-            return Dependency("CODE", code, "RAW" if res in b.reads else "WAW")
+            return Dependency("CODE", code, "RAW" if res in b.reads else "WAW", res)
     for res in sorted(r for r in a.writes if r.startswith("src:")):
         code = _code_written_in(b, res)
         if code is not None:
-            return Dependency("CODE", code, "WAW")
+            return Dependency("CODE", code, "WAW", res)
     for directory in sorted(a.dir_writes):
         for res in sorted(b.reads | b.writes | b.dir_writes):
             if _is_file_resource(res) and res != directory and _inside(res, directory):

@@ -180,7 +180,7 @@ class DependentCallsInBatch(Rule):
                 message=(f"{_hazard(dep, step.calls[i], effects[i], step.calls[j], effects[j])}{more}; "
                          "issue dependent calls after the results they need"),
                 calls=[step.calls[k] for k in involved],
-                confidence="medium" if all(p[2].kind == "DIR" for p in pairs) else "high",
+                confidence="medium" if all(_weaker(p[2]) for p in pairs) else "high",
                 agent_id=step.agent_id,
             )
 
@@ -195,6 +195,12 @@ _STATES = {
     "shell": ("background shell {}", "read", "stop", "state", "see the old state"),
     "src": ("the code in {}", "check", "change", "code", "check the old code"),
 }
+
+
+def _weaker(dep: Dependency) -> bool:
+    """A directory made or removed around a file, or a generic runner (`npm test`, `make lint`)
+    whose reach over the edited file is assumed: likely, not certain."""
+    return dep.kind == "DIR" or (dep.kind == "CODE" and dep.scope.startswith("src:*:"))
 
 
 def _where(directory: str) -> str:
