@@ -20,6 +20,7 @@ from linter.deps import derived, knowable, same_resource
 from linter.effects import Effect
 from linter.model import Agent, Event, Session, Step, ToolCall
 from linter.rule import Finding, RuleContext
+from linter.shell import command_of
 
 
 def runs(agent: Agent, accept: Callable[[Step], bool]) -> Iterator[list[Step]]:
@@ -125,12 +126,32 @@ def _repeats(step: Step, window: list[Step]) -> bool:
     return any(_call_key(c) in seen for c in step.calls)
 
 
+# A shell read that starts past the first line: `sed -n '130,189p' f`, `tail -n +50 f`,
+# `awk 'NR>=40' f`.
+_SHELL_RANGE = re.compile(r"\bsed\s+-n\s+['\"]?(\d+)(?:,\d+)?p|\btail\s+-n\s*\+(\d+)|\bawk\b[^|]*\bNR\s*>=?\s*(\d+)")
+
+
+def _number(value: object) -> float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def _ranged_read(step: Step) -> bool:
     """A read of a specific line range: the range was chosen from something already seen."""
     for call in step.calls:
-        offset = call.input.get("offset")
-        if isinstance(offset, (int, float)) and not isinstance(offset, bool) and offset > 1:
+        offset = _number(call.input.get("offset"))
+        if offset is not None and offset > 1:
             return True
+        view = call.input.get("view_range")  # the text editors' [start, end]
+        if isinstance(view, list) and view and (_number(view[0]) or 0) > 1:
+            return True
+        start = _number(call.input.get("start_line"))
+        if start is not None and start > 1:
+            return True
+        command = command_of(call)
+        if command:
+            for match in _SHELL_RANGE.finditer(command):
+                if int(next(g for g in match.groups() if g)) > 1:
+                    return True
     return False
 
 

@@ -19,6 +19,11 @@ _BUILDS_ON = re.compile(
     r"|\b(review|test|check|verify|audit) the (new|changed|updated) \w+|\bthe (implementation|changes|fix|plan) (above|just|from)\b",
     re.I,
 )
+# Agents whose work comes after the others': a planner or reviewer, or a prompt that gathers
+# what came before ("Design an implementation plan ...", "Summarize the findings ...").
+_AFTER_OTHERS = re.compile(r"(plan|planner|architect|review|reviewer|code-reviewer|verifier|summari[sz]er)\b", re.I)
+_GATHERS = re.compile(r"\s*(design|draft|write|create|make|produce) (an? |the )?(implementation |detailed |overall )?plan\b"
+                      r"|\s*(synthesi[sz]e|consolidate|combine|summari[sz]e|merge|reconcile)\b", re.I)
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -38,7 +43,8 @@ class SerialisedSubagents(Rule):
         "side by side; launching them one per turn makes the session wait for each in turn. The "
         "rule counts consecutive turns that each only launch foreground subagents (Task/Agent) and "
         "stays silent when a later prompt names something that first appeared in an earlier "
-        "subagent's answer, or says it builds on earlier findings. Background launches are not "
+        "subagent's answer, or says it builds on earlier findings, and at a planner or reviewer "
+        "(or a prompt to design a plan or summarise) that follows the others. Background launches are not "
         "waited on and are not counted."
     )
     options = {"min-launches": 3}
@@ -74,6 +80,19 @@ class SerialisedSubagents(Rule):
         -> Looks good.
         step: Rate limiting is in place and reviewed.
         """,
+        """
+        user: Figure out how to add SSO.
+        step
+        call Task description="explore auth" subagent_type=Explore prompt="Explore how authentication works in src/auth"
+        -> auth keeps sessions in src/auth/session.ts
+        step
+        call Task description="explore config" subagent_type=Explore prompt="Explore how configuration is loaded in src/config"
+        -> config comes from environment variables
+        step
+        call Task description="plan SSO" subagent_type=Plan prompt="Design an implementation plan for adding SSO login"
+        -> Plan: an OIDC middleware next to the session store.
+        step: Here is the plan.
+        """,
     ]
     INVALID = [
         """
@@ -97,7 +116,9 @@ class SerialisedSubagents(Rule):
             return all(ctx.effect(c).kind == SPAWN and not c.background for c in step.calls)
 
         def builds_on(step: Step) -> bool:
-            return any(isinstance(c.input.get(key), str) and _BUILDS_ON.search(c.input[key])
+            return any((isinstance(c.input.get(key), str) and _BUILDS_ON.search(c.input[key]))
+                       or (isinstance(c.input.get("subagent_type"), str) and _AFTER_OTHERS.match(c.input["subagent_type"]))
+                       or (isinstance(c.input.get(key), str) and _GATHERS.match(c.input[key]))
                        for c in step.calls for key in PROMPT_KEYS)
 
         def quotes_an_answer(step: Step, before: list[Step]) -> bool:

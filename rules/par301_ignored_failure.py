@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Iterable
 
@@ -34,10 +35,20 @@ _CLAIMS_SUCCESS = re.compile(
 # "Let me verify everything works" announces a check; it claims nothing.
 # A cleanup whose goal already held: removing what is not there, creating what exists, stopping
 # what is not running. Nothing was left undone.
-_ALREADY = re.compile(r"No such file|cannot remove|File exists|no process found|^\s*(Error: )?Exit code 1\s*$", re.I)
+_ALREADY = re.compile(r"No such file|cannot remove|File exists|no process found|No such process"
+                      r"|^\s*(Error: )?Exit code:? (1|123)\s*$|^\s*(Output|Error): \(empty\)\s*$", re.I | re.M)
 _CLEANUP = {"rm", "rmdir", "unlink", "mkdir", "pkill", "kill", "killall"}
+# What finds the processes to stop (`lsof -ti:3000 | xargs kill -9`): part of the cleanup.
+_FINDERS = {"lsof", "xargs", "fuser", "pgrep", "ps", "grep", "awk", "true", "sleep", "echo"}
 _FORWARD = re.compile(r"\b(let me|let's|I'll|I will|I'm going to|going to|will|verify|check|make sure|ensure|test(ing)?)\b|\?", re.I)
 _SENTENCES = re.compile(r"(?<=[.!:])\s+|\n+")
+
+
+def _same_file_elsewhere(written: frozenset[str], failed: frozenset[str]) -> bool:
+    """A file written under the name of one whose write failed, in another directory: the write
+    retried at a corrected path (src/utils/slugify.ts failed, src/lib/slugify.ts made)."""
+    names = {posixpath.basename(f) for f in failed}
+    return any(posixpath.basename(f) in names for f in written)
 
 
 class IgnoredFailure(Rule):
@@ -54,6 +65,18 @@ class IgnoredFailure(Rule):
         "call retried the failed one and nothing in its prose acknowledged the failure."
     )
     VALID = [
+        """
+        user: Add a slugify helper and use it in the post model.
+        step
+        call Write file_path=src/utils/slugify.ts content="export const slugify = (s) => s"
+        !> ENOENT: no such file or directory
+        call Edit file_path=src/models/post.ts old_string=a new_string=b
+        -> ok
+        step
+        call Write file_path=src/lib/slugify.ts content="export const slugify = (s) => s"
+        -> File created
+        step: All changes have been applied successfully.
+        """,
         """
         user: Create both files.
         step
@@ -116,9 +139,10 @@ class IgnoredFailure(Rule):
         if ctx.effect(call).kind == READ:
             return False  # a failed read or search changes nothing; what matters is work not done
         command = command_of(call)
-        if command and _ALREADY.search(result.text):
+        if command and (_ALREADY.search(result.text) or not result.text.strip()):
+            # a cleanup with nothing to clean (no such file, no process to stop): nothing failed
             programs = {seg.program for seg in split_command(command)}
-            if programs and programs <= _CLEANUP:
+            if programs and programs & _CLEANUP and programs <= _CLEANUP | _FINDERS:
                 return False
         return True
 
@@ -134,8 +158,9 @@ class IgnoredFailure(Rule):
                 eff = ctx.effect(call)
                 for root, bad in zip(roots, failed):
                     if (call.name == root.name and (eff.label == bad.label or (eff.writes | eff.reads) & (bad.writes | bad.reads))) \
-                            or eff.files_written & bad.files_written:  # the same file redone with another tool
-                        return None  # retried
+                            or eff.files_written & bad.files_written \
+                            or _same_file_elsewhere(eff.files_written, bad.files_written):
+                        return None  # retried: the same file redone, with another tool or at a corrected path
             text = item.text.strip()
             if not text:
                 continue

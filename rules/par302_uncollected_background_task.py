@@ -8,7 +8,7 @@ from typing import Iterable
 from linter.effects import SPAWN
 from linter.model import MAIN_AGENT, Event, Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
-from linter.shell import command_of
+from linter.shell import categorise, command_of, split_command
 from linter.textutil import safe
 from rules._common import ends_mid_turn, note_mid_turn
 
@@ -19,6 +19,8 @@ _OUTPUT_FILE = re.compile(r"Output is being written to:?\s*(\S+)")
 # Background jobs whose answer matters: a run that ends and reports (tests, builds, checks).
 # Servers and watchers are started to be used, not read, and are left alone.
 _JOBS = {"test", "build", "lint", "typecheck", "install", "migrate"}
+# An attached `docker compose up` serves; so does a test runner's interactive UI.
+_SERVES = re.compile(r"\bdocker[- ]compose\b(?:\s+-\S+(?:\s+[^-\s]\S*)?)*\s+up\b(?!.*\s(-d|--detach)\b)|\s--ui\b")
 _WATCH = re.compile(r"--watch\b|(^|\s)-w(\s|$)|\bwatch\b|:watch\b|\bvitest(?!\s+run)\b|\bnodemon\b")
 
 
@@ -39,6 +41,16 @@ class UncollectedBackgroundTask(Rule):
         "are transcripts that stop mid-turn."
     )
     VALID = [
+        """
+        user: Start the app so I can try it.
+        step
+        call Bash command="npm install && npm run dev" run_in_background:=true
+        -> Command running in background with ID: bash_1
+        step
+        call Bash command="sleep 3 && curl -s localhost:3000"
+        -> <html>ok</html>
+        step: The app is running at http://localhost:3000.
+        """,
         """
         user: Run the tests in the background while you fix the docs.
         step
@@ -143,9 +155,12 @@ class UncollectedBackgroundTask(Rule):
         effect = ctx.effect(call)
         if effect.kind == SPAWN:
             return True
-        if _WATCH.search(command_of(call)):
-            return False  # a watcher runs until stopped: it is used, not read
-        return bool(effect.categories & _JOBS)
+        command = command_of(call)
+        if _WATCH.search(command) or _SERVES.search(command):
+            return False  # a watcher or a server runs until stopped: it is used, not read
+        segments = [seg for seg in split_command(command) if seg.words]
+        # What runs last is what the job is: `npm install && npm run dev` is a dev server.
+        return bool(segments) and categorise(segments[-1]) in _JOBS
 
 
 def _collected(later: list[Step | Event], launch: ToolCall, needles: set[str]) -> bool:

@@ -119,3 +119,53 @@ def test_par201_tests_or_docs_for_a_thing_do_not_make_it(prompt: str) -> None:
 def test_par201_a_subagent_told_to_make_what_another_uses(prompt: str) -> None:
     (message,) = _subagents(prompt, _USES_PARSER)
     assert message.startswith("subagent b is told to use ")
+
+
+_CLEANUP_BATCH = '''
+user: Rebuild and clean.
+step
+call Bash command="{command}"
+!> {output}
+call Bash command="rm -rf .cache"
+-> ok
+step: Done, everything is working.
+'''
+
+
+@pytest.mark.parametrize("fmt", ["claude-code", "codex", "gemini-cli"])
+@pytest.mark.parametrize(("command", "output", "codes"), [
+    ("pkill -f 'next dev'", "Exit code 1", []),  # no such process: nothing to stop
+    ("lsof -ti:3000 | xargs kill -9", "Exit code 123", []),
+    ("npm run build", "Exit code 1", ["PAR301"]),
+    ("cp a.txt b.txt", "Exit code 1", ["PAR301"]),
+])
+def test_par301_a_cleanup_with_nothing_to_clean_is_no_failure(fmt: str, command: str, output: str,
+                                                              codes: list[str]) -> None:
+    from linter.testing import lint_scenario
+
+    found = lint_scenario(_CLEANUP_BATCH.format(command=command, output=output), select=["PAR301"], fmt=fmt)
+    assert [d.code for d in found] == codes
+
+
+_TRACE = '''
+user: Review src/router.py, src/middleware.py and src/handlers.py for the auth bug.
+step: Starting with the router.
+call Bash command="sed -n '1,200p' src/router.py"
+-> def route(): pass  # see middleware line 130 and handlers line 50
+step
+call Bash command="sed -n '130,189p' src/middleware.py"
+-> def auth(): pass
+step
+call Bash command="sed -n '50,120p' src/handlers.py"
+-> def handle(): pass
+step: Found it.
+'''
+
+
+@pytest.mark.parametrize("fmt", ["claude-code", "codex", "gemini-cli", "openhands"])
+def test_par101_shell_reads_of_chosen_line_ranges_are_not_a_sweep(fmt: str) -> None:
+    from linter.testing import lint_scenario
+
+    assert lint_scenario(_TRACE, select=["PAR101"], fmt=fmt) == []
+    sweep = _TRACE.replace("130,189p", "1,200p").replace("50,120p", "1,200p")
+    assert [d.code for d in lint_scenario(sweep, select=["PAR101"], fmt=fmt)] == ["PAR101"]
