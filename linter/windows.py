@@ -16,6 +16,7 @@ import posixpath
 import re
 from typing import Callable, Iterator
 
+from linter.context import ContextIndex
 from linter.deps import derived, knowable, same_resource
 from linter.effects import Effect
 from linter.model import Agent, Event, Session, Step, ToolCall
@@ -115,6 +116,22 @@ def _follows_import(step: Step, effects: list[Effect], results: list[str]) -> bo
     return False
 
 
+# A name from code: snake_case, camelCase or called ("run_sync", "fetchState", "load()").
+_CODE_NAME = re.compile(r"\b([A-Za-z_][A-Za-z0-9]*_[A-Za-z0-9_]+|[a-z]+[A-Z][A-Za-z0-9]*|[A-Za-z_]\w{2,}(?=\(\)))")
+
+
+def _cites_an_answer(step: Step, results: list[str], index: ContextIndex, start: int) -> bool:
+    """The turn's prose or reasoning names something from code that only an answer of the window
+    showed ("run_sync hands off to the sync module, let me check it"): the agent is following what
+    it read, not working through a list it had."""
+    if not results or not (step.text or step.thought):
+        return False
+    for name in set(_CODE_NAME.findall(f"{step.text}\n{step.thought[:300]}")):
+        if len(name) >= 4 and any(name in text for text in results) and index.first_seen(name, before=start + 1) is None:
+            return True
+    return False
+
+
 def _call_key(call: ToolCall) -> tuple[str, str]:
     return call.name, json.dumps(call.input, sort_keys=True, default=str)
 
@@ -170,7 +187,8 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
     for step in run:
         step_effects = [ctx.effect(c) for c in step.calls]
         ok = bool(window) and not _reacts(step) and not _ranged_read(step) and \
-            not _follows_import(step, step_effects, results) and not _repeats(step, window)
+            not _follows_import(step, step_effects, results) and not _repeats(step, window) and \
+            not _cites_an_answer(step, results, index, window[0].seq)
         if ok:
             start = window[0].seq
             for eff in step_effects:

@@ -25,11 +25,26 @@ class SerialisedIndependentCalls(Rule):
         "read-only calls side by side. The rule only counts reads (files, searches, URLs, read-only "
         "shell commands); a run ends at any prompt, interruption, failure or empty result, and a "
         "value that appears in a result inside the run marks the later call as dependent, even when it "
-        "was known before (a listing that names a file, then a read of it, reads a found file). "
+        "was known before (a listing that names a file, then a read of it, reads a found file). So "
+        "does prose that names code only an answer of the run showed (`run_sync hands off to the sync "
+        "module`): the agent is tracing what it read. "
         "`min-serial-calls` (default 3) sets how many calls make a finding."
     )
     VALID = [
         # One batch: nothing to report.
+        """
+        user: Why does dry-run mode crash? The code is in src/app: cli.py, sync.py and remote.py.
+        step
+        call Read file_path=src/app/cli.py
+        -> def main(): run_sync(dry_run=True)
+        step: main hands off to run_sync, let me check the sync module.
+        call Read file_path=src/app/sync.py
+        -> def run_sync(dry_run): state = fetch_state(); state.apply()
+        step: state is None in dry-run mode, so fetch_state must return None there.
+        call Read file_path=src/app/remote.py
+        -> def fetch_state(): return None
+        step: Found it.
+        """,
         """
         user: Review src/a.py, src/b.py and src/c.py
         step: Reading all three.
