@@ -33,7 +33,7 @@ class SerialisedIndependentCalls(Rule):
     VALID = [
         # One batch: nothing to report.
         """
-        user: Why does dry-run mode crash? The code is in src/app: cli.py, sync.py and remote.py.
+        user: Why does dry-run mode crash? See src/app/cli.py, src/app/sync.py and src/app/remote.py.
         step
         call Read file_path=src/app/cli.py
         -> def main(): run_sync(dry_run=True)
