@@ -23,6 +23,21 @@ def _signature(call: ToolCall) -> tuple[str, str]:
     return call.name, json.dumps(call.input, sort_keys=True, default=str)
 
 
+# Lines of a shell tool's answer layout that say what ran, not what went wrong (Gemini CLI:
+# "Command: ...", "Directory: ...", then "Output: ..." / "Error: ..." / "Exit Code: 1").
+_LAYOUT = re.compile(r"^(Command|Directory|Background PIDs|Process Group PGID|Signal):", re.I)
+
+
+_LABEL = re.compile(r"^(Output|Error|Stderr|Stdout):\s*", re.I)
+
+
+def _error_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    useful = [line for line in lines if not _LAYOUT.match(line) and line not in ("Output: (empty)", "Error: (none)")]
+    first = (useful or lines or ["an error"])[0]
+    return _LABEL.sub("", first, count=1) or first
+
+
 class ParallelRetryAfterTotalFailure(Rule):
     code = "PAR303"
     name = "parallel-retry-after-total-failure"
@@ -104,7 +119,7 @@ class ParallelRetryAfterTotalFailure(Rule):
                     continue
                 if previous is not None and _retried_unchanged(previous, item):
                     errors = [c.result.text for c in previous.calls if c.result is not None]
-                    first = errors[0].strip().splitlines()[0] if errors and errors[0].strip() else "an error"
+                    first = _error_line(errors[0]) if errors else "an error"
                     yield Finding(
                         message=(f"all {len(previous.calls)} calls of a batch failed (first: {safe(first, 80)}) "
                                  "and the same calls were sent again unchanged; fix the common cause before "

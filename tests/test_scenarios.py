@@ -169,3 +169,26 @@ def test_par101_shell_reads_of_chosen_line_ranges_are_not_a_sweep(fmt: str) -> N
     assert lint_scenario(_TRACE, select=["PAR101"], fmt=fmt) == []
     sweep = _TRACE.replace("130,189p", "1,200p").replace("50,120p", "1,200p")
     assert [d.code for d in lint_scenario(sweep, select=["PAR101"], fmt=fmt)] == ["PAR101"]
+
+
+_SHELL_RETRY = '''
+user: Run the api and web tests.
+step
+call Bash command="cd api && npm test"
+!> npm ERR! missing script: test
+call Bash command="cd web && npm test"
+!> npm ERR! missing script: test
+step
+call Bash command="cd api && npm test"
+!> npm ERR! missing script: test
+call Bash command="cd web && npm test"
+!> npm ERR! missing script: test
+'''
+
+
+@pytest.mark.parametrize("fmt", ["claude-code", "codex", "gemini-cli"])
+def test_par303_quotes_the_error_not_the_shell_layout(fmt: str) -> None:
+    from linter.testing import lint_scenario
+
+    (found,) = lint_scenario(_SHELL_RETRY, select=["PAR303"], fmt=fmt)
+    assert "(first: npm ERR! missing script: test)" in found.message, found.message
