@@ -130,7 +130,7 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
     Transcripts: files, or directories walked for *.jsonl, *.json and *.traj; each file's format
     is recognised from its content. Files found by walking that match no format are skipped and
     counted; a file named explicitly that matches none is an error. Plans: *.md files named
-    explicitly, or found by walking when they match plan-globs (e.g. **/*plan*.md, **/tasks.md).
+    explicitly, or found by walking when they match plan-globs (e.g. **/*plan.md, **/tasks.md).
     Python orchestration code: *.py files named explicitly, or matching code-globs.
 
     --diff prints the fixes on offer as a unified diff; --fix applies the safe ones (and the

@@ -33,8 +33,10 @@ from linter.effects import KINDS
 from linter.pricing import PriceTable, load_table
 
 
-DEFAULT_PLAN_GLOBS = ("**/*plan*.md", "**/*PLAN*.md", "**/tasks.md", ".claude/plans/**/*.md",
-                      ".kiro/specs/**/tasks.md")
+# `plan.md`, `implementation-plan.md`, `migration_plan.md`, `planning.md`, `cursor.plan.md`, `PLAN.md`,
+# but not `explanation.md`
+DEFAULT_PLAN_GLOBS = ("**/plan*.md", "**/*plan.md", "**/*[-_.]plan*.md", "**/*PLAN*.md", "**/tasks.md",
+                      ".claude/plans/**/*.md", ".kiro/specs/**/tasks.md")
 
 
 class ConfigError(Exception):

@@ -11,9 +11,13 @@ WRITE = re.compile(
     r"\b(?:create|write|add|update|modify|edit|change|generate|implement|refactor|delete|remove|rename|"
     r"move|fix|patch|migrate|install|build|deploy|commit|push)(?:s|es|d|ed|ing)?\b", re.I)
 SYNC = re.compile(
-    r"\b(?:integrat|merg|combin|collect|gather|consolidat|summari[sz]|review|verif|validat|test|check|"
-    r"reconcil|compar|aggregat|wait|join|synthesi[sz]|assembl|wire|lint|typecheck|type-check|ci\b|qa\b)\w*",
+    r"\b(?:integrat|merg|combin|collect|gather|consolidat|summari[sz]|review|verif|validat|test|check(?!out)|"
+    r"reconcil|compar|aggregat|wait|join|synthesi[sz]|assembl|wire|lint|typecheck|type-check|ci\b|qa\b)\w*"
+    r"|\b(?:pytest|mypy|pyright|jest|vitest|mocha|ruff|eslint|tsc|clippy|tox|nox|playwright|cypress)\b",
     re.I)
+# A section of checks or requirements: its list items are no work steps.
+NOT_WORK = re.compile(r"\b(?:verification|verify|validation|testing|tests|acceptance|requirements?|"
+                      r"success criteria|definition of done|checklist|out of scope|non-goals|risks)\b", re.I)
 
 
 def label(step: PlanStep) -> str:

@@ -8,11 +8,14 @@ from typing import Iterable
 from linter.model import Location
 from linter.plans.model import Plan, PlanStep
 from linter.rule import Finding, Rule, RuleContext
-from rules._plans import WRITE, label
+from rules._plans import NOT_WORK, WRITE, label
 
 _INVESTIGATE = re.compile(
     r"^\W*(?:read|review|analy[sz]e|inspect|investigate|explore|examine|audit|study|scan|survey|look (?:at|into|through)|"
-    r"check|search|fetch|download|research|summari[sz]e|list)\b", re.I)
+    r"check|search|fetch|download|research|summari[sz]e|list)\b(?!-)", re.I)
+# Reading order stated in words ("once you understand", "it assumes you know"): a sequence.
+_ORDERED = re.compile(r"\b(?:once you|after you|assumes? you|builds? on|having read|then read|before reading|"
+                      r"in (?:this|that|the following) order|in order)\b", re.I)
 
 
 class PlanMissedParallelism(Rule):
@@ -84,4 +87,4 @@ class PlanMissedParallelism(Rule):
         head = step.text.split("\n", 1)[0]
         return (step.group is None and not step.children and bool(step.files) and not step.outputs
                 and not step.depends_on and not step.done and bool(_INVESTIGATE.search(head))
-                and not WRITE.search(head))
+                and not WRITE.search(head) and not _ORDERED.search(step.text) and not NOT_WORK.search(step.phase))

@@ -26,6 +26,18 @@ def test_plan_globs(path: str, expected: bool) -> None:
     assert matches(path, PLAN_GLOBS) is expected
 
 
+@pytest.mark.parametrize(("path", "expected"), [
+    ("plan.md", True), ("docs/implementation-plan.md", True), ("migration_plan.md", True), ("planning.md", True),
+    ("cursor.plan.md", True), ("PLAN.md", True), ("myplan.md", True), ("x/tasks.md", True),
+    (".claude/plans/a.md", True),
+    ("docs/explanation.md", False), ("airplane.md", False), ("README.md", False),
+])
+def test_default_plan_globs_take_plans_not_words_that_hold_plan(path: str, expected: bool) -> None:
+    from linter.config import DEFAULT_PLAN_GLOBS
+
+    assert matches(path, DEFAULT_PLAN_GLOBS) is expected
+
+
 @pytest.mark.parametrize(("path", "pattern", "expected"), [
     ("a/b.py", "*.py", False),
     ("b.py", "*.py", True),

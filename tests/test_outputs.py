@@ -191,7 +191,8 @@ def test_pre_commit_hook_runs_as_pre_commit_would(tmp_path) -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "parlint" and hook["language"] == "python"
     files = re.compile(hook["files"])
-    sample = ["sessions/a.jsonl", "run.traj", "docs/tasks.md", "migration-plan.md", "README.md", "src/app.py"]
+    sample = ["sessions/a.jsonl", "run.traj", "docs/tasks.md", "migration-plan.md", "README.md", "src/app.py",
+              "docs/explanation.md"]
     chosen = [f for f in sample if files.search(f)]
     assert chosen == ["sessions/a.jsonl", "run.traj", "docs/tasks.md", "migration-plan.md"]
     # pre-commit runs `entry` with the matching staged files appended

@@ -28,16 +28,33 @@ _LEAD_NUMBER = re.compile(r"^(?P<n>\d+(?:\.\d+)*)\.?\s+(?P<rest>.*)$")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 _STEP_HEADING = re.compile(r"^(?:step|task)\s+(?P<n>\d+(?:\.\d+)*)\b[:.)\s-]*(?P<rest>.*)$", re.I)
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_SPEC_TASK = re.compile(r"^(?P<id>T\d{2,4})\s+(?P<p>\[P\]\s+)?(?P<rest>.*)$")
 PARALLEL = re.compile(
     r"\(parallel\)|\bin parallel\b|\bparallel (?:tasks|steps|work|group|track)s?\b|\bsimultaneously\b|"
     r"\bat the same time\b|\bconcurrently\b|\bparallel:", re.I)
-_NEGATED = re.compile(r"\b(?:not|never|don't|do not|cannot|can't|avoid)\b[^.]{0,30}"
+_NEGATED = re.compile(r"\b(?:not|never|don't|do not|cannot|can't|avoid|rather than|instead of|no need)\b[^.]{0,30}"
                       r"(?:in parallel|simultaneously|at the same time|concurrently)", re.I)
+_TOGETHER = r"(?:in parallel|concurrently|simultaneously|at the same time)"
+# A marker on a list item counts only when it is about running steps, not about what the code
+# does ("fetch the widgets in parallel with Promise.all", "send chunks concurrently").
+STEP_PARALLEL = re.compile(
+    r"\(parallel\)|\bparallel:|\bparallel (?:tasks|steps|work|group|track|phase|workstream)s?\b"
+    r"|\b(?:run|do|execute|launch|spawn|dispatch|start|kick off|perform|work on|tackle|fan out|split)\b[^.:]{0,40}\b"
+    + _TOGETHER + r"|\b" + _TOGETHER + r"\s*:|^\W*" + _TOGETHER + r"\b"
+    r"|\b(?:can|could|should|may|will)\s+(?:all\s+|both\s+)?(?:be\s+)?(?:run|done|executed|worked on|handled|performed|"
+    r"happen|proceed|go)\b[^.]{0,20}\b" + _TOGETHER +
+    r"|\b(?:these|the following|both|all of them|sub-?tasks|sub-?steps|steps|tasks|agents|subagents|workers)\b[^.]{0,30}\b"
+    + _TOGETHER, re.I)
 _DEPENDS = re.compile(
     r"\b(?:after|depends on|depending on|dependent on|using (?:the )?(?:results?|outputs?) (?:of|from)|"
+    r"needs|need|wait(?:s|ing)? for|when|uses? (?:the )?(?:results?|outputs?) (?:of|from)|"
     r"once|requires|blocked by|following|builds on|based on (?:the )?(?:results?|outputs?) of|"
     r"(?:found|identified|listed|produced|created) in|from)\s+"
-    r"(?:(?:steps?|tasks?|phases?|items?)\s+)?#?(?P<n>\d+(?:\.\d+)*)(?P<more>(?:\s*(?:,|and|&)\s*#?\d+(?:\.\d+)*)*)",
+    r"(?:(?:steps?|tasks?|phases?|items?)\s+)?#?(?P<n>\d+(?:\.\d+)*)(?P<more>(?:\s*(?:,|and|&)\s*#?\d+(?:\.\d+)*)*)"
+    # "after 3 attempts", "once 5 failures": a count, not a step
+    r"(?!\.?\d|\s*(?:%|x\b|ms\b|s\b|attempts?|tries|retries|failures?|errors?|seconds?|secs?|minutes?|mins?|hours?|"
+    r"hrs?|days?|weeks?|months?|times?|requests?|calls?|replicas?|items?|records?|rows?|users?|bytes?|[kmg]b\b|"
+    r"lines?|characters?|chars?|tokens?|pages?|results?|entries|files?|messages?))",
     re.I)
 _SUPPRESS = re.compile(r"<!--\s*parlint:\s*ignore\[(?P<codes>[A-Z0-9, ]+)\]\s*-->")
 _PATH = re.compile(r"(?<![\w/.-])(?:\.{0,2}/)?(?:[\w@.-]+/)*[\w@-]+(?:\.[\w-]+)*\.[A-Za-z][\w]{0,9}(?![\w/])")
@@ -47,6 +64,8 @@ _WRITE_VERBS = re.compile(
     r"generate|generates|produce|produces|implement|implements|refactor|refactors|delete|deletes|remove|"
     r"removes|rename|renames|move|moves|fix|fixes|patch|patches|save|saves|append|replace)\b", re.I)
 _NOT_FILES = {"e.g", "i.e", "etc", "vs"}
+_FRAMEWORKS = {"next.js", "node.js", "vue.js", "nuxt.js", "express.js", "three.js", "d3.js", "chart.js", "react.js",
+               "angular.js", "ember.js", "backbone.js", "nest.js", "p5.js", "alpine.js", "solid.js", "deno.js"}
 _FILE_EXTENSIONS = set("""
 py pyi ipynb js jsx mjs cjs ts tsx mts cts vue svelte md mdx rst txt json jsonl yaml yml toml ini cfg conf env
 lock sh bash zsh ps1 bat go rs java kt kts scala rb php c h cc cpp cxx hpp cs fs swift m mm dart lua ex exs erl
@@ -55,7 +74,7 @@ gradle properties plist dockerfile makefile mk cmake pem crt patch diff
 """.split())
 # A clause about reading names files it does not change ("Read `src/auth.py` to see where to add...").
 READ_LEAD = re.compile(r"^\W*(?:\d+[.)]\s*)?(?:\[.\]\s*)?(?:read|review|inspect|look|check|examine|study|understand|"
-                        r"see|skim|explore|find|locate|search|investigate)\b", re.I)
+                        r"see|skim|explore|find|locate|search|investigate)\b(?!-)", re.I)
 
 
 def files_in(text: str) -> set[str]:
@@ -69,9 +88,16 @@ def files_in(text: str) -> set[str]:
         if re.fullmatch(r"\d+(?:\.\d+)+", token):
             continue  # a version or a step number
         ext = token.rsplit(".", 1)[-1].lower() if "." in token else ""
+        if token.lower() in _FRAMEWORKS:
+            continue  # "Next.js", "Node.js": a name, not a file
         if "/" in token or ext in _FILE_EXTENSIONS:  # `logger.info`, `asyncio.gather` name code, not files
             found.add(token[2:] if token.startswith("./") else token)
     return found
+
+
+# Where a clause turns to what it only refers to ("following the pattern in src/api/orders.py").
+_REFERENCE = re.compile(r"\b(?:following|like|based on|similar to|as in|as done in|pattern (?:in|from|of)|using|"
+                        r"with the \w+ (?:from|in)|from|see|per|matching|mirroring|modelled on|modeled on|copy of)\b", re.I)
 
 
 def _outputs(text: str, files: set[str]) -> set[str]:
@@ -80,7 +106,9 @@ def _outputs(text: str, files: set[str]) -> set[str]:
     out = set()
     for clause in re.split(r"[.;:]\s|\n", text):
         if _WRITE_VERBS.search(clause) and not READ_LEAD.search(clause):
-            out |= {f for f in files if f in clause}
+            reference = _REFERENCE.search(clause, _WRITE_VERBS.search(clause).end())
+            written = clause[:reference.start()] if reference else clause
+            out |= {f for f in files if f in written and not f.endswith("/")}
     return out
 
 
@@ -92,12 +120,19 @@ def _dependencies(text: str) -> list[str]:
     return deps
 
 
-def is_parallel(text: str) -> str | None:
+def is_parallel(text: str, pattern: re.Pattern[str] = PARALLEL) -> str | None:
     """The parallel marker a text carries, unless it says not to run things in parallel."""
     if _NEGATED.search(text):
         return None
-    match = PARALLEL.search(text)
+    match = pattern.search(text)
     return match.group(0) if match else None
+
+
+# A paragraph that labels what follows as checks ("**Verification**", "Testing:"): the end of a
+# parallel phase, and no step of it.
+_CHECKS_LABEL = re.compile(r"^\W*(?:verification|verify|validation|testing|tests|how to test|checks?|acceptance)\W*$", re.I)
+# A paragraph in bold only ("**Track A — backend**"): a workstream label inside a parallel phase.
+_BOLD_LABEL = re.compile(r"^\*\*(?P<label>[^*]+)\*\*:?$")
 
 
 def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None = None) -> Plan:
@@ -107,6 +142,8 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
     phase_group: ParallelGroup | None = None
     phase_level = 0
     pending_group: ParallelGroup | None = None  # "Parallel Tasks:" paragraph before a list
+    phase_prose = False  # a paragraph at the margin of a parallel phase: plain bullets after it are prose
+    spec_group: ParallelGroup | None = None  # consecutive Spec Kit "[P]" tasks
     in_fence = False
     last_step: PlanStep | None = None
     for lineno, raw in enumerate(text.splitlines(), 1):
@@ -123,10 +160,11 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
             level = len(heading.group("hashes"))
             title = heading.group("text")
             stack = []
+            spec_group = None
             if phase_group is not None and level <= phase_level:
                 phase_group = None
             step_heading = _STEP_HEADING.match(title)
-            marker = is_parallel(title)
+            marker = is_parallel(title) if level > 1 else None  # a document's title names the feature
             if step_heading:
                 step = _new_step(plan, step_heading.group("rest") or title, lineno, 0, step_heading.group("n"), phase)
                 if phase_group is not None:
@@ -149,6 +187,7 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
                 stack = [(-1, step)]
                 continue
             phase = title
+            phase_prose = False
             if marker:
                 phase_group = ParallelGroup(lineno, marker)
                 plan.groups.append(phase_group)
@@ -160,6 +199,19 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
             stripped = raw.strip()
             if last_step is not None and raw.startswith((" ", "\t")) and stack:
                 _details(last_step, stripped)
+            elif phase_group is not None and not raw[:1].isspace() and _CHECKS_LABEL.match(stripped):
+                phase_group = pending_group = None  # "**Verification**": the phase's work is over
+                stack, last_step = [], None
+            elif phase_group is not None and not raw[:1].isspace() and _BOLD_LABEL.match(stripped) \
+                    and not is_parallel(stripped):
+                # "**Track A — backend**": one workstream of the phase, its items in order beneath it
+                step = _new_step(plan, _BOLD_LABEL.match(stripped).group("label").strip(), lineno, 0, None, phase)
+                _join(phase_group, step)
+                last_step = step
+                stack = [(-1, step)]
+                phase_prose = False
+            elif phase_group is not None and not raw[:1].isspace() and not is_parallel(stripped):
+                phase_prose = True  # "Files to modify:": the plain bullets after it are no steps
             else:
                 marker = is_parallel(stripped)
                 if marker and stripped.endswith(":"):
@@ -182,14 +234,20 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
         lead = _LEAD_NUMBER.match(rest)
         if lead and (check or number is None):
             number, rest = lead.group("n"), lead.group("rest")
+        spec = _SPEC_TASK.match(rest)
+        if spec:  # Spec Kit: "T005 [P] Add Album in src/models/album.ts"
+            number, rest = spec.group("id"), spec.group("rest")
+            if not spec.group("p"):
+                spec_group = None
         while stack and stack[-1][0] >= indent:
             stack.pop()
         parent = stack[-1][1] if stack else None
         if not (check or number is not None) and parent is not None:
             _details(parent, rest)  # a plain bullet under a step: a detail of that step
             continue
-        if not (check or number is not None) and parent is None and pending_group is None and phase_group is None:
-            continue  # a plain bullet list outside any step: prose, not steps
+        if not (check or number is not None) and parent is None and (
+                (pending_group is None and phase_group is None) or (phase_group is not None and phase_prose)):
+            continue  # a plain bullet list outside any step (or under a paragraph of a phase): prose, not steps
         step = _new_step(plan, rest, lineno, len(stack), number, phase, parent)
         step.done = done
         last_step = step
@@ -200,7 +258,15 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
             _join(pending_group, step)
         elif parent is None and phase_group is not None:
             _join(phase_group, step)
-        marker = is_parallel(rest)
+        if spec and spec.group("p") and parent is None and step.group is None:
+            # consecutive [P] tasks may run together
+            if spec_group is None:
+                spec_group = ParallelGroup(lineno, "[P]")
+                plan.groups.append(spec_group)
+            _join(spec_group, step)
+        elif parent is None:
+            spec_group = None
+        marker = is_parallel(rest, STEP_PARALLEL)
         if marker:
             plan.groups.append(ParallelGroup(lineno, marker, owner=step))
     plan.groups = [g for g in plan.groups if len(g.steps) >= 2]
