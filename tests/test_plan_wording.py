@@ -136,6 +136,17 @@ def test_plans_that_draw_no_finding(plan: str) -> None:
     ## Then
     1. Run the tests and review
     """, ["PAR501"]),
+    # steps a sentence names as parallel; two of them change one file (a route is no file)
+    ("""
+    1. Add `export_csv()` to `src/reports/export.py`
+    2. Add the `/reports/export` route to `src/api/routes.py`
+    3. Add the "Export" button to `web/src/pages/Reports.tsx`, calling `/reports/export`
+    4. Register the export route in `src/api/routes.py` router table
+
+    Steps 2, 3 and 4 are independent and can run in parallel once step 1 is done.
+
+    5. Run `pytest` and `npm test`
+    """, ["PAR501"]),
     # a later "Checkout" heading is no check of the group
     ("""
     ## Build (in parallel)

@@ -90,6 +90,8 @@ def files_in(text: str) -> set[str]:
         ext = token.rsplit(".", 1)[-1].lower() if "." in token else ""
         if token.lower() in _FRAMEWORKS:
             continue  # "Next.js", "Node.js": a name, not a file
+        if token.startswith("/") and "." not in token.rsplit("/", 1)[-1]:
+            continue  # "/reports/export", "/dashboard": a route (or a directory), not a file
         if "/" in token or ext in _FILE_EXTENSIONS:  # `logger.info`, `asyncio.gather` name code, not files
             found.add(token[2:] if token.startswith("./") else token)
     return found
@@ -269,8 +271,29 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
         marker = is_parallel(rest, STEP_PARALLEL)
         if marker:
             plan.groups.append(ParallelGroup(lineno, marker, owner=step))
+    _named_groups(plan, text)
     plan.groups = [g for g in plan.groups if len(g.steps) >= 2]
     return plan
+
+
+# "Steps 2, 3 and 4 can run in parallel once step 1 is done."
+_NAMED_GROUP = re.compile(r"\bsteps\s+(?P<ns>\d+(?:\s*(?:,|and|&)\s*(?:and\s+)?\d+)+)\b[^.\n]{0,60}?\b" + _TOGETHER, re.I)
+
+
+def _named_groups(plan: Plan, text: str) -> None:
+    """Steps that a sentence names as parallel form a group (those not in one already)."""
+    by_number = {s.number: s for s in plan.steps if s.number}
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if _NEGATED.search(line):
+            continue
+        for match in _NAMED_GROUP.finditer(line):
+            steps = [by_number[n] for n in re.findall(r"\d+", match.group("ns")) if n in by_number]
+            free = [st for st in steps if st.group is None]
+            if len(free) >= 2:
+                group = ParallelGroup(lineno, match.group(0)[-40:].strip())
+                plan.groups.append(group)
+                for step in free:
+                    _join(group, step)
 
 
 def _owned_group(plan: Plan, owner: PlanStep) -> ParallelGroup | None:
