@@ -139,3 +139,83 @@ PAR604_UNBOUNDED = {
 @pytest.mark.parametrize("source", PAR604_UNBOUNDED.values(), ids=PAR604_UNBOUNDED.keys())
 def test_par604_still_reports_unbounded_fan_out(source: str) -> None:
     assert codes("PAR604", source)
+
+
+PAR601_DEPENDENT = {
+    "repositories-on-one-session": """
+        class OrderService:
+            def __init__(self, session):
+                self.users = UserRepo(session)
+                self.orders = OrderRepo(session)
+
+            async def summary(self, user_id, order_id):
+                user = await self.users.get(user_id)
+                order = await self.orders.get(order_id)
+                return user, order
+        """,
+    "built-on-one-session": """
+        class Report:
+            def __init__(self, db):
+                self.accounts = Accounts(db)
+                self.invoices = Invoices(db)
+
+            async def build(self, account_id, invoice_id):
+                account = await self.accounts.get(account_id)
+                invoice = await self.invoices.get(invoice_id)
+                return account, invoice
+        """,
+    "repository-names": """
+        async def tx(session):
+            async with session.begin():
+                a = await users_repo.get_by_email("a@x")
+                b = await teams_repo.get_by_slug("core")
+            return a, b
+        """,
+    "attribute-of-shared-argument": """
+        async def research_node(state):
+            await search_web(state)
+            summary = await summarize_results(state.results)
+            return summary
+        """,
+    "nested-attribute-of-shared-argument": """
+        async def handler(request):
+            user = await get_current_user(request)
+            perms = await get_permissions(request.state.user)
+            return perms
+        """,
+}
+
+
+@pytest.mark.parametrize("source", PAR601_DEPENDENT.values(), ids=PAR601_DEPENDENT.keys())
+def test_par601_leaves_awaits_on_shared_state_alone(source: str) -> None:
+    assert codes("PAR601", source) == []
+
+
+def _fix_safety(source: str) -> list[bool]:
+    return [d.fix.safe for d in lint_source(source, ".py", ["PAR601"]) if d.code == "PAR601" and d.fix]
+
+
+def test_par601_fix_is_unsafe_when_a_receiver_is_not_seen_built() -> None:
+    source = """
+        class Digest:
+            async def build(self, city, topic):
+                weather = await self.weather.fetch_forecast(city)
+                news = await self.news.fetch_headlines(topic)
+                return weather, news
+        """
+    assert _fix_safety(source) == [False]
+
+
+def test_par601_fix_stays_safe_for_functions_classes_and_clients_built_here() -> None:
+    source = """
+        from openai import AsyncOpenAI
+
+        client = AsyncOpenAI()
+
+        async def main(topic, prompt):
+            a = await Runner.run(search_agent, topic)
+            b = await fetch_forecast("Paris")
+            c = await client.chat.completions.create(model="gpt-4o", messages=prompt)
+            return a, b, c
+        """
+    assert _fix_safety(source) == [True]
