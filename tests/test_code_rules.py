@@ -219,3 +219,82 @@ def test_par601_fix_stays_safe_for_functions_classes_and_clients_built_here() ->
             return a, b, c
         """
     assert _fix_safety(source) == [True]
+
+
+PAR603_CHECKED = {
+    "helper-checks": """
+        import asyncio
+
+        async def fetch_all(client, urls):
+            results = await asyncio.gather(*(client.get(u) for u in urls), return_exceptions=True)
+            return raise_on_failure(results)
+        """,
+    "returned-to-caller": """
+        import asyncio
+
+        async def gather_tools(calls):
+            return await asyncio.gather(*(run_tool(c) for c in calls), return_exceptions=True)
+        """,
+    "returned-by-name": """
+        import asyncio
+
+        async def gather_tools(calls):
+            outputs = await asyncio.gather(*(run_tool(c) for c in calls), return_exceptions=True)
+            log_batch(len(outputs))
+            return outputs
+        """,
+    "specific-exception-class": """
+        import asyncio
+        import httpx
+
+        async def scrape(client, urls):
+            pages = await asyncio.gather(*(client.get(u) for u in urls), return_exceptions=True)
+            return [p for p in pages if not isinstance(p, httpx.HTTPError)]
+        """,
+    "zipped-item-tuple-of-classes": """
+        import asyncio
+
+        async def scrape(client, urls):
+            pages = await asyncio.gather(*(client.get(u) for u in urls), return_exceptions=True)
+            for url, page in zip(urls, pages):
+                if isinstance(page, (TimeoutError, ConnectionError)):
+                    retry_later(url)
+        """,
+}
+
+
+@pytest.mark.parametrize("source", PAR603_CHECKED.values(), ids=PAR603_CHECKED.keys())
+def test_par603_leaves_checked_results_alone(source: str) -> None:
+    assert codes("PAR603", source) == []
+
+
+PAR603_UNCHECKED = {
+    "joined": """
+        import asyncio
+
+        async def summarise_all(docs):
+            summaries = await asyncio.gather(*(summarise(d) for d in docs), return_exceptions=True)
+            return "\\n".join(summaries)
+        """,
+    "counted": """
+        import asyncio
+
+        async def send_all(users, msg):
+            results = await asyncio.gather(*(send_push(u, msg) for u in users), return_exceptions=True)
+            return len(results)
+        """,
+    "isinstance-on-something-else": """
+        import asyncio
+
+        async def pages(client, urls, cfg):
+            if isinstance(cfg, ValueError):
+                return []
+            pages = await asyncio.gather(*(client.get(u) for u in urls), return_exceptions=True)
+            return [p.text for p in pages]
+        """,
+}
+
+
+@pytest.mark.parametrize("source", PAR603_UNCHECKED.values(), ids=PAR603_UNCHECKED.keys())
+def test_par603_still_reports_unchecked_results(source: str) -> None:
+    assert codes("PAR603", source)
