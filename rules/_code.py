@@ -137,3 +137,32 @@ def name_words(name: str) -> list[str]:
     """The lower-case words of a dotted or snake/camel case name: ``self._llmSemaphore`` gives
     ``['self', 'llm', 'semaphore']``."""
     return [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name)]
+
+
+def bound_to(meta: Meta, receiver: cst.BaseExpression) -> list[cst.CSTNode] | None:
+    """What an object was bound to: a name's assigned values, or the values assigned to
+    ``self.<attr>`` anywhere in the enclosing class."""
+    if isinstance(receiver, cst.Name):
+        return bound_values(meta, receiver)
+    if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and \
+            receiver.value.value == "self":
+        current = meta.parent(receiver)
+        while current is not None and not isinstance(current, cst.ClassDef):
+            current = meta.parent(current)
+        if current is None:
+            return None
+        wanted = dotted(receiver)
+        values: list[cst.CSTNode] = []
+
+        class Assigned(cst.CSTVisitor):
+            def visit_Assign(self, node: cst.Assign) -> None:
+                if any(dotted(t.target) == wanted for t in node.targets):
+                    values.append(node.value)
+
+            def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+                if dotted(node.target) == wanted and node.value is not None:
+                    values.append(node.value)
+
+        current.visit(Assigned())
+        return values or None
+    return None

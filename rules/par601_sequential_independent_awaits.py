@@ -11,7 +11,7 @@ from rules._lazy import cst
 from linter.model import Location
 from linter.plans.model import CodePlan
 from linter.rule import Finding, Fix, Rule, RuleContext
-from rules._code import Meta, bound_values, dotted, name_words, names_in
+from rules._code import Meta, bound_to, dotted, name_words, names_in
 
 # Awaits whose order is the point: sleeping, locking, queues, streams and transactions.
 _ORDERED = {"sleep", "acquire", "release", "wait", "put", "join", "send", "recv", "receive", "read",
@@ -267,7 +267,7 @@ def _holders(meta: Meta, call: cst.Call) -> tuple[set[str], bool]:
     while isinstance(receiver, cst.Attribute) and not (isinstance(receiver.value, cst.Name)
                                                        and receiver.value.value == "self"):
         receiver = receiver.value  # the client a chain starts from: client.chat.completions
-    values = _receiver_values(meta, receiver)
+    values = bound_to(meta, receiver)
     known = bool(values) and all(isinstance(v, cst.Call) for v in values)
     for value in values or []:
         if not isinstance(value, cst.Call):
@@ -280,35 +280,6 @@ def _holders(meta: Meta, call: cst.Call) -> tuple[set[str], bool]:
             if name and set(name_words(name.rsplit(".", 1)[-1])) & _SESSIONS:
                 holders.add(f"built-on:{name}")
     return holders, known and not holders
-
-
-def _receiver_values(meta: Meta, receiver: cst.BaseExpression) -> list[cst.CSTNode] | None:
-    """What a receiver was bound to: a name's assigned values, or the values assigned to
-    ``self.<attr>`` anywhere in the enclosing class."""
-    if isinstance(receiver, cst.Name):
-        return bound_values(meta, receiver)
-    if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and \
-            receiver.value.value == "self":
-        current = meta.parent(receiver)
-        while current is not None and not isinstance(current, cst.ClassDef):
-            current = meta.parent(current)
-        if current is None:
-            return None
-        wanted = dotted(receiver)
-        values: list[cst.CSTNode] = []
-
-        class Assigned(cst.CSTVisitor):
-            def visit_Assign(self, node: cst.Assign) -> None:
-                if any(dotted(t.target) == wanted for t in node.targets):
-                    values.append(node.value)
-
-            def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-                if dotted(node.target) == wanted and node.value is not None:
-                    values.append(node.value)
-
-        current.visit(Assigned())
-        return values or None
-    return None
 
 
 def _bodies(func: cst.FunctionDef) -> Iterable[list[cst.BaseStatement]]:

@@ -298,3 +298,85 @@ PAR603_UNCHECKED = {
 @pytest.mark.parametrize("source", PAR603_UNCHECKED.values(), ids=PAR603_UNCHECKED.keys())
 def test_par603_still_reports_unchecked_results(source: str) -> None:
     assert codes("PAR603", source)
+
+
+PAR605_GUARDED = {
+    "workflow-built-with-timeout": """
+        async def joke():
+            workflow = JokeFlow(timeout=60, verbose=False)
+            return await workflow.run(topic="pirates")
+        """,
+    "model-client-built-with-timeout": """
+        from openai import AsyncOpenAI
+
+        client = AsyncOpenAI(timeout=30)
+        research_agent = Agent(name="research", model=OpenAIChatCompletionsModel(model="gpt-4o", openai_client=client))
+
+        async def main(topic):
+            return await Runner.run(research_agent, topic)
+        """,
+    "timeout-in-a-variable": """
+        import asyncio
+
+        async def guarded(topic):
+            deadline = asyncio.timeout(60)
+            async with deadline:
+                return await Runner.run(research_agent, topic)
+        """,
+    "job-runner": """
+        async def worker(queue, job_runner):
+            job = await queue.get()
+            return await job_runner.run(job)
+        """,
+    "graph-session": """
+        async def cypher(driver, q):
+            async with driver.session() as graph_session:
+                return await graph_session.run(q)
+        """,
+    "paragraph-parser": """
+        async def parse(doc):
+            return await paragraph_parser.run(doc)
+        """,
+    "steam-api": """
+        async def steam(job):
+            return await steam_api.run(job)
+        """,
+}
+
+
+@pytest.mark.parametrize("source", PAR605_GUARDED.values(), ids=PAR605_GUARDED.keys())
+def test_par605_leaves_bounded_or_non_agent_runs_alone(source: str) -> None:
+    assert codes("PAR605", source) == []
+
+
+PAR605_UNGUARDED = {
+    "research-agent": """
+        async def main(topic):
+            return await research_agent.run(topic)
+        """,
+    "agent-runner": """
+        async def main(agent_runner, topic):
+            return await agent_runner.run(topic)
+        """,
+    "compiled-graph": """
+        async def main(state):
+            return await self_graph.ainvoke(state)
+        """,
+    "runner-with-agent": """
+        async def main(topic):
+            return await Runner.run(research_agent, topic)
+        """,
+    "timeout-set-on-something-else": """
+        from openai import AsyncOpenAI
+
+        client = AsyncOpenAI(timeout=30)
+
+        async def main(topic):
+            return await Runner.run(research_agent, topic)
+        """,
+}
+
+
+@pytest.mark.parametrize("source", PAR605_UNGUARDED.values(), ids=PAR605_UNGUARDED.keys())
+def test_par605_still_reports_agent_runs_without_timeout(source: str) -> None:
+    assert codes("PAR605", source)
