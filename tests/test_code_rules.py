@@ -380,3 +380,38 @@ PAR605_UNGUARDED = {
 @pytest.mark.parametrize("source", PAR605_UNGUARDED.values(), ids=PAR605_UNGUARDED.keys())
 def test_par605_still_reports_agent_runs_without_timeout(source: str) -> None:
     assert codes("PAR605", source)
+
+
+def test_par602_leaves_a_task_group_alone_whatever_its_name() -> None:
+    source = """
+        import asyncio
+
+        async def event_loop_tg(items):
+            async with asyncio.TaskGroup() as loop_group:
+                loop_group.create_task(process(items))
+        """
+    assert codes("PAR602", source) == []
+
+
+def test_par602_still_reports_tasks_dropped_on_an_event_loop() -> None:
+    source = """
+        import asyncio
+
+        class Worker:
+            def __init__(self):
+                self._loop = asyncio.get_event_loop()
+
+            def kick(self, coro):
+                self._loop.create_task(coro)
+
+        async def fetched(coro):
+            loop = asyncio.get_running_loop()
+            loop.create_task(coro)
+
+        def given(loop, coro):
+            loop.create_task(coro)
+
+        async def in_place(coro):
+            asyncio.get_running_loop().create_task(coro)
+        """
+    assert codes("PAR602", source) == [8, 12, 15, 18]
