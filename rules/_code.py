@@ -105,7 +105,8 @@ def enclosing_function(meta: Meta, node: cst.CSTNode) -> cst.FunctionDef | None:
 def bound_values(meta: Meta, name: cst.Name) -> list[cst.CSTNode] | None:
     """What a name is bound to, by scope analysis: the assigned values (``x = ...``, ``x: T = ...``,
     ``with ... as x``) and functions defined under the name. None when any binding is something else
-    (a parameter, an import, a loop target) or the name is not bound here at all."""
+    (a parameter, an import, a loop target) or the name is not bound here at all. Classes defined under
+    the name are returned as their ``ClassDef``."""
     scope = meta.scope(name)
     if scope is None:
         return None
@@ -115,7 +116,7 @@ def bound_values(meta: Meta, name: cst.Name) -> list[cst.CSTNode] | None:
     out: list[cst.CSTNode] = []
     for assignment in assignments:
         target = getattr(assignment, "node", None)
-        if isinstance(target, cst.FunctionDef):
+        if isinstance(target, (cst.FunctionDef, cst.ClassDef)):
             out.append(target)
             continue
         if not isinstance(target, cst.Name):

@@ -10,7 +10,7 @@ from rules._lazy import cst
 from linter.model import Location
 from linter.plans.model import CodePlan
 from linter.rule import Finding, Rule, RuleContext
-from rules._code import Meta, bound_values, dotted, enclosing_function, name_words
+from rules._code import Meta, bound_to, bound_values, dotted, enclosing_function, name_words
 
 _LIMITS = ("Semaphore(", "BoundedSemaphore(", "CapacityLimiter(", "max_concurrency", "limit_concurrency",
            "as_completed(", "TaskGroup(")
@@ -184,16 +184,25 @@ def _capped(meta: Meta, elt: cst.BaseExpression, gather: cst.Call) -> bool:
 
 
 def _functions(meta: Meta, func: cst.BaseExpression, at: cst.CSTNode) -> list[cst.FunctionDef]:
-    """The functions of this module a call reaches: a name bound by ``def``, or ``self.method``."""
+    """The functions of this module a call reaches: a name bound by ``def``, ``self.method``, or a
+    method of an object made from a class of this module (``llm = Llm()``, then ``llm.call``)."""
     if isinstance(func, cst.Name):
         return [v for v in bound_values(meta, func) or [] if isinstance(v, cst.FunctionDef)]
-    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+    if not isinstance(func, cst.Attribute):
+        return []
+    classes: list[cst.ClassDef] = []
+    if isinstance(func.value, cst.Name) and func.value.value == "self":
         current = meta.parent(at)
         while current is not None and not isinstance(current, cst.ClassDef):
             current = meta.parent(current)
         if current is not None:
-            return [s for s in current.body.body if isinstance(s, cst.FunctionDef) and s.name.value == func.attr.value]
-    return []
+            classes.append(current)
+    else:
+        for value in bound_to(meta, func.value) or []:
+            if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+                classes.extend(v for v in bound_values(meta, value.func) or [] if isinstance(v, cst.ClassDef))
+    return [s for c in classes for s in c.body.body
+            if isinstance(s, cst.FunctionDef) and s.name.value == func.attr.value]
 
 
 def _limiter_like(meta: Meta, expr: cst.BaseExpression) -> bool:
@@ -224,6 +233,8 @@ def _enters_limiter(meta: Meta, func: cst.FunctionDef, depth: int = 0) -> bool:
             return node is func
 
     func.visit(Visit())
+    if any(_limiter_like(meta, d.decorator) for d in func.decorators):
+        return True  # @limit_concurrency(8), @throttle(...)
     return found or any(_enters_limiter(meta, f, depth + 1) for f in callees)
 
 

@@ -88,6 +88,31 @@ PAR604_CAPPED = {
             async def run(self, docs):
                 return await asyncio.gather(*(self._one(d) for d in docs))
         """,
+    "limiter-in-a-class-of-the-module": """
+        import asyncio
+
+        class Llm:
+            sem = asyncio.Semaphore(5)
+
+            async def call(self, prompt):
+                async with self.sem:
+                    return await complete(prompt)
+
+        llm = Llm()
+
+        async def main(prompts):
+            return await asyncio.gather(*(llm.call(p) for p in prompts))
+        """,
+    "limiting-decorator": """
+        import asyncio
+
+        @limit_concurrency(4)
+        async def one(prompt):
+            return await complete(prompt)
+
+        async def many(prompts):
+            return await asyncio.gather(*(one(p) for p in prompts))
+        """,
 }
 
 
