@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from rules._lazy import cst
@@ -98,4 +99,71 @@ def enclosing_function(meta: Meta, node: cst.CSTNode) -> cst.FunctionDef | None:
         if isinstance(current, cst.FunctionDef):
             return current
         current = meta.parent(current)
+    return None
+
+
+def bound_values(meta: Meta, name: cst.Name) -> list[cst.CSTNode] | None:
+    """What a name is bound to, by scope analysis: the assigned values (``x = ...``, ``x: T = ...``,
+    ``with ... as x``) and functions defined under the name. None when any binding is something else
+    (a parameter, an import, a loop target) or the name is not bound here at all. Classes defined under
+    the name are returned as their ``ClassDef``."""
+    scope = meta.scope(name)
+    if scope is None:
+        return None
+    assignments = list(scope[name.value])
+    if not assignments:
+        return None
+    out: list[cst.CSTNode] = []
+    for assignment in assignments:
+        target = getattr(assignment, "node", None)
+        if isinstance(target, (cst.FunctionDef, cst.ClassDef)):
+            out.append(target)
+            continue
+        if not isinstance(target, cst.Name):
+            return None
+        parent = meta.parent(target)
+        grand = meta.parent(parent) if parent is not None else None
+        if isinstance(parent, cst.AssignTarget) and isinstance(grand, cst.Assign):
+            out.append(grand.value)
+        elif isinstance(parent, cst.AnnAssign) and parent.value is not None:
+            out.append(parent.value)
+        elif isinstance(parent, cst.AsName) and isinstance(grand, cst.WithItem):
+            out.append(grand.item)
+        else:
+            return None
+    return out
+
+
+def name_words(name: str) -> list[str]:
+    """The lower-case words of a dotted or snake/camel case name: ``self._llmSemaphore`` gives
+    ``['self', 'llm', 'semaphore']``."""
+    return [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name)]
+
+
+def bound_to(meta: Meta, receiver: cst.BaseExpression) -> list[cst.CSTNode] | None:
+    """What an object was bound to: a name's assigned values, or the values assigned to
+    ``self.<attr>`` anywhere in the enclosing class."""
+    if isinstance(receiver, cst.Name):
+        return bound_values(meta, receiver)
+    if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and \
+            receiver.value.value == "self":
+        current = meta.parent(receiver)
+        while current is not None and not isinstance(current, cst.ClassDef):
+            current = meta.parent(current)
+        if current is None:
+            return None
+        wanted = dotted(receiver)
+        values: list[cst.CSTNode] = []
+
+        class Assigned(cst.CSTVisitor):
+            def visit_Assign(self, node: cst.Assign) -> None:
+                if any(dotted(t.target) == wanted for t in node.targets):
+                    values.append(node.value)
+
+            def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+                if dotted(node.target) == wanted and node.value is not None:
+                    values.append(node.value)
+
+        current.visit(Assigned())
+        return values or None
     return None

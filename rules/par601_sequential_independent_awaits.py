@@ -11,7 +11,7 @@ from rules._lazy import cst
 from linter.model import Location
 from linter.plans.model import CodePlan
 from linter.rule import Finding, Fix, Rule, RuleContext
-from rules._code import Meta, dotted, names_in
+from rules._code import Meta, bound_to, dotted, name_words, names_in
 
 # Awaits whose order is the point: sleeping, locking, queues, streams and transactions.
 _ORDERED = {"sleep", "acquire", "release", "wait", "put", "join", "send", "recv", "receive", "read",
@@ -56,6 +56,8 @@ class _Await:
     args: set[str]  # bare names and string literals passed as arguments
     receiver: str  # the object a method is called on ("" for a plain function)
     agent_run: bool
+    holders: set[str]  # state the receiver shares: a repository/service kind, the session it was built on
+    known: bool  # is what the call runs on known: a function, a class, or an object whose construction is seen
 
 
 def _awaited(stmt: cst.BaseStatement) -> tuple[cst.BaseAssignTargetExpression | None, cst.Call] | None:
@@ -90,9 +92,12 @@ class SequentialIndependentAwaits(Rule):
         "rewrites them into one `await asyncio.gather(...)`, keeping comments; awaits whose order is "
         "the point (sleep, locks, queues, streams, transactions) are left alone, and so are calls "
         "whose names do not start with a query verb (`warm_cache`, `process_payment` may change "
-        "things), calls on one instance (a session or a chat agent holds state), calls sharing an "
-        "argument or an attribute (`self.notes`), and trio or anyio code. Note that gather starts "
-        "every call even when an earlier one raises."
+        "things), calls on one instance (a session or a chat agent holds state), calls on repositories, "
+        "stores or services, or on objects built on the same session or connection (one SQLAlchemy "
+        "`AsyncSession` refuses concurrent use), calls sharing an argument, an attribute (`self.notes`) "
+        "or a part of one (`state` and `state.results`), and trio or anyio code. The fix is marked "
+        "unsafe when a call runs on an object whose construction is not in the file. Note that gather "
+        "starts every call even when an earlier one raises."
     )
     VALID = [
         """
@@ -125,6 +130,21 @@ class SequentialIndependentAwaits(Rule):
         async def research(self, topic):
             await fetch_sources(topic, into=self.notes)
             return await fetch_summary(self.notes)
+        """,
+        """
+        class OrderService:
+            def __init__(self, session):
+                self.users = UserRepo(session)
+                self.orders = OrderRepo(session)
+
+            async def summary(self, user_id, order_id):
+                user = await self.users.get(user_id)
+                order = await self.orders.get(order_id)
+                return user, order
+
+        async def research_node(state):
+            await search_web(state)
+            return await summarize_results(state.results)
         """,
     ]
     INVALID = [
@@ -183,15 +203,18 @@ class SequentialIndependentAwaits(Rule):
                 args.add(dotted(base))
             elif isinstance(base, cst.Name) and base is not a.value:
                 args.add(base.value)
-        return _Await(stmt, target, call, bound, names_in(call), args, receiver, last in _AGENT_RUNS)
+        holders, known = _holders(meta, call)
+        return _Await(stmt, target, call, bound, names_in(call), args, receiver, last in _AGENT_RUNS, holders, known)
 
     @staticmethod
     def _independent(meta: Meta, window: list[_Await], item: _Await) -> bool:
         for prev in window:
             if prev.bound & item.reads or item.bound & prev.reads or prev.bound & item.bound:
                 return False
-            if prev.args & item.args:
-                return False  # a shared argument (or the same literal) names the same thing
+            if _overlap(prev.args, item.args):
+                return False  # a shared argument (or the same literal, or a part of it: state, state.results)
+            if prev.holders & item.holders:
+                return False  # two repositories (or objects built on one session) share its state
             if prev.receiver and prev.receiver == item.receiver and prev.receiver.split(".")[0][:1].islower():
                 return False  # the same instance (a session, a thread, a chat agent): it may hold state
         return True
@@ -208,7 +231,55 @@ class SequentialIndependentAwaits(Rule):
                     "await them together with asyncio.gather",
             calls=[], location=Location(code.path, meta.line(window[0].stmt)),
             fix=None if shadows else Fix("await the calls together with asyncio.gather",
-                                         _gathered(meta, code, window)))
+                                         _gathered(meta, code, window), safe=all(w.known for w in window)))
+
+
+def _overlap(first: set[str], second: set[str]) -> bool:
+    """Do two calls' arguments name the same thing, or one a part of the other (``state`` and
+    ``state.results``)?"""
+    return any(a == b or a.startswith(b + ".") or b.startswith(a + ".") for a in first for b in second)
+
+
+# Receivers that hold shared state: repositories, stores and services usually sit on one session.
+_STATEFUL = {"repo", "repos", "repository", "repositories", "dao", "crud", "store", "service", "uow"}
+# Constructor arguments that are a connection or a session: objects built on the same one share it.
+_SESSIONS = {"session", "conn", "connection", "db", "cursor", "tx", "transaction", "uow"}
+
+
+def _holders(meta: Meta, call: cst.Call) -> tuple[set[str], bool]:
+    """The state a method's receiver shares, and whether its construction is known. A receiver named
+    (or built from a class named) like a repository, a store or a service holds ``stateful``; one built
+    from a session or a connection holds ``built-on:<that name>``. A plain function or a class or
+    module attribute (``Runner.run``) holds nothing and is known."""
+    if not isinstance(call.func, cst.Attribute):
+        return set(), True
+    receiver = call.func.value
+    text = dotted(receiver)
+    if not text:
+        return set(), False
+    holders: set[str] = set()
+    words = name_words(text.rsplit(".", 1)[-1])
+    if words and words[-1] in _STATEFUL:
+        holders.add("stateful")
+    root = text.split(".")[0]
+    if "." not in text and root[:1].isupper():
+        return holders, True  # a class: Runner.run
+    while isinstance(receiver, cst.Attribute) and not (isinstance(receiver.value, cst.Name)
+                                                       and receiver.value.value == "self"):
+        receiver = receiver.value  # the client a chain starts from: client.chat.completions
+    values = bound_to(meta, receiver)
+    known = bool(values) and all(isinstance(v, cst.Call) for v in values)
+    for value in values or []:
+        if not isinstance(value, cst.Call):
+            continue
+        class_words = name_words(dotted(value.func).rsplit(".", 1)[-1])
+        if class_words and class_words[-1] in _STATEFUL:
+            holders.add("stateful")
+        for arg in value.args:
+            name = dotted(arg.value)
+            if name and set(name_words(name.rsplit(".", 1)[-1])) & _SESSIONS:
+                holders.add(f"built-on:{name}")
+    return holders, known and not holders
 
 
 def _bodies(func: cst.FunctionDef) -> Iterable[list[cst.BaseStatement]]:

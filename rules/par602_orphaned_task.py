@@ -9,9 +9,28 @@ from rules._lazy import cst
 from linter.model import Location
 from linter.plans.model import CodePlan
 from linter.rule import Finding, Rule, RuleContext
-from rules._code import Meta, dotted
+from rules._code import Meta, bound_to, dotted, name_words
 
 _SPAWNERS = {"asyncio.create_task", "asyncio.ensure_future"}
+_LOOP_GETTERS = {"get_event_loop", "get_running_loop", "new_event_loop"}
+
+
+def _loop_spawn(meta: Meta, call: cst.Call) -> bool:
+    """Is this ``<event loop>.create_task(...)``: on a loop fetched in place
+    (``asyncio.get_running_loop().create_task``), on a name bound to one, or on an unbound name that
+    says it is a loop (a ``loop`` parameter, ``self._loop``)? A task group's ``create_task`` (whatever
+    it is named: ``loop_group``) keeps its tasks."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "create_task":
+        return False
+    receiver = func.value
+    if isinstance(receiver, cst.Call):
+        return dotted(receiver.func).rsplit(".", 1)[-1] in _LOOP_GETTERS
+    values = bound_to(meta, receiver)
+    if values:
+        return any(isinstance(v, cst.Call) and dotted(v.func).rsplit(".", 1)[-1] in _LOOP_GETTERS for v in values)
+    words = name_words(dotted(receiver))
+    return bool(words) and words[-1] == "loop"
 
 
 class OrphanedTask(Rule):
@@ -43,6 +62,13 @@ class OrphanedTask(Rule):
             async with asyncio.TaskGroup() as tg:
                 tg.create_task(index_repository())
         """,
+        """
+        import asyncio
+
+        async def main(items):
+            async with asyncio.TaskGroup() as loop_group:
+                loop_group.create_task(process(items))
+        """,
     ]
     INVALID = [
         """
@@ -63,7 +89,7 @@ class OrphanedTask(Rule):
                 continue
             names = meta.qualified(call.func)
             name = dotted(call.func)
-            if names & _SPAWNERS or (name.endswith(".create_task") and "loop" in name.lower()):
+            if names & _SPAWNERS or _loop_spawn(meta, call):
                 yield Finding(
                     message=f"the task created by {name or 'create_task'}(...) is dropped: keep a reference "
                             "and await it (or use asyncio.TaskGroup), or it may vanish and its errors go unseen",
