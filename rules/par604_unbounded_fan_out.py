@@ -127,15 +127,20 @@ def _comprehension(meta: Meta, value: cst.BaseExpression) -> cst.ListComp | cst.
 
 
 _LITERALS = (cst.List, cst.Tuple, cst.Set, cst.Dict)
+# What one model response holds: its tool calls, its content blocks.
+_ONE_RESPONSE = {"tool_calls", "function_calls", "tool_uses"}
 _MUTATORS = ("append", "extend", "add", "update", "insert", "setdefault")
 
 
 def _bounded(meta: Meta, it: cst.BaseExpression, module_text: str, depth: int = 0) -> bool:
     """Is the collection iterated of a size the code fixes: ``range(N)``, a literal written out, a
-    slice with an end (a batch: ``docs[i:i + 10]``), or a name bound only to those (a local, or an
-    UPPER_CASE module constant) that nothing appends to?"""
+    slice with an end (a batch: ``docs[i:i + 10]``), the tool calls of one model response
+    (``message.tool_calls``), or a name bound only to those (a local, or an UPPER_CASE module
+    constant) that nothing appends to?"""
     if isinstance(it, cst.Call):
         return dotted(it.func) == "range"
+    if isinstance(it, cst.Attribute) and it.attr.value in _ONE_RESPONSE:
+        return True  # the tool calls of one model response: as many as the model asked for at once
     if isinstance(it, _LITERALS):
         return not any(isinstance(e, (cst.StarredElement, cst.StarredDictElement)) for e in it.elements)
     if isinstance(it, cst.Subscript):

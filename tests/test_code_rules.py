@@ -37,6 +37,14 @@ PAR604_CAPPED = {
                 out += await asyncio.gather(*(embed(d) for d in batch))
             return out
         """,
+    "one-responses-tool-calls": """
+        import asyncio
+
+        async def step(client, messages):
+            response = await client.chat.completions.create(model="gpt-4o", messages=messages)
+            message = response.choices[0].message
+            return await asyncio.gather(*(run_tool(tc) for tc in message.tool_calls))
+        """,
     "httpx-pool-limit": """
         import asyncio
         import httpx
