@@ -88,12 +88,15 @@ _CATEGORY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|^(npm|pnpm|yarn|bun) (run )?(test|tests|e2e|test:\S+|coverage)\b|^npm t\b|^(bun|deno) test\b"
         r"|^(cargo|go|dotnet|swift|mix|zig|gleam|stack|cabal) test\b|^cargo nextest\b|^make (test|tests|check)\b"
         r"|^(mvn|\./mvnw|gradle|\./gradlew)( \S+)* (test|verify|check)\b|^bazel test\b|^rake( test| spec)?$|^rails test\b"
-        r"|^just test\b|^task test\b|^gotestsum\b|^prove\b|^\./(test|run_tests|run-tests)\S*")),
+        r"|^just test\b|^task test\b|^gotestsum\b|^prove\b|^\./(test|run_tests|run-tests)\S*"
+        r"|^coverage run\b.*\b(pytest|unittest|nose2?)\b|^coverage run\s+\S*test\S*|^(hatch|rye|pdm) test\b"
+        r"|^(hatch|pdm) run (\S+:)?(test|tests|cov|pytest)\b"
+        r"|^(test|tests|cov):\S+$|^tests?$")),  # `hatch run test:all` once the runner prefix is gone
     ("build", re.compile(
         r"^(npm|pnpm|yarn|bun) (run )?build\b|^(cargo|go|dotnet|swift|zig|stack|cabal) build\b"
         r"|^make( (all|build|\S+\.o))?$|^make -j\S*|^cmake --build\b|^(mvn|gradle|\./gradlew|\./mvnw)( \S+)* (package|build|compile|assemble)\b"
         r"|^bazel build\b|^(npx )?(vite|webpack|rollup|esbuild|next|nuxt) build\b|^python3? -m build\b|^(uv|poetry) build\b"
-        r"|^tsc -b\b|^(npx )?turbo (run )?build\b|^just build\b|^ninja\b|^docker build\b"
+        r"|^tsc -b\b|^(npx )?turbo (run )?build\b|^just build\b|^ninja\b|^docker build\b|^docker[- ]compose( -\S+ \S+)* build\b"
         r"|^just$|^docker[- ]compose( -\S+ \S+)* up\b.*--build\b")),
     ("run", re.compile(
         r"^(python3?|node|deno|bun|ruby|perl|php|java|bash|sh|zsh|fish|powershell(\.exe)?|pwsh|uv run|poetry run|tsx|ts-node) "
@@ -282,8 +285,9 @@ def _is_read_only(seg: Segment) -> bool:
         return bool(args) and args[0] in ("list", "show", "freeze", "check")
     if prog in ("python", "python3", "node", "go", "cargo", "rustc", "java") and args[:1] in (["--version"], ["-V"], ["version"]):
         return True
-    if args and args[-1] in ("--version", "--help") and len([a for a in args if not a.startswith("-")]) <= 2:
-        return True  # `npx tsc --version`: what the tool is, not a run of it
+    if args and args[-1] in ("--version", "--help") and len([a for a in args if not a.startswith("-")]) <= 2 and \
+            prog not in _INTERPRETERS and not any("/" in a or "." in a for a in args):
+        return True  # `npx tsc --version`: what the tool is, not a run of it (`python app.py --help` runs the app)
     return prog in READ_ONLY
 
 
@@ -437,6 +441,23 @@ _CHECK_VALUE_OPTIONS = frozenset({"-c", "--config", "-p", "--project", "-k", "-m
                                   "--config-file", "--target", "--line-length", "-l", "--tb"})
 
 
+_INTERPRETERS = {"python", "python3", "node", "deno", "bun", "ruby", "perl", "php", "java", "uv", "poetry"}
+# Which build a test or run uses: the same toolchain's. `go test` and `cargo test` compile what they
+# test themselves, so an earlier `go build` or `cargo build` is no input of theirs.
+_FAMILIES = {"npm": "js", "pnpm": "js", "yarn": "js", "bun": "js", "npx": "js", "node": "js", "vite": "js",
+             "webpack": "js", "rollup": "js", "esbuild": "js", "next": "js", "nuxt": "js", "turbo": "js", "tsc": "js",
+             "make": "make", "cmake": "make", "ninja": "make", "ctest": "make", "mvn": "jvm", "./mvnw": "jvm",
+             "gradle": "jvm", "./gradlew": "jvm", "gradlew": "jvm", "mvnw": "jvm", "java": "jvm", "python": "py", "python3": "py", "pytest": "py",
+             "uv": "py", "poetry": "py", "docker": "docker", "docker-compose": "docker"}
+_SELF_BUILDING = {"go", "cargo", "swift", "zig", "stack", "cabal", "jvm", "dotnet", "py"}  # (`java -jar` does use the jar)
+_NATIVE = {"go", "cargo", "make", "swift", "zig", "gcc", "clang", "g++", "clang++"}
+
+
+def _build_family(seg: Segment) -> str:
+    prog = seg.program
+    return _FAMILIES.get(prog, _FAMILIES.get(posixpath.basename(prog), posixpath.basename(prog)))
+
+
 def source_scopes(seg: Segment, category: str) -> list[str]:
     """``src:<extensions>:<path>`` resources for the code a check or formatter covers: the paths
     it names (the files given to a linter or formatter), else its whole directory. A test run
@@ -525,15 +546,23 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
                         writes.add(scope)  # rewrites the files it covers
                     if category != "format":
                         reads.add(scope)  # the code it checks, as it stands when it runs
+            family = _build_family(seg)
             if category == "build":
-                writes.add(f"build:{here or '.'}")
-            elif category in ("test", "run"):
-                reads.add(f"build:{here or '.'}")
+                writes.add(f"build:{family}:{here or '.'}")
+                if family in _NATIVE:
+                    writes.add(f"build:bin:{here or '.'}")  # a binary a later `./app` runs
+            elif (category == "test" and family not in _SELF_BUILDING) or \
+                    (category == "run" and family not in _SELF_BUILDING - {"jvm"}):
+                # a test run or a program that uses what the build made (a bundle, a jar, a binary)
+                local = seg.words[0].startswith(("./", "../")) and family not in ("jvm", "make")
+                reads.add(f"build:{'bin' if local else family}:{here or '.'}")
             if category == "migrate":
                 writes.add(f"db:{here or '.'}")
             elif category == "seed":
                 reads.add(f"db:{here or '.'}")
                 writes.add(f"db-data:{here or '.'}")
+        if prog in ("docker", "docker-compose") and (args[:1] == ["run"] or "up" in args):
+            reads.add(f"build:docker:{here or '.'}")  # runs the image a `docker build` made
         for i, a in enumerate(args):
             if _PORT_FLAG.match(a):
                 value = a.split("=", 1)[1] if "=" in a else (args[i + 1] if i + 1 < len(args) else "")

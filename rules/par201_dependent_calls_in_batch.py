@@ -218,8 +218,8 @@ def _state(res: str, reader: Effect) -> tuple[str, str, str, str, str]:
         if part == "index":
             return f"the git index of {_where(repo)}", "commit", "change", "index", "commit without that change"
         return f"the checked-out commit of {_where(repo)}", "read", "change", "commit", "see the old commit"
-    if head == "src":
-        rest = rest.split(":", 1)[1]  # src:<extensions>:<path>
+    if head in ("src", "build"):
+        rest = rest.split(":", 1)[1]  # src:<extensions>:<path>, build:<toolchain>:<dir>
     if head in _STATES:
         noun, read, write, thing, too_early = _STATES[head]
         return noun.format(_where(rest) if head != "shell" else safe(rest, 40)), read, write, thing, too_early

@@ -37,7 +37,7 @@ def test_resources() -> None:
     assert info.dir_writes == {"/repo/out"} and info.writes == {"/repo/out/x.txt"}
     info = classify("git add -A && git commit -m 'x'", "/repo")
     assert "git:/repo:index" in info.writes and "git:/repo:index" in info.reads
-    assert classify("cd web && npm test", "/repo").reads >= {"build:/repo/web", "deps:/repo/web"}
+    assert classify("cd web && npm test", "/repo").reads >= {"build:js:/repo/web", "deps:/repo/web"}
     assert classify("cat <<EOF > f.txt\nhello > nope.txt\nEOF", "/repo").writes == {"/repo/f.txt"}
     assert classify("PORT=3000 npm run dev", "/repo").ports == {"3000"}
     assert classify("echo 'unbalanced", "/repo").segments  # falls back, no exception
@@ -289,3 +289,43 @@ def test_a_lint_that_fixes_also_rewrites_what_it_covers(command: str) -> None:
     info = classify(command, "/repo")
     assert info.categories == {"lint"}
     assert [r for r in info.writes if r.startswith("src:")] == [r for r in info.reads if r.startswith("src:")] != []
+
+
+@pytest.mark.parametrize(("build", "then", "dependent"), [
+    ("npm run build", "npm test", True),  # the tests may run the bundle
+    ("npm run build", "npm start", True),
+    ("make", "make test", True),
+    ("cmake --build build", "ctest", True),
+    ("docker build -t app .", "docker run app", True),
+    ("docker compose build", "docker compose up -d", True),
+    ("mvn package", "java -jar target/app.jar", True),
+    ("cargo build", "./target/debug/server", True),
+    ("go build -o bin/app ./cmd/app", "./bin/app", True),
+    ("go build ./...", "go test ./...", False),  # go test compiles what it tests itself
+    ("cargo build --release", "cargo test", False),
+    ("./gradlew assemble", "./gradlew test", False),
+    ("go build ./...", "go run ./cmd/x", False),
+    ("docker build -t app .", "pytest -q", False),  # another toolchain
+    ("npm run build", "pytest -q", False),
+])
+def test_a_build_and_what_uses_it(build: str, then: str, dependent: bool) -> None:
+    from linter.deps import depends
+    from linter.effects import Resolver, shell_effect
+
+    r = Resolver("/repo")
+    assert (depends(shell_effect(build, r), shell_effect(then, r)) is not None) is dependent
+
+
+@pytest.mark.parametrize("command", ["coverage run -m pytest", "hatch test", "hatch run test", "hatch run test:all",
+                                     "rye test", "pdm run pytest"])
+def test_more_test_runners(command: str) -> None:
+    assert classify(command, "/repo").categories == {"test"}
+
+
+@pytest.mark.parametrize(("command", "read_only"), [
+    ("npx tsc --version", True),
+    ("python -m app --help", False),  # runs the program, which imports its code
+    ("python src/app.py --help", False),
+])
+def test_version_and_help(command: str, read_only: bool) -> None:
+    assert classify(command, "/repo").read_only is read_only
