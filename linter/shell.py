@@ -99,7 +99,8 @@ _CATEGORY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|^tsc -b\b|^(npx )?turbo (run )?build\b|^just build\b|^ninja\b|^docker build\b|^docker[- ]compose( -\S+ \S+)* build\b"
         r"|^just$|^docker[- ]compose( -\S+ \S+)* up\b.*--build\b")),
     ("run", re.compile(
-        r"^(python3?|node|deno|bun|ruby|perl|php|java|bash|sh|zsh|fish|powershell(\.exe)?|pwsh|uv run|poetry run|tsx|ts-node) "
+        r"^(npx |pnpm dlx |bunx )?(python3?|node|deno|bun|ruby|perl|php|java|bash|sh|zsh|fish|powershell(\.exe)?|pwsh|uv run|"
+        r"poetry run|tsx|ts-node|vite-node) "
         r"(?!-m (http\.server|SimpleHTTPServer)\b)\S"  # a static file server runs none of the code
         r"|^(cargo|go|dotnet|swift) run\b|^(npm|pnpm|yarn|bun) (run )?(start|dev|serve|preview)\b|^\./\S+|^make \S+")),
 ]

@@ -217,9 +217,11 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
 def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step], bool], min_calls: int,
                     message: Callable[[list[ToolCall], int], str], *, strict: bool = True,
                     concurrent: bool = True, fits: Callable[[list[Step], Step], bool] | None = None,
-                    pieces: Callable[[list[Step]], list[list[Step]]] | None = None) -> Iterator[Finding]:
+                    pieces: Callable[[list[Step]], list[list[Step]]] | None = None,
+                    involved: Callable[[ToolCall], bool] | None = None) -> Iterator[Finding]:
     """Findings for windows of at least ``min_calls`` calls, ``min_calls - 1`` of them after the
     first turn (the calls a batch would save a turn for); ``message(calls, extra_round_trips)``.
+    ``involved`` picks the calls a finding is about (bookkeeping such as todo updates left out).
 
     Harnesses that take one call per model turn (``ONE_CALL_PER_TURN`` in the format's module,
     such as SWE-agent) give no batch to advise, so nothing is reported for them."""
@@ -234,8 +236,9 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
         for run in runs(agent, accept):
             for piece in (pieces(run) if pieces is not None else [run]):
                 for window in windows(piece, ctx, agent, strict=strict, fits=fits):
-                    calls = [c for s in window for c in s.calls]
-                    if len(calls) < min_calls or len(calls) - len(window[0].calls) < min_calls - 1:
+                    calls = [c for s in window for c in s.calls if involved is None or involved(c)]
+                    first = [c for c in window[0].calls if involved is None or involved(c)]
+                    if len(calls) < min_calls or len(calls) - len(first) < min_calls - 1:
                         continue
                     yield Finding(message=message(calls, len(window) - 1), calls=calls, steps=window, depth=1,
                                   concurrent=concurrent, agent_id=agent.id)

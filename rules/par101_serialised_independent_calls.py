@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from linter.effects import READ
+from linter.effects import READ, STATE
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.windows import serial_findings
@@ -125,15 +125,23 @@ class SerialisedIndependentCalls(Rule):
         min_calls = ctx.config.min_serial_calls
 
         def accept(step: Step) -> bool:
+            reads = 0
             for call in step.calls:
                 eff = ctx.effect(call)
+                if eff.kind == STATE:
+                    continue  # a todo-list update alongside (Claude Code ticks its list every turn)
                 if eff.kind != READ or eff.adaptive or call.background:
                     return False
-            return True
+                reads += 1
+            return reads > 0
+
+        def involved(call: ToolCall) -> bool:
+            return ctx.effect(call).kind != STATE
 
         def message(calls: list[ToolCall], extra: int) -> str:
             return (f"{len(calls)} independent read-only calls went out over {extra + 1} turns "
                     f"({describe_calls(calls, ctx)}); all were knowable at the first, so one batch saves "
                     f"{plural(extra, 'round trip')}")
 
-        yield from serial_findings(session, ctx, accept, min_calls, message, strict=True, concurrent=True)
+        yield from serial_findings(session, ctx, accept, min_calls, message, strict=True, concurrent=True,
+                                   involved=involved)

@@ -14,7 +14,9 @@ from rules._common import ends_mid_turn, note_mid_turn
 
 # How a harness names the job it started: "Command running in background with ID: bash_1",
 # "... with ID: 4f2a. Output is being written to: /tmp/.../4f2a.output", "agentId: a1b2c3".
-_JOB_ID = re.compile(r"\b(?:running in background with ID|backgroundTaskId|agentId|task_id|shell_id)\W{0,3}([\w-]{2,64})")
+_JOB_ID = re.compile(r"\b(?:running in background with ID|backgroundTaskId|agentId|task_id|shell_id)\W{0,3}([\w-]{2,64})"
+                     # Gemini CLI: "Background PIDs: 5123"; Codex: "Process running with session ID 7"
+                     r"|\bBackground PIDs?:\s*(\d+)|\bProcess running with session ID\s+(\d+)")
 _OUTPUT_FILE = re.compile(r"Output is being written to:?\s*(\S+)")
 # Background jobs whose answer matters: a run that ends and reports (tests, builds, checks).
 # Servers and watchers are started to be used, not read, and are left alone.
@@ -133,7 +135,7 @@ class UncollectedBackgroundTask(Rule):
                     if not self._matters(call, ctx):
                         continue
                     text = call.result.text
-                    ids = {m.group(1) for m in _JOB_ID.finditer(text)}
+                    ids = {next(g for g in m.groups() if g) for m in _JOB_ID.finditer(text)}
                     if call.spawned_agent:
                         ids.add(call.spawned_agent)
                     ids.discard("")
@@ -174,6 +176,9 @@ def _collected(later: list[Step | Event], launch: ToolCall, needles: set[str]) -
             if call is launch:
                 continue
             values = " ".join(str(v) for v in call.input.values())
-            if any(n in values for n in needles):
+            exact = {str(v) for v in call.input.values() if isinstance(v, (int, str)) and not isinstance(v, bool)}
+            # a short number (a pid, a session id) only counts as a whole value or word, not inside others
+            if any((n in exact or re.search(rf"(?<![\w.]){n}(?![\w.])", values)) if n.isdigit() else n in values
+                   for n in needles):
                 return True
     return False

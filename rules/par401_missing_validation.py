@@ -38,6 +38,46 @@ _USER_RAN = re.compile(r"\bi\s+(just\s+)?(ran|tested|tried|checked)\b|\btests?\s
                        r"|\bnot working\b" + _ON +
                        r"|\bdo ?n[o']?t think\b.{0,40}\bwork|\bstill (broken|failing|not working)\b"
                        r"|\bnothing happens\b", re.I)
+# A request to a server on this machine (`curl localhost:3000/api/search`) exercises the app.
+_LOCAL_REQUEST = re.compile(r"(^|[;&|(]\s*)(curl|wget|http|https|xh)\b[^|;&]*\b(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])\b")
+_REFUSED = re.compile(r"Connection refused|Failed to connect|Couldn't connect|could not connect|Empty reply", re.I)
+# Programs that run a file named on their command line.
+_RUNS_FILE = re.compile(r"(^|[;&|(]\s*)(npx |pnpm dlx |bunx |uv run |poetry run )?(python3?|node|tsx|ts-node|vite-node|bun|"
+                        r"deno( run)?|ruby|perl|php|bash|sh|zsh|psql|sqlite3|mysql|Rscript|julia|lua|go run|dotnet run|\./)", re.I)
+_SCRIPT_RUN = re.compile(r"\b(?:npm|pnpm|yarn|bun) (?:run )?(\S+)")
+
+
+def _runs_edited(call: ToolCall, pending: list[tuple[ToolCall, str]]) -> set[str]:
+    """The pending files a shell command runs: named after an interpreter (`node scripts/seed.js`,
+    `psql -f migrations/001.sql`), or as a package script named after them
+    (`npm run db:backfill-display-name` for scripts/backfill-display-name.ts)."""
+    command = command_of(call)
+    if not command or not pending or call.result is None:
+        return set()
+    if call.failed and _NOT_RUN.search(call.result.text):
+        return set()
+    ran = set()
+    direct = _RUNS_FILE.search(command) is not None
+    scripts = {m.group(1).lower() for m in _SCRIPT_RUN.finditer(command)}
+    for _, path in pending:
+        name = posixpath.basename(path)
+        stem = posixpath.splitext(name)[0].lower()
+        if direct and re.search(rf"(^|[\s/'\"=]){re.escape(name)}($|[\s'\";&|)])", command):
+            ran.add(path)
+        elif len(stem) >= 4 and any(stem in script for script in scripts):
+            ran.add(path)
+    return ran
+
+
+def _confidence(session: Session, ever_validated: bool) -> str:
+    """Low when the agent ends by handing a decision back ("Should I move it to Celery?"): the
+    work may not be finished; high when it validated earlier edits and not the last ones."""
+    last = next((s.text for s in reversed(session.agents[MAIN_AGENT].steps) if s.text.strip()), "")
+    if last.rstrip().endswith("?"):
+        return "low"
+    return "high" if ever_validated else "medium"
+
+
 # A runner that never started exercised nothing.
 _NOT_RUN = re.compile(r"command not found|Missing script|No module named (pytest|mypy|ruff)|"
                       r"not recognized as an internal", re.I)
@@ -269,7 +309,7 @@ class MissingValidation(Rule):
         yield Finding(
             message=(f"{len(files)} source file(s) modified ({shown}) and no test, build, lint or typecheck ran "
                      "afterwards before the transcript ends"),
-            calls=calls, confidence="high" if ever_validated[0] else "medium",
+            calls=calls, confidence=_confidence(session, ever_validated[0]),
             location=last.location, agent_id=last.agent_id,
         )
 
@@ -280,6 +320,9 @@ class MissingValidation(Rule):
         if eff.is_validation:
             return True
         command = command_of(call)
+        if command and _LOCAL_REQUEST.search(command) and not call.failed and call.result is not None and \
+                not _REFUSED.search(call.result.text):
+            return True  # a request to the app running here, answered: the changed code ran
         return bool(command) and any(p.search(command) for p in ctx.config.validation_commands)
 
     def _walk(self, session: Session, agent: Agent, ctx: RuleContext, ever: list[bool],
@@ -290,6 +333,12 @@ class MissingValidation(Rule):
         for step in agent.steps:
             batch_start = len(pending)
             for call in step.calls:
+                ran = set() if self._validates(call, ctx) else _runs_edited(call, pending)
+                if ran:
+                    # `node scripts/seed.js`, `psql -f migrations/001.sql`: the edited file itself was run
+                    pending = [entry for entry in pending if entry[1] not in ran]
+                    batch_start = min(batch_start, len(pending))
+                    continue
                 if self._validates(call, ctx):
                     ever[0] = True  # even a failing run validated: it told the agent the truth
                     pending = []

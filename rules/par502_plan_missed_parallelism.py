@@ -31,7 +31,8 @@ class PlanMissedParallelism(Rule):
         "feeds the next. Mark such steps as parallel and the agent can issue them as one batch. The "
         "rule only looks at investigation steps (read, review, analyse, inspect, search...) that each "
         "name their own files, change nothing and name no other step; `min-serial-calls` (default 3) "
-        "sets how many make a finding."
+        "sets how many make a finding. An agent's todo list (TodoWrite, write_todos) is a checklist, "
+        "not an order of work, and is left to PAR101, which sees how the reads really went out."
     )
     VALID = [
         """
@@ -56,6 +57,8 @@ class PlanMissedParallelism(Rule):
     ]
 
     def check_plan(self, plan: Plan, ctx: RuleContext) -> Iterable[Finding]:
+        if plan.kind == "todos":
+            return  # a todo list is a checklist, not an order of work: how it ran is PAR101's to judge
         minimum = ctx.config.min_serial_calls
         seen: set[int] = set()
         for step in plan.steps:

@@ -192,3 +192,56 @@ def test_par303_quotes_the_error_not_the_shell_layout(fmt: str) -> None:
 
     (found,) = lint_scenario(_SHELL_RETRY, select=["PAR303"], fmt=fmt)
     assert "(first: npm ERR! missing script: test)" in found.message, found.message
+
+
+_BACKGROUND_TESTS = '''
+user: Run the test suite in the background while you update the docs.
+step
+call Bash command="npm test" run_in_background:=true
+-> {started}
+step
+call Edit file_path=README.md old_string=a new_string="{edit}"
+-> ok
+step: Docs updated.
+'''
+
+
+@pytest.mark.parametrize(("fmt", "started"), [("claude-code", "Command running in background with ID: bash_1"),
+                                              ("gemini-cli", "Background PIDs: 5123")])
+def test_par302_a_background_test_run_never_read(fmt: str, started: str) -> None:
+    from linter.testing import lint_scenario
+
+    never_read = _BACKGROUND_TESTS.format(started=started, edit="the new notes")
+    assert [d.code for d in lint_scenario(never_read, select=["PAR302"], fmt=fmt)] == ["PAR302"]
+    # a later call that names the job (kill 5123, tail of its output) collects it; a number inside
+    # another one (51234) does not
+    named = _BACKGROUND_TESTS.format(started=started, edit="see job 5123 and bash_1")
+    assert lint_scenario(named, select=["PAR302"], fmt=fmt) == []
+    inside = _BACKGROUND_TESTS.format(started=started, edit="release 51234")
+    assert [d.code for d in lint_scenario(inside, select=["PAR302"], fmt=fmt)] == ["PAR302"]
+
+
+_TICKED_READS = '''
+user: Review src/a.py, src/b.py and src/c.py
+step: Let me start with a.py.
+call TodoWrite todos:='[{"content": "Review a", "status": "in_progress"}]'
+call Read file_path=src/a.py
+-> a
+step
+call TodoWrite todos:='[{"content": "Review b", "status": "in_progress"}]'
+call Read file_path=src/b.py
+-> b
+step
+call TodoWrite todos:='[{"content": "Review c", "status": "in_progress"}]'
+call Read file_path=src/c.py
+-> c
+step: Done.
+'''
+
+
+def test_par101_todo_updates_beside_the_reads_do_not_hide_them() -> None:
+    from linter.testing import lint_scenario
+
+    (found,) = lint_scenario(_TICKED_READS, select=["PAR101"])
+    assert found.message.startswith("3 independent read-only calls went out over 3 turns (Read src/a.py, ")
+    assert len(found.call_ids) == 3  # the todo updates are not part of it

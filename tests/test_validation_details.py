@@ -48,3 +48,48 @@ def test_comment_lines_are_told_by_the_file_language(path: str, old: str, new: s
 ])
 def test_a_prompt_that_reports_having_run_it(prompt: str, ran: bool) -> None:
     assert bool(_USER_RAN.search(prompt)) is ran
+
+
+_RUN_AFTER_EDIT = '''
+user: Add a backfill script.
+step
+call Write file_path=scripts/backfill-display-name.ts content="run()"
+-> ok
+step
+call Bash command="{command}"
+-> {output}
+step: {last}
+'''
+
+
+@pytest.mark.parametrize(("command", "output", "codes"), [
+    ("npx tsx scripts/backfill-display-name.ts --dry-run", "would update 3 rows", []),  # the file itself ran
+    ("npm run db:backfill-display-name -- --dry-run", "would update 3 rows", []),  # a script named after it
+    ("curl -s localhost:3000/api/search?q=red", "[]", []),  # the app answered
+    ("curl -s localhost:3000/api", "curl: (7) Failed to connect to localhost port 3000: Connection refused",
+     ["PAR401"]),  # nothing answered
+    ("cat scripts/backfill-display-name.ts", "run()", ["PAR401"]),  # reading it runs nothing
+])
+def test_running_the_edited_file_or_the_app_validates(command: str, output: str, codes: list[str]) -> None:
+    from linter.testing import lint_scenario
+
+    found = lint_scenario(_RUN_AFTER_EDIT.format(command=command, output=output, last="The backfill works."),
+                          select=["PAR401"])
+    assert [d.code for d in found] == codes
+
+
+def test_a_migration_file_run_by_psql_is_validated() -> None:
+    from linter.testing import lint_scenario
+
+    scenario = _RUN_AFTER_EDIT.replace("scripts/backfill-display-name.ts", "migrations/001.sql").format(
+        command="psql -f migrations/001.sql", output="CREATE TABLE", last="Done.")
+    assert lint_scenario(scenario, select=["PAR401"]) == []
+
+
+def test_handing_a_decision_back_lowers_the_confidence() -> None:
+    from linter.testing import lint_scenario
+
+    scenario = _RUN_AFTER_EDIT.format(command="cat scripts/backfill-display-name.ts", output="run()",
+                                      last="Should I also schedule it nightly?")
+    (found,) = lint_scenario(scenario, select=["PAR401"])
+    assert found.confidence == "low"
