@@ -180,7 +180,10 @@ class MissingValidation(Rule):
         "workers) are exactly where integration breaks. The rule tracks modifications of source "
         "files (not docs or data) by the agent and by its subagents, and clears them when a test, "
         "build, lint, typecheck or a run of the program follows, passing or not (in the agent or in "
-        "a subagent, plus any `validation-commands` from the configuration). Moving, copying or "
+        "a subagent, plus any `validation-commands` from the configuration). Running the edited file "
+        "itself (`npx tsx scripts/x.ts`, `psql -f migrations/001.sql`) clears that file, and a request "
+        "the local app answered (`curl localhost:3000/...`) counts as a run; a static file server "
+        "does not. Moving, copying or "
         "deleting files, or an edit of comments and docstrings only, changes no behaviour and needs "
         "no run; a runner that never started (command not found) validated nothing; a session whose "
         "user said not to run anything, or that they would test it themselves, is left alone, and so is "
@@ -188,7 +191,7 @@ class MissingValidation(Rule):
         "transcript is missing gets the benefit of the doubt. Whatever is still unvalidated at "
         "the end of the transcript is reported at the last modification. Confidence is high when "
         "the session ran a validation command at some point (so one was available), medium when "
-        "it never did."
+        "it never did, low when the agent ends by handing a decision back to the person."
     )
     VALID = [
         """
