@@ -43,6 +43,13 @@ def _commutes(res: str) -> bool:
     return res.startswith(_COMMUTING) or (res.startswith("git:") and res.endswith(":index"))
 
 
+def _same_deps(installed: str, used: str) -> bool:
+    """``deps:<language>:<dir>``: system packages are anyone's, and a generic runner may use any."""
+    _, lang_a, dir_a = installed.split(":", 2)
+    _, lang_b, dir_b = used.split(":", 2)
+    return dir_a == dir_b and (lang_a == lang_b or lang_a == "system" or lang_b == "*")
+
+
 def _scopes_overlap(a: str, b: str) -> bool:
     (exts_a, path_a), (exts_b, path_b) = source_scope(a), source_scope(b)
     if exts_a is not None and exts_b is not None and not exts_a & exts_b:
@@ -70,6 +77,10 @@ def depends(a: Effect, b: Effect) -> Dependency | None:
     """Does B (issued after A in the same batch) depend on A?"""
     for res in sorted(a.writes & b.reads):
         return Dependency("RAW", res) if _is_file_resource(res) else Dependency("ORDER", res, "RAW")
+    for res in sorted(r for r in a.writes if r.startswith("deps:")):  # an install, then what uses it
+        for other in sorted(r for r in b.reads if r.startswith("deps:")):
+            if other != res and _same_deps(res, other):
+                return Dependency("ORDER", other, "RAW")
     for res in sorted(r for r in a.writes if r.startswith("src:")):  # a formatter, then a check
         for other in sorted(r for r in b.reads if r.startswith("src:")):
             if _scopes_overlap(res, other):
@@ -92,7 +103,9 @@ def depends(a: Effect, b: Effect) -> Dependency | None:
             return Dependency("CODE", code, "WAW", res)
     for directory in sorted(a.dir_writes):
         for res in sorted(b.reads | b.writes | b.dir_writes):
-            if _is_file_resource(res) and res != directory and _inside(res, directory):
+            # `mkdir -p out` then `cp a.txt out/` (a write to the directory itself) or `ls out`;
+            # two `mkdir -p out` leave the same directory
+            if _is_file_resource(res) and _inside(res, directory) and (res != directory or res not in b.dir_writes):
                 return Dependency("DIR", directory)
     return None
 

@@ -5,8 +5,9 @@ side effects beyond what was recognised are unknown), ``spawn`` (starts a subage
 (the agent's own todo list or plan), ``ask`` (waits for the user), ``unknown``.
 
 Resources are strings: file paths relative to the session's working directory (absolute when
-outside it), ``git:<dir>:index``/``git:<dir>:head``, ``deps:<dir>``, ``build:<dir>``,
-``lock:<tool>:<dir>``, ``port:N``, ``url:<url>``.
+outside it), ``git:<dir>:index``/``git:<dir>:head``, ``deps:<language>:<dir>`` (installed
+dependencies), ``build:<toolchain>:<dir>`` (build output), ``src:<extensions>:<path>`` (the code
+a check or formatter covers), ``lock:<tool>:<dir>``, ``port:N``, ``url:<url>``.
 
 Values (``Effect.values``) are what the call's arguments name that may have come out of an
 earlier result: each value is a tuple of equivalent spellings (absolute path, path relative to
@@ -242,7 +243,7 @@ def search_pattern_words(command: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _state_or_path(resource: str, r: Resolver) -> str:
-    """A file path resolved against the session's directory; state (``deps:<dir>``) as it is,
+    """A file path resolved against the session's directory; state (``deps:<language>:<dir>``) as it is,
     but the source a check covers (``src:<extensions>:<path>``) with its path resolved, so that
     it can be compared with the files an edit writes."""
     head = resource.split(":", 1)[0]

@@ -459,6 +459,33 @@ def _build_family(seg: Segment) -> str:
     return _FAMILIES.get(prog, _FAMILIES.get(posixpath.basename(prog), posixpath.basename(prog)))
 
 
+# Whose dependencies a command installs or uses: `npm install` and `pytest` touch different ones.
+# System packages (apt, brew) are anyone's; a generic runner (make, mise, a script) may use any.
+_DEP_LANGUAGES = {
+    "js": ("npm", "pnpm", "yarn", "bun", "npx", "bunx", "node", "deno", "jest", "vitest", "mocha", "eslint", "tsc",
+           "prettier", "next", "vite", "webpack", "tsx", "ts-node", "playwright", "cypress", "biome", "turbo", "nx"),
+    "py": ("pip", "pip3", "uv", "poetry", "pipenv", "pdm", "hatch", "rye", "python", "python3", "pytest", "py.test",
+           "mypy", "pyright", "ruff", "black", "isort", "flake8", "pylint", "tox", "nox", "coverage", "alembic",
+           "django-admin", "conda"),
+    "go": ("go", "gofmt", "golangci-lint", "gotestsum"),
+    "rs": ("cargo", "rustc", "rustfmt"),
+    "rb": ("bundle", "gem", "rake", "rails", "rspec", "rubocop", "ruby"),
+    "php": ("composer", "php", "phpunit"),
+    "jvm": ("mvn", "./mvnw", "mvnw", "gradle", "./gradlew", "gradlew", "java"),
+    "dotnet": ("dotnet",),
+    "system": ("apt", "apt-get", "brew", "dnf", "yum", "apk", "pacman", "port"),
+}
+_DEP_LANGUAGE_OF = {tool: lang for lang, tools in _DEP_LANGUAGES.items() for tool in tools}
+
+
+def _dep_language(seg: Segment) -> str:
+    for word in seg.words:
+        if word.startswith("-") or word in ("sudo", "env", "time", "exec", "run", "-m"):
+            continue
+        return _DEP_LANGUAGE_OF.get(word, _DEP_LANGUAGE_OF.get(posixpath.basename(word), "*"))
+    return "*"
+
+
 def source_scopes(seg: Segment, category: str) -> list[str]:
     """``src:<extensions>:<path>`` resources for the code a check or formatter covers: the paths
     it names (the files given to a linter or formatter), else its whole directory. A test run
@@ -538,9 +565,9 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
             if category in LOCKING:
                 locks.add(f"lock:{prog}:{here or '.'}")
             if category in ("install",):
-                writes.add(f"deps:{here or '.'}")
+                writes.add(f"deps:{_dep_language(seg)}:{here or '.'}")
             elif category in ("test", "run", "build", "typecheck", "lint"):
-                reads.add(f"deps:{here or '.'}")
+                reads.add(f"deps:{_dep_language(seg)}:{here or '.'}")
             if category in ("test", "build", "typecheck", "lint", "format"):
                 for scope in source_scopes(seg, category):
                     if category == "format" or (category == "lint" and _FIXES.search(seg.text)):

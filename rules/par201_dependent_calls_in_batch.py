@@ -180,7 +180,7 @@ class DependentCallsInBatch(Rule):
                 message=(f"{_hazard(dep, step.calls[i], effects[i], step.calls[j], effects[j])}{more}; "
                          "issue dependent calls after the results they need"),
                 calls=[step.calls[k] for k in involved],
-                confidence="medium" if all(_weaker(p[2]) for p in pairs) else "high",
+                confidence="medium" if all(_weaker(p[2], effects[p[0]], effects[p[1]]) for p in pairs) else "high",
                 agent_id=step.agent_id,
             )
 
@@ -197,10 +197,24 @@ _STATES = {
 }
 
 
-def _weaker(dep: Dependency) -> bool:
-    """A directory made or removed around a file, or a generic runner (`npm test`, `make lint`)
-    whose reach over the edited file is assumed: likely, not certain."""
-    return dep.kind == "DIR" or (dep.kind == "CODE" and dep.scope.startswith("src:*:"))
+# Test files a test run names (`pytest tests/test_cli.py`, `jest src/__tests__/x.test.ts`).
+_TEST_PATHS = re.compile(r"\S*tests?\b\S*\.(?:py|ts|tsx|js|jsx|mjs|go|rb|rs|java|kt|php)\b|\S*_test\.go\b")
+
+
+def _weaker(dep: Dependency, first: Effect, second: Effect) -> bool:
+    """A directory made or removed around a file, a generic runner (`npm test`, `make lint`)
+    whose reach over the edited file is assumed, or a test run of named test files none of
+    which is about the edited module: likely, not certain."""
+    if dep.kind == "DIR":
+        return True
+    if dep.kind != "CODE":
+        return False
+    if dep.scope.startswith("src:*:"):
+        return True
+    check = second if dep.resource in first.writes else first
+    named = _TEST_PATHS.findall(check.label)
+    stem = posixpath.splitext(posixpath.basename(dep.resource))[0].lower()
+    return bool(named) and not any(stem in n.lower() for n in named)
 
 
 def _where(directory: str) -> str:
@@ -218,8 +232,8 @@ def _state(res: str, reader: Effect) -> tuple[str, str, str, str, str]:
         if part == "index":
             return f"the git index of {_where(repo)}", "commit", "change", "index", "commit without that change"
         return f"the checked-out commit of {_where(repo)}", "read", "change", "commit", "see the old commit"
-    if head in ("src", "build"):
-        rest = rest.split(":", 1)[1]  # src:<extensions>:<path>, build:<toolchain>:<dir>
+    if head in ("src", "build", "deps"):
+        rest = rest.split(":", 1)[1]  # src:<extensions>:<path>, build:<toolchain>:<dir>, deps:<language>:<dir>
     if head in _STATES:
         noun, read, write, thing, too_early = _STATES[head]
         return noun.format(_where(rest) if head != "shell" else safe(rest, 40)), read, write, thing, too_early

@@ -15,7 +15,7 @@ from rules._common import REJECTED
 _TRANSIENT = re.compile(
     r"time(d)?[ -]?out|rate.?limit|too many requests|\b429\b|\b50[234]\b|overloaded|temporarily|"
     r"ECONNRESET|ECONNREFUSED|connection (reset|refused)|couldn'?t connect|failed to connect|network|"
-    r"try again", re.I,
+    r"try again|\bpending\b|in progress|still running|\bqueued\b|not (yet )?(finished|complete)", re.I,
 )
 
 

@@ -245,3 +245,43 @@ def test_par101_todo_updates_beside_the_reads_do_not_hide_them() -> None:
     (found,) = lint_scenario(_TICKED_READS, select=["PAR101"])
     assert found.message.startswith("3 independent read-only calls went out over 3 turns (Read src/a.py, ")
     assert len(found.call_ids) == 3  # the todo updates are not part of it
+
+
+_POLL_CI = '''
+user: Wait for CI on PR 42 and tell me when it passes.
+step
+call Bash command="gh pr checks 42"
+!> build pending
+call Bash command="gh run view 123 --exit-status"
+!> run 123 is still in progress
+step: CI is still running, checking again.
+call Bash command="gh pr checks 42"
+!> build pending
+call Bash command="gh run view 123 --exit-status"
+!> run 123 is still in progress
+'''
+
+
+def test_par303_polling_what_is_still_running_is_no_blind_retry() -> None:
+    from linter.testing import lint_scenario
+
+    assert lint_scenario(_POLL_CI, select=["PAR303"]) == []
+
+
+@pytest.mark.parametrize(("command", "confidence"), [
+    ("pytest tests/test_a.py", "high"),  # the tests of the edited module
+    ("pytest", "high"),
+    ("pytest tests/test_b.py", "medium"),  # other tests: they may not import it
+    ("npm test", "medium"),  # a generic runner
+])
+def test_par201_an_edit_and_a_test_run_in_one_batch(command: str, confidence: str) -> None:
+    from linter.testing import lint_scenario
+
+    scenario = f'''
+    user: Fix it and run the tests.
+    step
+    call Edit file_path=src/a.py old_string=a new_string=b
+    call Bash command="{command}"
+    '''
+    (found,) = lint_scenario(scenario, select=["PAR201"])
+    assert found.confidence == confidence

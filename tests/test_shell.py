@@ -37,7 +37,7 @@ def test_resources() -> None:
     assert info.dir_writes == {"/repo/out"} and info.writes == {"/repo/out/x.txt"}
     info = classify("git add -A && git commit -m 'x'", "/repo")
     assert "git:/repo:index" in info.writes and "git:/repo:index" in info.reads
-    assert classify("cd web && npm test", "/repo").reads >= {"build:js:/repo/web", "deps:/repo/web"}
+    assert classify("cd web && npm test", "/repo").reads >= {"build:js:/repo/web", "deps:js:/repo/web"}
     assert classify("cat <<EOF > f.txt\nhello > nope.txt\nEOF", "/repo").writes == {"/repo/f.txt"}
     assert classify("PORT=3000 npm run dev", "/repo").ports == {"3000"}
     assert classify("echo 'unbalanced", "/repo").segments  # falls back, no exception
@@ -329,3 +329,34 @@ def test_more_test_runners(command: str) -> None:
 ])
 def test_version_and_help(command: str, read_only: bool) -> None:
     assert classify(command, "/repo").read_only is read_only
+
+
+@pytest.mark.parametrize(("install", "then", "dependent"), [
+    ("npm install", "npm run build", True),
+    ("pip install -e .", "pytest", True),
+    ("uv sync", "uv run pytest", True),
+    ("npm install", "make test", True),  # a generic runner may use any
+    ("apt-get install -y libpq-dev", "python app.py", True),  # system packages are anyone's
+    ("npm install", "pytest -q", False),  # another language's dependencies
+    ("pip install -e .", "npm test", False),
+    ("go mod tidy", "pytest", False),
+])
+def test_an_install_and_what_uses_it(install: str, then: str, dependent: bool) -> None:
+    from linter.deps import depends
+    from linter.effects import Resolver, shell_effect
+
+    r = Resolver("/repo")
+    assert (depends(shell_effect(install, r), shell_effect(then, r)) is not None) is dependent
+
+
+@pytest.mark.parametrize(("first", "then", "dependent"), [
+    ("mkdir -p out", "cp a.txt out/", True),  # a copy into the directory being made
+    ("mkdir -p out/sub", "touch out/sub/x", True),
+    ("mkdir -p out", "mkdir -p out", False),  # the same directory either way
+])
+def test_a_directory_and_what_goes_into_it(first: str, then: str, dependent: bool) -> None:
+    from linter.deps import depends
+    from linter.effects import Resolver, shell_effect
+
+    r = Resolver("/repo")
+    assert (depends(shell_effect(first, r), shell_effect(then, r)) is not None) is dependent

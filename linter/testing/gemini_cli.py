@@ -37,7 +37,14 @@ def _stamp(ms: int) -> str:
 
 
 def _args(call: ScenarioCall) -> dict[str, Any]:
-    """The scenario's Claude Code arguments as the Gemini CLI tool's."""
+    """The scenario's Claude Code arguments as the Gemini CLI tool's (``wait_for_previous`` kept)."""
+    out = _tool_args(call)
+    if call.args.get("wait_for_previous"):
+        out["wait_for_previous"] = True
+    return out
+
+
+def _tool_args(call: ScenarioCall) -> dict[str, Any]:
     a = dict(call.args)
     name = call.name
     if name in ("Grep", "Glob"):
