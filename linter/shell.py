@@ -515,6 +515,16 @@ def source_scopes(seg: Segment, category: str) -> list[str]:
     return [f"src:{exts}:{p}" for p in (paths or [here])]
 
 
+def _git_staged(rest: list[str], top: str) -> set[str]:
+    """What `git add` reads: the named paths, or the code of the whole tree (`-A`, `.`)."""
+    paths = [a for a in rest if not a.startswith("-")]
+    if not paths or any(a in ("-A", "--all", "-u", "--update") for a in rest) or any(p in (".", "./", ":/") for p in paths):
+        return {f"src:*:{top or '.'}"}
+    if any(_PATHSPEC_MAGIC.search(p) or p.endswith("/") for p in paths):
+        return set()  # globs and directories: not told file by file
+    return {join(top, p) for p in paths}
+
+
 def _git_dir(options: list[str], here: str) -> str:
     """The directory git runs in: `git -C sub ...` moves it."""
     for n, a in enumerate(options[:-1]):
@@ -619,10 +629,16 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
             elif sub in GIT_INDEX_WRITE:
                 git_index_write = True
                 writes.add(repo + ":index")
+                if sub in ("add", "stage"):
+                    # it stages the files as they are now: what an edit beside it changes
+                    reads.update(_git_staged(args[at + 1:], _git_dir(args[:at], here)))
             elif sub in GIT_COMMIT:
                 git_commit = True
                 reads.add(repo + ":index")
                 writes.add(repo + ":head")
+                if any(a in ("-a", "--all") or (a.startswith("-") and not a.startswith("--") and "a" in a[1:])
+                       for a in args[at + 1:] if a not in ("-m", "-F")):
+                    reads.add(f"src:*:{_git_dir(args[:at], here) or '.'}")  # `commit -a` stages what changed
             elif sub in ("checkout", "switch") and {"-b", "-B", "-c", "-C", "--create"} & set(args):
                 writes.add(repo + ":head")  # a new branch at the current commit: no file changes
             elif sub in ("checkout", "switch", "reset", "merge", "rebase", "pull", "stash", "restore",

@@ -285,8 +285,9 @@ def _hazard(dep: Dependency, first: ToolCall, first_effect: Effect, second: Tool
         edit, edit_effect = (first, first_effect) if dep.resource in first_effect.writes else (second, second_effect)
         code = "it" if _names_path(edit_effect) and edit_effect.label == dep.resource else safe(dep.resource, 80)
         if direction == "RAW":
+            too_early = "stage the old code" if second_effect.label.startswith("git ") else "check the old code"
             return (f"{later} may run before {_subject(first, first_effect)} in the same batch has changed {code}, "
-                    "and check the old code")
+                    f"and {too_early}")
         return (f"{_subject(first, first_effect)} and {later} in the same batch both change "
                 f"{'that file' if code == 'it' else code}: the formatter may run before the edit, which then "
                 "stays unformatted, or while it applies")

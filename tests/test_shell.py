@@ -360,3 +360,20 @@ def test_a_directory_and_what_goes_into_it(first: str, then: str, dependent: boo
 
     r = Resolver("/repo")
     assert (depends(shell_effect(first, r), shell_effect(then, r)) is not None) is dependent
+
+
+@pytest.mark.parametrize(("command", "dependent"), [
+    ("git add src/a.py && git commit -m fix", True),  # stages the file as it is when it runs
+    ("git add -A", True),
+    ("git commit -am fix", True),
+    ("git add src/b.py", False),
+    ("git commit -m fix", False),  # commits the index, which the edit does not touch
+    ("git status", False),
+])
+def test_an_edit_and_git_staging_beside_it(command: str, dependent: bool) -> None:
+    from linter.deps import depends
+    from linter.effects import WRITE, Effect, Resolver, shell_effect
+
+    r = Resolver("/repo")
+    edit = Effect(WRITE, writes=frozenset(["src/a.py"]), label="src/a.py")
+    assert (depends(edit, shell_effect(command, r)) is not None) is dependent
