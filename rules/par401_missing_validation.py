@@ -323,7 +323,8 @@ class MissingValidation(Rule):
         if eff.is_validation:
             return True
         command = command_of(call)
-        if command and _LOCAL_REQUEST.search(command) and not call.failed and call.result is not None and \
+        if command and ("localhost" in command or "127.0.0.1" in command or "0.0.0.0" in command or "[::1]" in command) \
+                and _LOCAL_REQUEST.search(command) and not call.failed and call.result is not None and \
                 not _REFUSED.search(call.result.text):
             return True  # a request to the app running here, answered: the changed code ran
         return bool(command) and any(p.search(command) for p in ctx.config.validation_commands)
@@ -336,13 +337,14 @@ class MissingValidation(Rule):
         for step in agent.steps:
             batch_start = len(pending)
             for call in step.calls:
-                ran = set() if self._validates(call, ctx) else _runs_edited(call, pending)
+                validates = self._validates(call, ctx)
+                ran = set() if validates else _runs_edited(call, pending)
                 if ran:
                     # `node scripts/seed.js`, `psql -f migrations/001.sql`: the edited file itself was run
                     pending = [entry for entry in pending if entry[1] not in ran]
                     batch_start = min(batch_start, len(pending))
                     continue
-                if self._validates(call, ctx):
+                if validates:
                     ever[0] = True  # even a failing run validated: it told the agent the truth
                     pending = []
                     continue

@@ -126,7 +126,9 @@ def _comprehension(meta: Meta, value: cst.BaseExpression) -> cst.ListComp | cst.
     return None
 
 
-_LITERALS = (cst.List, cst.Tuple, cst.Set, cst.Dict)
+def _literals() -> tuple[type, ...]:
+    """The literal collection nodes (looked up when first needed: libcst loads lazily)."""
+    return (cst.List, cst.Tuple, cst.Set, cst.Dict)
 # What one model response holds: its tool calls, its content blocks.
 _ONE_RESPONSE = {"tool_calls", "function_calls", "tool_uses"}
 _MUTATORS = ("append", "extend", "add", "update", "insert", "setdefault")
@@ -141,13 +143,13 @@ def _bounded(meta: Meta, it: cst.BaseExpression, module_text: str, depth: int = 
         return dotted(it.func) == "range"
     if isinstance(it, cst.Attribute) and it.attr.value in _ONE_RESPONSE:
         return True  # the tool calls of one model response: as many as the model asked for at once
-    if isinstance(it, _LITERALS):
+    if isinstance(it, _literals()):
         return not any(isinstance(e, (cst.StarredElement, cst.StarredDictElement)) for e in it.elements)
     if isinstance(it, cst.Subscript):
         return len(it.slice) == 1 and isinstance(it.slice[0].slice, cst.Slice) and _has_end(it.slice[0].slice)
     if isinstance(it, cst.Name) and depth < 3:
         values = bound_values(meta, it)
-        if not values or any(isinstance(v, _LITERALS) and not v.elements for v in values):
+        if not values or any(isinstance(v, _literals()) and not v.elements for v in values):
             return False  # not bound here, or an empty list filled later
         scope = meta.scope(it)
         if scope is not None and any(type(a.scope).__name__ == "GlobalScope" for a in scope[it.value]) and \

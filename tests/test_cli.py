@@ -188,3 +188,16 @@ def test_a_session_without_tool_calls_says_so(cli, tmp_path) -> None:
     _, doc = cli.json("check", str(path))
     assert {"what": "tool-calls", "reason": "no tool calls recorded: the session rules had nothing to check"} \
         in doc["sessions"][0]["not_checked"]
+
+
+def test_linting_a_transcript_does_not_load_libcst() -> None:
+    """libcst is for Python plans and code; loading it costs every run a quarter second."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from linter.cli import main\n"
+             "try:\n    main(['check', sys.argv[1], '--exit-zero'])\nexcept SystemExit:\n    pass\n"
+             "print('libcst' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe, str(FIXTURES / "par101-serial-reads.jsonl")],
+                          capture_output=True, text=True, cwd=FIXTURES.parents[1])
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stdout + done.stderr
