@@ -37,8 +37,10 @@ class DependentCallsInBatch(Rule):
     rationale = (
         "Calls issued together are chosen before any of their results is seen, and a harness may run "
         "them in any order or side by side. When one reads a file another writes (or writes what "
-        "another reads), or the two form an ordered pair (build then test, install then run, mkdir "
-        "then write inside it, git add then git commit, migrate then seed, an edit of a code file "
+        "another reads), or the two form an ordered pair (build then test or run with the same "
+        "toolchain, install then use of that language's dependencies, mkdir "
+        "then write inside it, git add then git commit, an edit then `git add` of it, migrate then "
+        "seed, an edit of a code file "
         "then the tests, linter or formatter that cover it: its language, in the paths the tool is "
         "given or else its directory), the later call acts on a "
         "state the agent never observed: if the first fails, the second runs anyway on stale input "
