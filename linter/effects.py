@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import json
 import posixpath
-from decimal import Decimal
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Callable
 
 from linter.model import ToolCall
@@ -437,6 +437,10 @@ roll draw flip shuffle spin deal guess attack load unload
 terminate destroy truncate revoke grant charge refund withdraw deposit fork ban block archive purge
 rm mv cp mkdir rmdir chmod chown touch kill stop cancel
 bash shell terminal computer browser python code interpreter command cmd script sql database db
+confirm escalate email dispatch activate deactivate reactivate suspend unsuspend message sms dial unassign
+reassign resolve reopen complete finish trigger process handle decline accept enroll unenroll ship fulfill
+allocate deallocate provision deprovision rollback migrate backup restore retry resend respond comment
+follow unfollow vote pin unpin star unstar mute unmute print claim redeem void capture authorize settle
 """.split())
 
 
@@ -533,6 +537,10 @@ def _argument_values(value: Any, out: list[tuple[str, ...]], depth: int = 0) -> 
         if date is not None:
             out.extend(_date_forms(*map(int, date.groups())))
             return
+        short = value.strip()
+        if short.isdigit() and len(short) < 3:
+            out.append((short,))  # an id such as "7": the whole value, too short to be a word
+            return
         for word in sorted(set(_ARG_WORD.findall(value))):
             if len(word) >= 3:
                 out.append(tuple(dict.fromkeys((word, word.lower(), word.capitalize()))))
@@ -544,12 +552,23 @@ def _argument_values(value: Any, out: list[tuple[str, ...]], depth: int = 0) -> 
             _argument_values(item, out, depth + 1)
 
 
+# Words of a function's name that make it a check (PAR401 counts it as validation): `run_tests`,
+# `run_linter`, `typecheck`, but not `t_test` or `chi_squared_test` (statistics).
+_CHECK_WORDS = {"test": "test", "tests": "test", "pytest": "test", "unittest": "test", "lint": "lint",
+                "linter": "lint", "typecheck": "typecheck", "mypy": "typecheck", "tsc": "typecheck"}
+
+
 def function_tool(call: ToolCall, r: Resolver) -> Effect:
     """An application's own function (model APIs): a query when its name says so, else unknown.
 
     A query's values are the words and numbers of its arguments, so that it counts as knowable
     only when everything it was called with was already in the context.
     """
+    words = [x.lower() for x in _NAME_WORDS.findall(call.name.rsplit(".", 1)[-1])]
+    checks = {_CHECK_WORDS[w] for w in words if w in _CHECK_WORDS}
+    if checks and (words[0] in ("run", "execute", "exec", "trigger", "start") or all(w in _CHECK_WORDS for w in words)):
+        # `run_tests`, `run_linter`, `typecheck`: the application's own validation
+        return Effect(EXEC, categories=frozenset(checks), label=call.name)
     if not is_query_name(call.name):
         return unknown(call, r)
     values: list[tuple[str, ...]] = []

@@ -24,6 +24,12 @@ from linter.rule import Finding, RuleContext
 from linter.shell import command_of
 
 
+# An answer that says no ("No tables available", {"available": false}, "not found"): the next
+# call may be the fallback it calls for.
+_NEGATIVE = re.compile(r"""^\W*(?:"?(?:available|found|exists|success|ok)"?\s*:\s*false|no \w+(?: \w+)? (?:available|found|left)"""
+                       r"""|not found|none found|unavailable|fully booked|sold out)""", re.I)
+
+
 def runs(agent: Agent, accept: Callable[[Step], bool]) -> Iterator[list[Step]]:
     current: list[Step] = []
     for item in agent.timeline():
@@ -33,7 +39,8 @@ def runs(agent: Agent, accept: Callable[[Step], bool]) -> Iterator[list[Step]]:
             current = []
             continue
         current.append(item)
-        if any(c.result is None or c.result.is_error or c.result.empty for c in item.calls):
+        if any(c.result is None or c.result.is_error or c.result.empty or _NEGATIVE.match(c.result.text[:200])
+               for c in item.calls):
             if len(current) > 1:
                 yield current
             current = []

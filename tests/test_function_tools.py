@@ -66,3 +66,46 @@ def test_an_iso_date_may_be_written_out() -> None:
     out: list[tuple[str, ...]] = []
     _argument_values({"date": "2022-05-03", "bad": "2022-13-40"}, out)
     assert out == [("2022-05-03", "2022"), ("2022-05-03", "May", "may"), ("2022-05-03", "3", "03"), ("2022-13-40",)]
+
+
+@pytest.mark.parametrize("name", ["confirm_appointment", "escalate_ticket", "email_customer", "dispatch_technician",
+                                  "activate_user", "suspend_account", "resolve_incident"])
+def test_action_verbs_make_a_function_unknown(name: str) -> None:
+    assert function_tool(_call(name, id="7"), Resolver(None)).kind == UNKNOWN
+
+
+@pytest.mark.parametrize(("name", "categories"), [
+    ("run_tests", {"test"}), ("run_unit_tests", {"test"}), ("execute_tests", {"test"}), ("run_linter", {"lint"}),
+    ("typecheck", {"typecheck"}), ("lint", {"lint"}),
+    ("t_test", set()), ("chi_squared_test", set()),  # statistics, not a test run
+])
+def test_an_applications_own_checks_are_validation(name: str, categories: set[str]) -> None:
+    assert set(function_tool(_call(name), Resolver(None)).categories) == categories
+
+
+def test_a_short_numeric_id_is_a_value() -> None:
+    effect = function_tool(_call("get_employee", employee_id="12"), Resolver(None))
+    assert effect.values == (("12",),)
+
+
+_FALLBACK = '''
+user: Book a table for two on Friday, or Saturday if Friday is full, or Sunday.
+step
+call check_availability day=Friday party:=2
+-> {friday}
+step
+call check_availability day=Saturday party:=2
+-> {saturday}
+step
+call check_availability day=Sunday party:=2
+-> {{"available": true}}
+'''
+
+
+def test_a_no_ends_the_run_the_next_call_falls_back_from() -> None:
+    from linter.testing import lint_scenario
+
+    fallback = _FALLBACK.format(friday='{"available": false}', saturday="No tables available")
+    assert lint_scenario(fallback, select=["PAR101"], fmt="openai-chat") == []
+    sweep = _FALLBACK.format(friday='{"available": true}', saturday='{"available": true}')
+    assert [d.code for d in lint_scenario(sweep, select=["PAR101"], fmt="openai-chat")] == ["PAR101"]
