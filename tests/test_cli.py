@@ -201,3 +201,12 @@ def test_linting_a_transcript_does_not_load_libcst() -> None:
     done = subprocess.run([sys.executable, "-c", probe, str(FIXTURES / "par101-serial-reads.jsonl")],
                           capture_output=True, text=True, cwd=FIXTURES.parents[1])
     assert done.stdout.strip().splitlines()[-1] == "False", done.stdout + done.stderr
+
+
+def test_a_missing_cost_figure_is_not_a_partly_checked_session(cli) -> None:
+    """Message lists carry no timestamps: every rule still ran, only the seconds figure is missing."""
+    root = FIXTURES.parent / "openai-chat"
+    clean = cli("check", str(root / "clean-batched-reads.json"))
+    assert "partly checked" not in clean.output and "1 session checked." in clean.output
+    found = cli("check", str(root / "par101-serial-reads.json"))
+    assert "1 session checked; 1 session without timestamps or token usage" in found.output

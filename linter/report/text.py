@@ -9,6 +9,10 @@ from linter.report.aggregate import money
 from linter.textutil import safe
 
 
+# Cost figures a transcript may not record (not_checked entries that leave every rule checked).
+_FIGURES = frozenset({"seconds", "context_tokens"})
+
+
 def _fmt_int(n: int) -> str:
     return f"{n:,}"
 
@@ -88,9 +92,14 @@ def summary(result: RunResult) -> str:
         checked += f", {errors} error{'s' if errors != 1 else ''}"
     if warnings:
         checked += f", {warnings} warning{'s' if warnings != 1 else ''}"
-    partial = sum(1 for s in result.sessions if s.not_checked)
+    # a rule or a part of the transcript left out, as against a cost figure the transcript cannot give
+    partial = sum(1 for s in result.sessions if any(n["what"] not in _FIGURES for n in s.not_checked))
+    figures = sum(1 for s in result.sessions if s.not_checked and all(n["what"] in _FIGURES for n in s.not_checked))
     if partial:
         checked += f"; {partial} session{'s' if partial != 1 else ''} only partly checked (see --output-format json: not_checked)"
+    if figures and result.diagnostics:
+        checked += (f"; {figures} session{'s' if figures != 1 else ''} without timestamps or token usage "
+                    "(seconds or context tokens left out)")
     out.append(checked + ".")
     if result.suppressed:
         counts = Counter(d.suppressed or "" for d in result.suppressed)
