@@ -99,26 +99,33 @@ _IMPORT_LINE = re.compile(r"^.*\b(?:import|from|require|include|use)\b.*$", re.M
 _NOISE = {"import", "from", "require", "include", "use", "the", "and", "type", "export", "default", "module"}
 
 
-def _follows_import(step: Step, effects: list[Effect], results: list[str]) -> bool:
+def _follows_import(step: Step, effects: list[Effect], results: list[str], asked: str = "") -> bool:
     """The turn reads a module an earlier answer of the window imports, and its prose or reasoning
     names what that import brings in ("Now run() in the app module"): tracing the code, not a
-    sweep known up front. Without words there is no telling a trace from a sweep of a listing
-    whose files import each other, so the import alone does not count."""
-    if not results or not (step.text or step.thought):
+    sweep known up front. Prose that names none of it reads as a sweep of files that happen to
+    import each other. A turn with no words at all gives no such sign, and the import decides,
+    unless the person's prompt (``asked``) named the file: then it is a list to work through."""
+    if not results:
         return False
+    silent = not (step.text or step.thought)  # no words at all (Codex keeps its reasoning encrypted)
     prose = f"{step.text} {step.thought[:300]}".lower()
     said = set(re.findall(r"[a-z_][a-z0-9_]{2,}", prose)) - _NOISE
-    if not said:
+    if not said and not silent:
         return False
     imports = [line for text in results for line in _IMPORT_LINE.findall(text)]
     for eff in effects:
         for forms in eff.values:
-            stem = posixpath.splitext(posixpath.basename(forms[0].rstrip("/")))[0]
+            if silent and any(form in asked for form in forms):
+                continue  # the person named this file: a list to work through, whatever imports what
+            path = forms[0].rstrip("/")
+            stem = posixpath.splitext(posixpath.basename(path))[0]
+            if stem in ("index", "__init__", "mod"):  # `from '@/types'` imports types/index.ts
+                stem = posixpath.basename(posixpath.dirname(path))
             if len(stem) < 3:
                 continue
             for line in imports:
                 if re.search(r"[./'\"\s]" + re.escape(stem) + r"\b", line) and \
-                        said & set(re.findall(r"[a-z_][a-z0-9_]{2,}", line.lower())):
+                        (silent or said & set(re.findall(r"[a-z_][a-z0-9_]{2,}", line.lower()))):
                     return True
     return False
 
@@ -188,13 +195,14 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
     """
     index = agent.context
     assert index is not None
+    asked = "\n".join(e.text for e in agent.events if e.kind == "prompt")
     window: list[Step] = []
     effects: list[Effect] = []
     results: list[str] = []
     for step in run:
         step_effects = [ctx.effect(c) for c in step.calls]
         ok = bool(window) and not _reacts(step) and not _ranged_read(step) and \
-            not _follows_import(step, step_effects, results) and not _repeats(step, window) and \
+            not _follows_import(step, step_effects, results, asked) and not _repeats(step, window) and \
             not _cites_an_answer(step, results, index, window[0].seq)
         if ok:
             start = window[0].seq

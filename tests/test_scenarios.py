@@ -285,3 +285,36 @@ def test_par201_an_edit_and_a_test_run_in_one_batch(command: str, confidence: st
     '''
     (found,) = lint_scenario(scenario, select=["PAR201"])
     assert found.confidence == confidence
+
+
+_SILENT_TRACE = r'''
+user: Find where the todo items are rendered.
+step
+call Glob pattern="src/**/*.tsx"
+-> src/app/page.tsx\nsrc/components/TodoList.tsx\nsrc/components/TodoItem.tsx\nsrc/types/index.ts
+step
+call Read file_path=src/app/page.tsx
+-> import { TodoList } from '@/components/TodoList'
+step
+call Read file_path=src/components/TodoList.tsx
+-> import { TodoItem } from './TodoItem'\nimport type { Todo } from '@/types'
+step
+call Read file_path=src/components/TodoItem.tsx
+-> export function TodoItem() {}
+step
+call Read file_path=src/types/index.ts
+-> export type Todo = {}
+step: TodoItem renders each item.
+'''
+
+
+@pytest.mark.parametrize("fmt", ["claude-code", "codex"])
+def test_par101_silent_reads_that_follow_imports_are_a_trace(fmt: str) -> None:
+    from linter.testing import lint_scenario
+
+    assert lint_scenario(_SILENT_TRACE, select=["PAR101"], fmt=fmt) == []
+    # the same reads of files the person named are a list to work through
+    named = _SILENT_TRACE.replace("Find where the todo items are rendered.",
+                                  "Review src/app/page.tsx, src/components/TodoList.tsx, "
+                                  "src/components/TodoItem.tsx and src/types/index.ts.")
+    assert [d.code for d in lint_scenario(named, select=["PAR101"], fmt=fmt)] == ["PAR101"]
