@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from linter.model import ToolCall
-from linter.shell import VALIDATION, classify, command_of, is_device, join, split_command
+from linter.shell import VALIDATION, classify, command_of, is_device, join, positionals, split_command
 from linter.textutil import is_salient, salient_tokens, tokens
 
 READ, WRITE, EXEC, SPAWN, STATE, ASK, UNKNOWN = "read", "write", "exec", "spawn", "state", "ask", "unknown"
@@ -209,8 +209,8 @@ def _shell_values(command: str, r: Resolver, cwd: str) -> tuple[tuple[str, ...],
 
 
 _SEARCH_PROGRAMS = {"grep", "egrep", "fgrep", "rg", "ag", "ack"}
-_VALUE_OPTIONS = {"-g", "--glob", "--iglob", "-t", "--type", "-T", "--type-not", "-m", "--max-count", "-A", "-B",
-                  "-C", "--context", "-f", "--file", "-j", "--threads", "-d", "--max-depth", "-M", "--max-columns"}
+_VALUE_OPTIONS = frozenset({"-g", "--glob", "--iglob", "-t", "--type", "-T", "--type-not", "-m", "--max-count", "-A", "-B",
+                            "-C", "--context", "-f", "--file", "-j", "--threads", "-d", "--max-depth", "-M", "--max-columns"})
 _REGEX_NOISE = re.compile(r"\\[a-zA-Z]|[\\^$()|*+?{}\[\]]")
 
 
@@ -228,15 +228,7 @@ def search_pattern_words(command: str) -> tuple[tuple[str, ...], ...]:
         patterns = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-e", "--regexp")]
         patterns += [w.split("=", 1)[1] for w in words if w.startswith("--regexp=")]
         if not patterns:
-            skip = False
-            for word in words:
-                if skip:
-                    skip = False
-                elif word in _VALUE_OPTIONS:
-                    skip = True
-                elif not word.startswith("-"):
-                    patterns.append(word)
-                    break
+            patterns = positionals(words, _VALUE_OPTIONS)[:1]
         for pattern in patterns:
             found.update(t for t in tokens(_REGEX_NOISE.sub(" ", pattern)) if len(t) >= 3)
     return tuple((word,) for word in sorted(found))

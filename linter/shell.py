@@ -295,20 +295,29 @@ def _is_read_only(seg: Segment) -> bool:
 _GIT_VALUE_OPTIONS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace"})
 
 
-def _subcommand(args: list[str], value_options: frozenset[str]) -> tuple[int, str]:
-    """The position and name of the first word that is not an option (nor an option's value)."""
+def _positionals(args: list[str], value_options: frozenset[str]) -> list[tuple[int, str]]:
+    """``(position, word)`` of the words that are neither options nor an option's value."""
+    out: list[tuple[int, str]] = []
     skip = False
     for n, a in enumerate(args):
         if skip:
             skip = False
-            continue
-        if a in value_options:
+        elif a in value_options:
             skip = True
-            continue
-        if a.startswith("-"):
-            continue
-        return n, a
-    return len(args), ""
+        elif not a.startswith("-"):
+            out.append((n, a))
+    return out
+
+
+def positionals(args: list[str], value_options: frozenset[str] = frozenset()) -> list[str]:
+    """The words of a command line that are neither options nor an option's value."""
+    return [a for _, a in _positionals(args, value_options)]
+
+
+def _subcommand(args: list[str], value_options: frozenset[str]) -> tuple[int, str]:
+    """The position and name of the first word that is not an option (nor an option's value)."""
+    found = _positionals(args, value_options)
+    return found[0] if found else (len(args), "")
 
 
 def _git_subcommand(args: list[str]) -> str:
@@ -328,14 +337,7 @@ def _git_config_reads(rest: list[str]) -> bool:
         return False
     if any(a in _CONFIG_READS for a in rest):
         return True
-    positional, skip = [], False
-    for a in rest:
-        if skip:
-            skip = False
-        elif a in _CONFIG_VALUE_OPTIONS:
-            skip = True
-        elif not a.startswith("-"):
-            positional.append(a)
+    positional = positionals(rest, _CONFIG_VALUE_OPTIONS)
     if positional[:1] in (["get"], ["list"]):
         return True  # git 2.46's `git config get key`, `git config list`
     if positional[:1] in (["set"], ["unset"], ["rename-section"], ["remove-section"], ["edit"]):
@@ -381,14 +383,7 @@ def _git_restored(sub: str, rest: list[str]) -> tuple[list[str], bool] | None:
         return None
     if any(a.startswith("--pathspec-from-file") for a in before):
         return None
-    positional, skip = [], False
-    for a in before:
-        if skip:
-            skip = False
-        elif sub == "restore" and a in _RESTORE_VALUE_OPTIONS:
-            skip = True
-        elif not a.startswith("-"):
-            positional.append(a)
+    positional = positionals(before, _RESTORE_VALUE_OPTIONS if sub == "restore" else frozenset())
     if sub == "restore":
         paths = positional + paths
         flags = "".join(a[1:] for a in before if a.startswith("-") and not a.startswith("--"))
@@ -502,14 +497,9 @@ def source_scopes(seg: Segment, category: str) -> list[str]:
         return [f"src:{exts}:{join(here, workspace.group(1))}"]
     paths: list[str] = []
     if category in ("lint", "typecheck", "format"):
-        skip = False
-        for w in words[1:]:
-            if skip:
-                skip = False
-            elif w in _CHECK_VALUE_OPTIONS:
-                skip = True
-            elif not w.startswith("-") and w != tool and w not in _RUNNER_WORDS and w not in _SUBCOMMANDS and \
-                    not w.startswith("./...") and "=" not in w:
+        for w in positionals(words[1:], _CHECK_VALUE_OPTIONS):
+            if w != tool and w not in _RUNNER_WORDS and w not in _SUBCOMMANDS and not w.startswith("./...") \
+                    and "=" not in w:
                 literal = "/".join(part for part in w.split("*", 1)[0].split("/")[:-1]) if "*" in w else w
                 paths.append(join(here, literal) if literal not in ("", ".") else here)
     return [f"src:{exts}:{p}" for p in (paths or [here])]
