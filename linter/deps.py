@@ -4,8 +4,10 @@ Within a batch, call B depends on an earlier member A when B reads what A writes
 what A writes (WAW), writes what A reads (WAR), or the two form a known ordered pair (build then
 test, install then run, mkdir then write inside, git add then git commit, migrate then seed,
 an edit of code then the tests, linter or formatter over it).
-Ordered pairs are encoded as resources by the effect model (``build:<dir>``, ``deps:<dir>``,
-``git:<dir>:index``, ``db:<dir>``), so one resource test covers them all.
+Ordered pairs are encoded as resources by the effect model (``build:<toolchain>:<dir>``,
+``deps:<language>:<dir>``, ``src:<extensions>:<path>``, ``git:<dir>:index``, ``db:<dir>``), so
+resource tests cover them all; the last three kinds of ``depends`` match the ones whose parts must
+agree rather than be equal (an install and a generic runner, a formatter and a check of a subpath).
 
 Across steps, call B is *knowable before* a window starting at sequence number S when every value
 its arguments name was already in the agent's context at S.
