@@ -186,8 +186,13 @@ def _ranged_read(step: Step) -> bool:
     return False
 
 
+def prompts_of(agent: Agent) -> str:
+    """What the person asked this agent, all prompts together."""
+    return "\n".join(e.text for e in agent.events if e.kind == "prompt")
+
+
 def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = True,
-            fits: Callable[[list[Step], Step], bool] | None = None) -> Iterator[list[Step]]:
+            fits: Callable[[list[Step], Step], bool] | None = None, asked: str | None = None) -> Iterator[list[Step]]:
     """Split a run into windows of calls that could all have gone out at the window's first step.
 
     ``strict``: every value of every later call must be in context at the start (reads, checks).
@@ -195,7 +200,8 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
     """
     index = agent.context
     assert index is not None
-    asked = "\n".join(e.text for e in agent.events if e.kind == "prompt")
+    if asked is None:
+        asked = prompts_of(agent)
     window: list[Step] = []
     effects: list[Effect] = []
     results: list[str] = []
@@ -248,9 +254,10 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
                                           "serialised calls cannot be batched there")
         return
     for agent in session.agents.values():
+        asked = prompts_of(agent)
         for run in runs(agent, accept):
             for piece in (pieces(run) if pieces is not None else [run]):
-                for window in windows(piece, ctx, agent, strict=strict, fits=fits):
+                for window in windows(piece, ctx, agent, strict=strict, fits=fits, asked=asked):
                     calls = [c for s in window for c in s.calls if involved is None or involved(c)]
                     first = [c for c in window[0].calls if involved is None or involved(c)]
                     if len(calls) < min_calls or len(calls) - len(first) < min_calls - 1:

@@ -4,7 +4,22 @@ from __future__ import annotations
 
 import pytest
 
+from linter.deps import depends
+from linter.effects import WRITE, Effect, Resolver, shell_effect
 from linter.shell import classify
+
+_REPO = Resolver("/repo")
+
+
+def _edit(path: str) -> Effect:
+    """An Edit of ``path`` (relative to /repo)."""
+    return Effect(WRITE, writes=frozenset([_REPO.resource(path)]), label=path)
+
+
+def _dependent(first: Effect | str, then: str) -> bool:
+    """Does the command ``then``, issued in one batch after ``first`` (an effect or a command), depend on it?"""
+    before = shell_effect(first, _REPO) if isinstance(first, str) else first
+    return depends(before, shell_effect(then, _REPO)) is not None
 
 
 @pytest.mark.parametrize("command,read_only,categories", [
@@ -174,9 +189,7 @@ def test_tee_writes_its_files_but_not_devices() -> None:
     ("npm test", "npm test"),
 ])
 def test_a_command_is_labelled_by_what_it_runs_after_a_leading_cd(command: str, label: str) -> None:
-    from linter.effects import Resolver, shell_effect
-
-    assert shell_effect(command, Resolver("/repo")).label == label
+    assert shell_effect(command, _REPO).label == label
 
 
 @pytest.mark.parametrize(("command", "category"), [
@@ -223,9 +236,7 @@ _LANG_JS = "src:.js,.jsx,.mjs,.cjs,.ts,.tsx,.mts,.cts,.vue,.svelte:"
     ("npx tsc --version", []),  # no run at all
 ])
 def test_a_check_covers_the_paths_it_names_in_its_language(command: str, covers: list[str]) -> None:
-    from linter.effects import Resolver, shell_effect
-
-    effect = shell_effect(command, Resolver("/repo"))
+    effect = shell_effect(command, _REPO)
     assert sorted(res for res in effect.reads | effect.writes if res.startswith("src:")) == covers
 
 
@@ -250,12 +261,7 @@ def test_a_check_covers_the_paths_it_names_in_its_language(command: str, covers:
     ("README.md", "npm run lint", False),  # not code
 ])
 def test_an_edit_and_a_check_over_it(edited: str, command: str, dependent: bool) -> None:
-    from linter.deps import depends
-    from linter.effects import WRITE, Effect, Resolver, shell_effect
-
-    r = Resolver("/repo")
-    edit = Effect(WRITE, writes=frozenset([r.resource(edited)]), label=edited)
-    assert (depends(edit, shell_effect(command, r)) is not None) is dependent
+    assert _dependent(_edit(edited), command) is dependent
 
 
 @pytest.mark.parametrize(("first", "second", "dependent"), [
@@ -267,11 +273,7 @@ def test_an_edit_and_a_check_over_it(edited: str, command: str, dependent: bool)
     ("black src", "ruff format src", False),  # two formatters: either order ends alike
 ])
 def test_a_formatter_and_a_check(first: str, second: str, dependent: bool) -> None:
-    from linter.deps import depends
-    from linter.effects import Resolver, shell_effect
-
-    r = Resolver("/repo")
-    assert (depends(shell_effect(first, r), shell_effect(second, r)) is not None) is dependent
+    assert _dependent(first, second) is dependent
 
 
 @pytest.mark.parametrize(("command", "category"), [
@@ -309,11 +311,7 @@ def test_a_lint_that_fixes_also_rewrites_what_it_covers(command: str) -> None:
     ("npm run build", "pytest -q", False),
 ])
 def test_a_build_and_what_uses_it(build: str, then: str, dependent: bool) -> None:
-    from linter.deps import depends
-    from linter.effects import Resolver, shell_effect
-
-    r = Resolver("/repo")
-    assert (depends(shell_effect(build, r), shell_effect(then, r)) is not None) is dependent
+    assert _dependent(build, then) is dependent
 
 
 @pytest.mark.parametrize("command", ["coverage run -m pytest", "hatch test", "hatch run test", "hatch run test:all",
@@ -342,11 +340,7 @@ def test_version_and_help(command: str, read_only: bool) -> None:
     ("go mod tidy", "pytest", False),
 ])
 def test_an_install_and_what_uses_it(install: str, then: str, dependent: bool) -> None:
-    from linter.deps import depends
-    from linter.effects import Resolver, shell_effect
-
-    r = Resolver("/repo")
-    assert (depends(shell_effect(install, r), shell_effect(then, r)) is not None) is dependent
+    assert _dependent(install, then) is dependent
 
 
 @pytest.mark.parametrize(("first", "then", "dependent"), [
@@ -355,11 +349,7 @@ def test_an_install_and_what_uses_it(install: str, then: str, dependent: bool) -
     ("mkdir -p out", "mkdir -p out", False),  # the same directory either way
 ])
 def test_a_directory_and_what_goes_into_it(first: str, then: str, dependent: bool) -> None:
-    from linter.deps import depends
-    from linter.effects import Resolver, shell_effect
-
-    r = Resolver("/repo")
-    assert (depends(shell_effect(first, r), shell_effect(then, r)) is not None) is dependent
+    assert _dependent(first, then) is dependent
 
 
 @pytest.mark.parametrize(("command", "dependent"), [
@@ -371,9 +361,4 @@ def test_a_directory_and_what_goes_into_it(first: str, then: str, dependent: boo
     ("git status", False),
 ])
 def test_an_edit_and_git_staging_beside_it(command: str, dependent: bool) -> None:
-    from linter.deps import depends
-    from linter.effects import WRITE, Effect, Resolver, shell_effect
-
-    r = Resolver("/repo")
-    edit = Effect(WRITE, writes=frozenset(["src/a.py"]), label="src/a.py")
-    assert (depends(edit, shell_effect(command, r)) is not None) is dependent
+    assert _dependent(_edit("src/a.py"), command) is dependent
