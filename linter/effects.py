@@ -175,7 +175,7 @@ def file_search(call: ToolCall, r: Resolver) -> Effect:
                     values.append((tok,))
     reads.discard("")
     return Effect(READ, reads=frozenset(reads or {"."}), spellings=tuple(values), search=True,
-                  label=f"{call.name} {pattern!s}" if pattern else call.name)
+                  label=str(pattern) if pattern else call.name)
 
 
 def web_fetch(call: ToolCall, r: Resolver) -> Effect:

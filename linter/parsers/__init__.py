@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # the plain message lists.
 _NAMES = (
     "claude-code",
+    "entire",
     "otel-genai",
     "codex",
     "gemini-cli",

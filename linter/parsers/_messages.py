@@ -39,7 +39,7 @@ PROSE_LIMIT = 4000
 INPUT_STRING_LIMIT = 1024
 SNIFF_MESSAGES = 200
 EMPTY_RESULTS = {"", "[]", "{}", "null", "none", "no files found", "no matches found", "(no content)",
-                 "(no output)", "no output"}
+                 "(no output)", "no output", "(bash completed with no output)", "tool ran without output or errors"}
 _LISTINGS = {"list_dir", "list_directory", "ls", "LS"}
 _BODY_KEYS = {"content", "new_string", "old_string", "edits", "file_text", "new_str", "old_str"}
 

@@ -77,7 +77,8 @@ RESULT_HEAD = 2000
 PROSE_LIMIT = 4000
 INPUT_STRING_LIMIT = 1024
 PLAN_LIMIT = 64 * 1024
-_EMPTY_RESULTS = {"", "no files found", "no matches found", "(no content)", "(no output)", "no output"}
+_EMPTY_RESULTS = {"", "no files found", "no matches found", "(no content)", "(no output)", "no output",
+                  "(bash completed with no output)", "tool ran without output or errors"}
 _CONTENT_TOOLS = {"Read", "NotebookRead"}
 # Claude Code appends this to Bash results; it is not part of the command's answer.
 _CWD_NOTICE = re.compile(r"^Shell cwd was reset to .*$", re.M)

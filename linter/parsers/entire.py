@@ -1,0 +1,155 @@
+"""Entire's condensed session transcripts (``transcript.jsonl`` in an Entire checkpoint).
+
+Entire (a tool that stores agent sessions next to git commits) keeps a condensed copy of each
+session: one JSON object per line, ``{"v": 1, "agent": "claude-code", "type": "user" |
+"assistant", "ts": ..., "content": [...]}``.
+
+What this parser rebuilds:
+
+* Steps: each assistant line is one model turn (consecutive lines with the same ``id`` are one
+  turn). Its ``tool_use`` blocks are the calls it issued together; ``text`` blocks are its prose.
+  ``input_tokens`` / ``output_tokens`` are its usage.
+* Results: each ``tool_use`` block carries its own ``result`` (``output``, ``status``); a call
+  whose ``status`` is ``error`` failed. A call without a result was never answered.
+* Events: each user line is a prompt.
+* Tool names are the recording agent's own (Claude Code's ``Read``/``Bash``/..., Gemini CLI's
+  ``read_file``..., Codex's ``shell``...), so every harness's effect table applies.
+* Times: ``ts`` of each line. The working directory is not recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linter.effects import GENERIC, Handler
+from linter.model import Location, ParseProblem, Session, Step, ToolResult
+from linter.parsers._common import num
+from linter.parsers._messages import EMPTY_RESULTS, RESULT_HEAD, Builder, usage
+from linter.parsers.jsonl import iter_records
+from linter.parsers.sample import Sample
+from linter.textutil import parse_time, safe
+
+FORMAT = "entire"
+DESCRIPTION = "Entire checkpoint transcripts (condensed transcript.jsonl: one user/assistant line each, results inside the calls)"
+
+
+def _effects() -> dict[str, Handler]:
+    from linter.parsers import codex, gemini_cli
+    from linter.parsers.claude_code import EFFECTS as CLAUDE
+
+    return {**GENERIC, **codex.EFFECTS, **gemini_cli.EFFECTS, **CLAUDE}
+
+
+EFFECTS: dict[str, Handler] = _effects()
+
+_TYPES = ("user", "assistant")
+
+
+def _is_record(rec: Any) -> bool:
+    return (isinstance(rec, dict) and isinstance(rec.get("v"), int) and isinstance(rec.get("agent"), str)
+            and rec.get("type") in _TYPES and isinstance(rec.get("content"), list))
+
+
+def sniff(sample: Sample) -> bool:
+    """JSON Lines whose records all carry ``v``, ``agent``, a user/assistant ``type`` and a
+    ``content`` list (Claude Code's own lines nest their content under ``message`` instead)."""
+    records = [r for r in sample.records[:50] if r is not None]
+    return sample.is_jsonl and bool(records) and all(_is_record(r) for r in records)
+
+
+def _text(block: dict[str, Any]) -> str:
+    text = block.get("text")
+    return text if isinstance(text, str) else ""
+
+
+_PATH_KEYS = ("file_path", "path", "notebook_path", "absolute_path", "dir_path")
+
+
+def _infer_cwd(session: Session) -> str | None:
+    """The working directory, which Entire does not record, from the evidence of the session: an
+    absolute path argument whose tail (``src/app.py`` of ``/repo/src/app.py``) was in the context
+    before the call, as a prompt or an earlier result gave it relative. Tails of two parts or more
+    are tried first; a bare file name only when no such tail is found."""
+    main = session.agents.get("main")
+    if main is None or main.context is None:
+        return None
+    paths = [(call.input.get(key), call.step.seq if call.step else None)
+             for call in session.all_calls() for key in _PATH_KEYS]
+    paths = [(p, seq) for p, seq in paths if isinstance(p, str) and p.startswith("/") and "\n" not in p]
+    for least in (2, 1):
+        for path, seq in paths:
+            parts = path.rstrip("/").split("/")
+            for n in (range(1, len(parts) - 1) if least == 2 else (len(parts) - 1,)):
+                tail = "/".join(parts[n:])
+                if main.context.first_seen(tail, seq) is not None:
+                    return "/".join(parts[:n]) or "/"
+    return None
+
+
+def parse(path: str) -> Session:
+    builder = Builder(path, FORMAT, EFFECTS)
+    session = builder.session
+    step: Step | None = None
+    times = False
+    for lineno, rec in iter_records(path, session.problems):
+        loc = Location(path, lineno)
+        if not isinstance(rec, dict):
+            session.problems.append(ParseProblem(path, lineno, "line is not a JSON object; line skipped"))
+            continue
+        kind = rec.get("type")
+        content = rec.get("content")
+        blocks = [b for b in content if isinstance(b, dict)] if isinstance(content, list) else []
+        ts = parse_time(rec.get("ts"))
+        times = times or ts is not None
+        if kind == "user":
+            step = None
+            text = "\n".join(t for t in (_text(b) for b in blocks) if t)
+            builder.event("prompt", text, loc)
+            if ts is not None and builder.agent.events and builder.agent.events[-1].location is loc:
+                builder.agent.events[-1].timestamp = ts
+            continue
+        if kind != "assistant":
+            continue  # other line types carry no calls
+        mid = rec.get("id")
+        if step is None or not isinstance(mid, str) or step.message_id != mid:
+            step = builder.step(loc, mid if isinstance(mid, str) and mid else f"line-{lineno}")
+            step.start = step.end = ts
+            turn_usage = usage(num(rec.get("input_tokens")), num(rec.get("output_tokens")))
+            if turn_usage is not None:
+                step.usage = turn_usage
+        elif ts is not None:
+            step.end = ts if step.end is None else max(step.end, ts)
+        model = rec.get("model")
+        builder.model(model)
+        for block in blocks:
+            btype = block.get("type")
+            if btype == "text":
+                builder.prose(step, _text(block))
+            elif btype == "thinking" and isinstance(block.get("thinking"), str):
+                builder.thought(step, block["thinking"])
+            elif btype == "tool_use":
+                raw = block.get("input")
+                call = builder.call(step, block.get("id"), block.get("name"), raw if isinstance(raw, dict) else {}, loc)
+                call.timestamp = ts
+                call.background = bool(call.input.get("run_in_background"))
+                result = block.get("result")
+                if isinstance(result, dict):
+                    output = result.get("output")
+                    text = output if isinstance(output, str) else ("" if output is None else safe(str(output)))
+                    seq = builder.next_seq()
+                    call.result = ToolResult.of(text, RESULT_HEAD, is_error=result.get("status") == "error",
+                                                timestamp=None, location=loc, seq=seq,
+                                                empty=len(text) < 400 and text.strip().lower() in EMPTY_RESULTS)
+                    if not builder.is_content(call):
+                        builder.context(text, seq)
+    session.cwd = _infer_cwd(session)
+    spawned = sum(1 for call in session.all_calls() if call.name in ("Task", "Agent", "delegate_to_agent"))
+    if spawned:
+        session.note("subagents", f"{spawned} subagent transcript(s) not in an Entire transcript; their calls were "
+                                  "not checked")
+    if not times:
+        session.note("seconds", "no timestamps recorded")
+    if not any(s.usage is not None for s in session.all_steps()):
+        session.note("context_tokens", "no token usage recorded")
+    return session
+
