@@ -46,15 +46,17 @@ _TYPES = ("user", "assistant")
 
 
 def _is_record(rec: Any) -> bool:
-    return (isinstance(rec, dict) and isinstance(rec.get("v"), int) and isinstance(rec.get("agent"), str)
-            and rec.get("type") in _TYPES and isinstance(rec.get("content"), list))
+    return isinstance(rec, dict) and isinstance(rec.get("v"), int) and isinstance(rec.get("agent"), str) \
+        and isinstance(rec.get("type"), str)
 
 
 def sniff(sample: Sample) -> bool:
-    """JSON Lines whose records all carry ``v``, ``agent``, a user/assistant ``type`` and a
-    ``content`` list (Claude Code's own lines nest their content under ``message`` instead)."""
+    """JSON Lines whose records all carry ``v``, ``agent`` and ``type``, with at least one user or
+    assistant line holding a ``content`` list (Claude Code's own lines nest it under ``message``).
+    Line types other than user and assistant are accepted, and left out when parsing."""
     records = [r for r in sample.records[:50] if r is not None]
-    return sample.is_jsonl and bool(records) and all(_is_record(r) for r in records)
+    return (sample.is_jsonl and bool(records) and all(_is_record(r) for r in records)
+            and any(r["type"] in _TYPES and isinstance(r.get("content"), list) for r in records))
 
 
 def _text(block: dict[str, Any]) -> str:

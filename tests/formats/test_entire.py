@@ -130,3 +130,13 @@ def test_a_command_that_printed_nothing_ends_a_run_of_queries(tmp_path, cli) -> 
         + _line("assistant", [{"type": "text", "text": "It last changed in abc123."}], id="m4"))
     result, doc = cli.json("check", str(path))
     assert doc["diagnostics"] == [] and result.exit_code == 0
+
+
+def test_other_line_types_are_sniffed_and_left_out(tmp_path, cli) -> None:
+    path = tmp_path / "transcript.jsonl"
+    path.write_text(json.dumps({"v": 1, "agent": "claude-code", "type": "system", "ts": "2026-05-14T01:16:50Z",
+                                "content": "session started"}) + "\n"
+                    + _line("user", [{"id": "u1", "text": "read /x/a.py"}])
+                    + _line("assistant", [_read("t1", "/x/a.py", "ok")], id="m1"))
+    result, doc = cli.json("check", str(path))
+    assert doc["errors"] == [] and [(s["format"], s["tool_calls"]) for s in doc["sessions"]] == [("entire", 1)]
