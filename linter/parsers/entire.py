@@ -64,6 +64,8 @@ def _text(block: dict[str, Any]) -> str:
     return text if isinstance(text, str) else ""
 
 
+# File contents returned by reads stay out of the context, as in the Claude Code parser.
+_CONTENT_TOOLS = frozenset({"Read", "NotebookRead"})
 _PATH_KEYS = ("file_path", "path", "notebook_path", "absolute_path", "dir_path")
 
 
@@ -142,7 +144,7 @@ def parse(path: str) -> Session:
                     call.result = ToolResult.of(text, RESULT_HEAD, is_error=result.get("status") == "error",
                                                 timestamp=None, location=loc, seq=seq,
                                                 empty=len(text) < 400 and text.strip().lower() in EMPTY_RESULTS)
-                    if not builder.is_content(call):
+                    if call.name not in _CONTENT_TOOLS and not builder.is_content(call):
                         builder.context(text, seq)
     session.cwd = _infer_cwd(session)
     spawned = sum(1 for call in session.all_calls() if call.name in ("Task", "Agent", "delegate_to_agent"))

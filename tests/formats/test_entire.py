@@ -140,3 +140,4 @@ def test_other_line_types_are_sniffed_and_left_out(tmp_path, cli) -> None:
                     + _line("assistant", [_read("t1", "/x/a.py", "ok")], id="m1"))
     result, doc = cli.json("check", str(path))
     assert doc["errors"] == [] and [(s["format"], s["tool_calls"]) for s in doc["sessions"]] == [("entire", 1)]
+
