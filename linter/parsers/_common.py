@@ -21,3 +21,7 @@ def as_str(value: Any) -> str | None:
 def clip_strings(value: dict[str, Any], limit: int) -> dict[str, Any]:
     """A copy of a call's input with each string value cut to ``limit`` characters."""
     return {str(k): (v[:limit] if isinstance(v, str) else v) for k, v in value.items()}
+
+
+# What harnesses write in place of a command's output when it printed nothing: an empty answer.
+EMPTY_COMMAND_ANSWERS = frozenset({"(bash completed with no output)", "tool ran without output or errors"})

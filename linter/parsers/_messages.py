@@ -30,6 +30,7 @@ from linter.model import (
     ToolResult,
     Usage,
 )
+from linter.parsers._common import EMPTY_COMMAND_ANSWERS
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample, load_document
 from linter.textutil import safe
@@ -39,7 +40,8 @@ PROSE_LIMIT = 4000
 INPUT_STRING_LIMIT = 1024
 SNIFF_MESSAGES = 200
 EMPTY_RESULTS = {"", "[]", "{}", "null", "none", "no files found", "no matches found", "(no content)",
-                 "(no output)", "no output", "(bash completed with no output)", "tool ran without output or errors"}
+                 "(no output)", "no output"} | EMPTY_COMMAND_ANSWERS
+_CONTENT_NAMES = {"Read", "NotebookRead"}  # Claude Code's reads, wherever its tool names appear
 _LISTINGS = {"list_dir", "list_directory", "ls", "LS"}
 _BODY_KEYS = {"content", "new_string", "old_string", "edits", "file_text", "new_str", "old_str"}
 
@@ -390,7 +392,7 @@ class Builder:
     def is_content(self, call: ToolCall) -> bool:
         """Does this call return a file's contents (left out of the context)?"""
         handler = self.effects.get(call.name)
-        if handler is file_read:
+        if handler is file_read or call.name in _CONTENT_NAMES:
             return call.name not in _LISTINGS
         return handler is text_editor and call.input.get("command") == "view"
 

@@ -51,7 +51,7 @@ from linter.model import (
     ToolResult,
     Usage,
 )
-from linter.parsers._common import num
+from linter.parsers._common import EMPTY_COMMAND_ANSWERS, num
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample
 from linter.textutil import parse_time
@@ -77,8 +77,7 @@ RESULT_HEAD = 2000
 PROSE_LIMIT = 4000
 INPUT_STRING_LIMIT = 1024
 PLAN_LIMIT = 64 * 1024
-_EMPTY_RESULTS = {"", "no files found", "no matches found", "(no content)", "(no output)", "no output",
-                  "(bash completed with no output)", "tool ran without output or errors"}
+_EMPTY_RESULTS = {"", "no files found", "no matches found", "(no content)", "(no output)", "no output"} | EMPTY_COMMAND_ANSWERS
 _CONTENT_TOOLS = {"Read", "NotebookRead"}
 # Claude Code appends this to Bash results; it is not part of the command's answer.
 _CWD_NOTICE = re.compile(r"^Shell cwd was reset to .*$", re.M)

@@ -22,9 +22,9 @@ from __future__ import annotations
 from typing import Any
 
 from linter.effects import GENERIC, Handler
-from linter.model import Location, ParseProblem, Session, Step, ToolResult
+from linter.model import Location, ParseProblem, Session, Step
 from linter.parsers._common import num
-from linter.parsers._messages import EMPTY_RESULTS, RESULT_HEAD, Builder, usage
+from linter.parsers._messages import Builder, usage
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample
 from linter.textutil import parse_time, safe
@@ -64,8 +64,6 @@ def _text(block: dict[str, Any]) -> str:
     return text if isinstance(text, str) else ""
 
 
-# File contents returned by reads stay out of the context, as in the Claude Code parser.
-_CONTENT_TOOLS = frozenset({"Read", "NotebookRead"})
 _PATH_KEYS = ("file_path", "path", "notebook_path", "absolute_path", "dir_path")
 
 
@@ -140,12 +138,7 @@ def parse(path: str) -> Session:
                 if isinstance(result, dict):
                     output = result.get("output")
                     text = output if isinstance(output, str) else ("" if output is None else safe(str(output)))
-                    seq = builder.next_seq()
-                    call.result = ToolResult.of(text, RESULT_HEAD, is_error=result.get("status") == "error",
-                                                timestamp=None, location=loc, seq=seq,
-                                                empty=len(text) < 400 and text.strip().lower() in EMPTY_RESULTS)
-                    if call.name not in _CONTENT_TOOLS and not builder.is_content(call):
-                        builder.context(text, seq)
+                    builder.result(call.id, text, result.get("status") == "error", loc)
     session.cwd = _infer_cwd(session)
     spawned = sum(1 for call in session.all_calls() if call.name in ("Task", "Agent", "delegate_to_agent"))
     if spawned:
