@@ -331,7 +331,7 @@ class Builder:
         assert self.agent.context is not None
         self.agent.context.add(text, seq)
 
-    def event(self, kind: str, text: str, loc: Location) -> None:
+    def event(self, kind: str, text: str, loc: Location, timestamp: float | None = None) -> None:
         if not text.strip():
             return
         if kind == "meta" and self.session.cwd is None:
@@ -339,7 +339,7 @@ class Builder:
             if found is not None:
                 self.session.cwd = found.group(1)
         seq = self.next_seq()
-        self.agent.events.append(Event(kind, seq, loc, None, text[:RESULT_HEAD]))
+        self.agent.events.append(Event(kind, seq, loc, timestamp, text[:RESULT_HEAD]))
         self.context(text, seq)
 
     def note_text(self, text: str) -> None:
@@ -436,15 +436,19 @@ class Builder:
         if isinstance(name, str) and name:
             self.session.models.add(name)
 
-    def finish(self, wrapper: dict[str, Any] | None = None) -> Session:
+    def finish(self, wrapper: dict[str, Any] | None = None, *, timed: bool = False,
+               holder: str = "a message list") -> Session:
+        """Notes on what the file could not give: subagents' calls (not in ``holder``), times
+        (unless ``timed``), token usage."""
         session = self.session
         if not session.models and wrapper:
             self.model(wrapper.get("model"))
         spawned = sum(1 for call in session.all_calls() if self.effects.get(call.name) is spawn)
         if spawned:
-            session.note("subagents", f"{spawned} subagent transcript(s) not in a message list; their calls were "
+            session.note("subagents", f"{spawned} subagent transcript(s) not in {holder}; their calls were "
                                       "not checked")
-        session.note("seconds", "no timestamps recorded")
+        if not timed:
+            session.note("seconds", "no timestamps recorded")
         if not any(step.usage is not None for step in session.all_steps()):
             session.note("context_tokens", "no token usage recorded")
         return session

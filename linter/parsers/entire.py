@@ -106,9 +106,7 @@ def parse(path: str) -> Session:
         if kind == "user":
             step = None
             text = "\n".join(t for t in (_text(b) for b in blocks) if t)
-            builder.event("prompt", text, loc)
-            if ts is not None and builder.agent.events and builder.agent.events[-1].location is loc:
-                builder.agent.events[-1].timestamp = ts
+            builder.event("prompt", text, loc, ts)
             continue
         if kind != "assistant":
             continue  # other line types carry no calls
@@ -140,13 +138,5 @@ def parse(path: str) -> Session:
                     text = output if isinstance(output, str) else ("" if output is None else safe(str(output)))
                     builder.result(call.id, text, result.get("status") == "error", loc)
     session.cwd = _infer_cwd(session)
-    spawned = sum(1 for call in session.all_calls() if call.name in ("Task", "Agent", "delegate_to_agent"))
-    if spawned:
-        session.note("subagents", f"{spawned} subagent transcript(s) not in an Entire transcript; their calls were "
-                                  "not checked")
-    if not times:
-        session.note("seconds", "no timestamps recorded")
-    if not any(s.usage is not None for s in session.all_steps()):
-        session.note("context_tokens", "no token usage recorded")
-    return session
+    return builder.finish(timed=times, holder="an Entire transcript")
 

@@ -40,6 +40,13 @@ _BASE = 1767225600  # 2026-01-01T00:00:00Z
 _PATH_KEYS = ("file_path", "notebook_path", "path")
 
 
+def iso_stamp(offset: float) -> str:
+    """The ISO 8601 UTC time ``offset`` seconds after the scenarios' epoch (2026-01-01)."""
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(_BASE + offset, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
 class ScenarioError(ValueError):
     pass
 
@@ -145,10 +152,7 @@ def render(text: str) -> str:
 
     def stamp() -> str:
         clock[0] += 1
-        t = _BASE + clock[0]
-        from datetime import datetime, timezone
-
-        return datetime.fromtimestamp(t, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        return iso_stamp(clock[0])
 
     def envelope(kind: str, agent: str | None = None) -> dict[str, Any]:
         counter["uuid"] += 1

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import json
 import shlex
-from datetime import datetime, timezone
 from typing import Any
 
-from linter.testing import _BASE, CWD, SESSION, Inexpressible, ScenarioCall, parse_scenario
+from linter.testing import CWD, SESSION, Inexpressible, ScenarioCall, iso_stamp, parse_scenario
 
 SUFFIX = ".jsonl"
 _MODEL = "gpt-5.1-codex"
@@ -106,8 +105,7 @@ def render(text: str) -> str:
 
     def record(kind: str, payload: dict[str, Any]) -> None:
         clock[0] += 1
-        stamp = datetime.fromtimestamp(_BASE + clock[0], tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-        lines.append({"timestamp": stamp, "type": kind, "payload": payload})
+        lines.append({"timestamp": iso_stamp(clock[0]), "type": kind, "payload": payload})
 
     def message(role: str, body: str) -> None:
         part = "output_text" if role == "assistant" else "input_text"

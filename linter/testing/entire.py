@@ -12,15 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from linter.testing import _BASE, Inexpressible, ScenarioStep, parse_scenario
+from linter.testing import Inexpressible, ScenarioStep, iso_stamp, parse_scenario
 
 SUFFIX = ".jsonl"
-
-
-def _ts(n: int) -> str:
-    import datetime
-
-    return datetime.datetime.fromtimestamp(_BASE + 5 * n, tz=datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def render(text: str) -> str:
@@ -33,7 +27,7 @@ def render(text: str) -> str:
             kind, body = item
             if kind == "meta":
                 raise Inexpressible("harness text has no place in an Entire transcript")
-            lines.append({**head, "type": "user", "ts": _ts(len(lines)),
+            lines.append({**head, "type": "user", "ts": iso_stamp(5 * len(lines)),
                           "content": [{"id": f"u-{len(lines)}", "text": body}]})
             continue
         if not isinstance(item, ScenarioStep):
@@ -45,6 +39,6 @@ def render(text: str) -> str:
             calls += 1
             blocks.append({"type": "tool_use", "id": f"toolu_{calls:04d}", "name": call.name, "input": call.args,
                            "result": {"output": call.result, "status": "error" if call.error else "success"}})
-        lines.append({**head, "type": "assistant", "ts": _ts(len(lines)), "id": f"msg_{len(lines):04d}",
+        lines.append({**head, "type": "assistant", "ts": iso_stamp(5 * len(lines)), "id": f"msg_{len(lines):04d}",
                       "input_tokens": 8, "output_tokens": 90, "content": blocks})
     return "".join(json.dumps(line) + "\n" for line in lines)
