@@ -19,6 +19,7 @@ from linter.effects import EffectModel
 from linter.model import ParseProblem, Session
 from linter.parsers import FORMATS, parse_file
 from linter.rule import Finding, Fix, Rule, RuleContext
+from linter.textutil import safe
 
 GROUP = "parlint.rules"
 
@@ -292,6 +293,18 @@ def summarise(session: Session, rules: list[type[Rule]], diagnostics: list[Diagn
     return summary
 
 
+# Tool-call ids at least this long are random (toolu_01..., call_..., Gemini's name-time-hash):
+# the same ids in two sessions mean one history copied into both, not two runs that met by chance.
+_UNIQUE_ID = 16
+
+
+def _copy_key(d: Diagnostic) -> tuple[str, tuple[str, ...]] | None:
+    """What makes a finding the same finding wherever a copy of its calls turns up."""
+    if not d.call_ids or any(len(i) < _UNIQUE_ID for i in d.call_ids):
+        return None
+    return d.code, tuple(sorted(d.call_ids))
+
+
 def _project(session: Session) -> str | None:
     """The project a session belongs to: its working directory, else the folder that holds it."""
     if session.cwd:
@@ -325,6 +338,29 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
                 kept.append(d)
         return kept
 
+    reported: dict[tuple[str, tuple[str, ...]], str] = {}  # copy key -> path of the session that reported it
+
+    def once(found: list[Diagnostic], session: Session) -> list[Diagnostic]:
+        """Drop findings on calls another session of this run already reported (copied history)."""
+        kept, earlier = [], []
+        for d in found:
+            key = _copy_key(d)
+            if key is not None and key in reported:
+                earlier.append(reported[key])
+            else:
+                kept.append(d)
+        for d in kept:
+            key = _copy_key(d)
+            if key is not None:
+                reported.setdefault(key, d.path)
+        if earlier:
+            where = sorted(set(earlier))
+            session.note("repeated", f"{len(earlier)} finding(s) are on calls already reported in "
+                                     f"{', '.join(safe(w, 200) for w in where[:3])}"
+                                     f"{' and others' if len(where) > 3 else ''} (a resumed or copied session "
+                                     "repeats its history); they are reported there only")
+        return kept
+
     rules = [r for r in registry.sorted() if config.enabled(r.code)]
     inputs: list[Input] = discover(paths, result.errors, result.skipped, config.plan_globs, config.code_globs)
     for n, item in enumerate(inputs):
@@ -338,7 +374,7 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
                 result.plans.append(plan)
             continue
         for session in parse_file(item, fmt, result.errors, result.skipped):
-            found = keep(lint_session(session, rules, config))
+            found = once(keep(lint_session(session, rules, config)), session)
             result.errors.extend(session.problems)  # the parser's, and any a rule ran into
             result.diagnostics.extend(found)
             result.sessions.append(summarise(session, rules, found, timeline))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 from tests.conftest import FIXTURES, rel
@@ -210,3 +211,29 @@ def test_a_missing_cost_figure_is_not_a_partly_checked_session(cli) -> None:
     assert "partly checked" not in clean.output and "1 session checked." in clean.output
     found = cli("check", str(root / "par101-serial-reads.json"))
     assert "1 session checked; 1 session without timestamps or token usage" in found.output
+
+
+def test_a_history_copied_into_two_files_is_reported_once(cli, tmp_path) -> None:
+    # A resumed Claude Code session copies the earlier file's records (same tool_use ids) into
+    # its own file; linting both must not report the same calls twice.
+    real = FIXTURES / "real" / "entire__v2.1.17__13_db96e5c261_0.full.jsonl"
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_bytes(real.read_bytes())
+    second.write_bytes(real.read_bytes())
+    _, alone = cli.json("check", str(first))
+    _, both = cli.json("check", str(first), str(second))
+    assert len(alone["diagnostics"]) == 13
+    assert [d["path"] for d in both["diagnostics"]] == [str(first)] * 13
+    notes = {s["path"]: s["not_checked"] for s in both["sessions"]}
+    assert not any(n["what"] == "repeated" for n in notes[str(first)])
+    assert {"what": "repeated", "reason": f"13 finding(s) are on calls already reported in {first} "
+            "(a resumed or copied session repeats its history); they are reported there only"} in notes[str(second)]
+
+
+def test_short_made_up_call_ids_are_not_taken_for_copies(cli, tmp_path) -> None:
+    # toolu_0001 in two hand-written files is a coincidence, not a copy.
+    source = FIXTURES / "par101-serial-reads.jsonl"
+    for name in ("a.jsonl", "b.jsonl"):
+        (tmp_path / name).write_bytes(source.read_bytes())
+    _, out = cli.json("check", str(tmp_path))
+    assert sorted(os.path.basename(d["path"]) for d in out["diagnostics"]) == ["a.jsonl", "b.jsonl"]
