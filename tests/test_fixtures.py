@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from linter.parsers import FORMATS
+from linter.parsers import FORMATS, is_companion
 from tests.conftest import FIXTURES, rel
 
 ALL = sorted(p for p in FIXTURES.rglob("*.jsonl"))
 FORMAT_DIRS = sorted(d for d in FIXTURES.parent.iterdir()
                      if d.is_dir() and d.name in FORMATS and d.name != "claude-code")
-OTHER = sorted(p for d in FORMAT_DIRS for p in d.rglob("*") if p.suffix in (".jsonl", ".json", ".traj"))
+# every transcript but the files read together with another (a conversation folder's other events)
+OTHER = sorted(p for d in FORMAT_DIRS for p in d.rglob("*")
+               if p.suffix in (".jsonl", ".json", ".traj") and not is_companion(str(p)))
 
 
 @pytest.mark.parametrize("path", ALL, ids=[rel(p).replace("fixtures/claude-code/", "") for p in ALL])

@@ -46,7 +46,7 @@ _NAMES = (
     "anthropic-messages",
 )
 # The formats whose module offers ``is_companion`` (checked when a module is loaded).
-_WITH_COMPANIONS = ("claude-code", "gemini-cli")
+_WITH_COMPANIONS = ("claude-code", "gemini-cli", "openhands")
 
 
 class _Formats(Mapping[str, ModuleType]):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from linter.model import Session
 
 
 def num(value: Any) -> int:
@@ -25,3 +28,27 @@ def clip_strings(value: dict[str, Any], limit: int) -> dict[str, Any]:
 
 # What harnesses write in place of a command's output when it printed nothing: an empty answer.
 EMPTY_COMMAND_ANSWERS = frozenset({"(bash completed with no output)", "tool ran without output or errors"})
+
+
+_PATH_KEYS = ("file_path", "path", "notebook_path", "absolute_path", "dir_path")
+
+
+def infer_cwd(session: Session) -> str | None:
+    """The working directory, where a log does not record it, from the evidence of the session: an
+    absolute path argument whose tail (``src/app.py`` of ``/repo/src/app.py``) was in the context
+    before the call, as a prompt or an earlier result gave it relative. Tails of two parts or more
+    are tried first; a bare file name only when no such tail is found."""
+    main = session.agents.get("main")
+    if main is None or main.context is None:
+        return None
+    paths = [(call.input.get(key), call.step.seq if call.step else None)
+             for call in session.all_calls() for key in _PATH_KEYS]
+    paths = [(p, seq) for p, seq in paths if isinstance(p, str) and p.startswith("/") and "\n" not in p]
+    for least in (2, 1):
+        for path, seq in paths:
+            parts = path.rstrip("/").split("/")
+            for n in (range(1, len(parts) - 1) if least == 2 else (len(parts) - 1,)):
+                tail = "/".join(parts[n:])
+                if main.context.first_seen(tail, seq) is not None:
+                    return "/".join(parts[:n]) or "/"
+    return None

@@ -23,7 +23,7 @@ from typing import Any
 
 from linter.effects import GENERIC, Handler
 from linter.model import Location, ParseProblem, Session, Step
-from linter.parsers._common import num
+from linter.parsers._common import infer_cwd, num
 from linter.parsers._messages import Builder, usage
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample
@@ -62,30 +62,6 @@ def sniff(sample: Sample) -> bool:
 def _text(block: dict[str, Any]) -> str:
     text = block.get("text")
     return text if isinstance(text, str) else ""
-
-
-_PATH_KEYS = ("file_path", "path", "notebook_path", "absolute_path", "dir_path")
-
-
-def _infer_cwd(session: Session) -> str | None:
-    """The working directory, which Entire does not record, from the evidence of the session: an
-    absolute path argument whose tail (``src/app.py`` of ``/repo/src/app.py``) was in the context
-    before the call, as a prompt or an earlier result gave it relative. Tails of two parts or more
-    are tried first; a bare file name only when no such tail is found."""
-    main = session.agents.get("main")
-    if main is None or main.context is None:
-        return None
-    paths = [(call.input.get(key), call.step.seq if call.step else None)
-             for call in session.all_calls() for key in _PATH_KEYS]
-    paths = [(p, seq) for p, seq in paths if isinstance(p, str) and p.startswith("/") and "\n" not in p]
-    for least in (2, 1):
-        for path, seq in paths:
-            parts = path.rstrip("/").split("/")
-            for n in (range(1, len(parts) - 1) if least == 2 else (len(parts) - 1,)):
-                tail = "/".join(parts[n:])
-                if main.context.first_seen(tail, seq) is not None:
-                    return "/".join(parts[:n]) or "/"
-    return None
 
 
 def parse(path: str) -> Session:
@@ -137,6 +113,6 @@ def parse(path: str) -> Session:
                     output = result.get("output")
                     text = output if isinstance(output, str) else ("" if output is None else safe(str(output)))
                     builder.result(call.id, text, result.get("status") == "error", loc)
-    session.cwd = _infer_cwd(session)
+    session.cwd = infer_cwd(session)
     return builder.finish(timed=times, holder="an Entire transcript")
 

@@ -1,5 +1,9 @@
 """OpenHands event streams: trajectory JSON arrays and evaluation ``output.jsonl`` rows.
 
+This module reads OpenHands' first event layout (V0, below); the events of the V1 agent SDK
+(objects with a ``kind``, in conversation folders, rows, arrays or lines) are read by
+``_openhands_sdk``, which this module hands them to.
+
 A trajectory is a JSON array of events; an evaluation output holds one instance per line, its
 events in ``history`` (one session per line). Each event is an action (``action``: ``run``,
 ``read``, ``edit``, ``browse``, ``message``, ``think``, ``finish``, ``delegate``...) or an
@@ -36,7 +40,9 @@ rebuilds:
 from __future__ import annotations
 
 import ast
+import os
 import re
+from types import ModuleType
 from typing import Any, Iterator
 
 import orjson
@@ -50,8 +56,11 @@ from linter.effects import (
     Handler,
     Resolver,
     file_read,
+    file_search,
     file_write,
+    kill,
     shell_effect,
+    shell_output,
     spawn,
     state,
     text_editor,
@@ -78,7 +87,8 @@ from linter.parsers.sample import first_line as _first_line
 from linter.textutil import parse_time, safe
 
 FORMAT = "openhands"
-DESCRIPTION = "OpenHands event trajectories (JSON array of events) and evaluation output.jsonl rows (history per line)"
+DESCRIPTION = ("OpenHands events: V0 trajectories (JSON array) and evaluation output.jsonl rows (history per line), "
+               "V1 SDK conversations (events/event-*.json)")
 
 RESULT_HEAD = 2000
 PROSE_LIMIT = 4000
@@ -190,6 +200,10 @@ EFFECTS: dict[str, Handler] = {
     "execute_ipython_cell": ipython_cell,
     "think": state, "task_tracker": state,
     "delegate": spawn, "delegate_to_browsing_agent": spawn,
+    # V1 (the SDK's tools)
+    "terminal": bash_call, "file_editor": text_editor, "planning_file_editor": text_editor,
+    "glob": file_search, "grep": file_search, "task": spawn, "task_output": shell_output, "task_stop": kill,
+    "browser_navigate": web_fetch,
     "tavily_search": web_search, "web_search": web_search,
     # action types (events without tool-call metadata)
     "run": bash_call, "read": file_read, "write": file_write, "edit": file_write,
@@ -236,12 +250,19 @@ def looks_like_events(items: Any) -> bool:
     return True
 
 
+def _any_events(items: Any) -> bool:
+    """Events of either generation: V0 actions and observations, or V1 SDK events."""
+    return looks_like_events(items) or _sdk().looks_like_events(items)
+
+
 def sniff(sample: Sample) -> bool:
     doc = sample.document
     if isinstance(doc, list):
-        return looks_like_events(doc)
+        return _any_events(doc)
+    if isinstance(doc, dict) and (_sdk().is_event(doc) or _sdk().looks_like_events(doc.get("items"))):
+        return True  # one file of a V1 events folder, or an agent-server page of events
     if not sample.is_jsonl:
-        return isinstance(doc, dict) and looks_like_events(doc.get("history")) and "instruction" in doc
+        return isinstance(doc, dict) and _any_events(doc.get("history")) and "instruction" in doc
     if not sample.records:
         return False
     found = False
@@ -249,16 +270,31 @@ def sniff(sample: Sample) -> bool:
         if not isinstance(rec, dict):
             continue  # a malformed line: reported when parsing
         if "history" not in rec:
-            return False
+            return _sdk().looks_like_events([r for r in sample.records if isinstance(r, dict)])
         if not isinstance(rec["history"], list):
             continue
         if rec["history"]:
-            if not looks_like_events(rec["history"]):
+            if not _any_events(rec["history"]):
                 return False
             found = True
         elif "instance_id" not in rec:
             return False
     return found
+
+
+def _sdk() -> ModuleType:
+    """The V1 (SDK) event reader, imported when first needed."""
+    from linter.parsers import _openhands_sdk
+
+    return _openhands_sdk
+
+
+def is_companion(path: str) -> bool:
+    """Files of a V1 conversation folder other than its first event file (see ``_openhands_sdk``)."""
+    name = os.path.basename(path)
+    if name != "base_state.json" and not name.startswith("event-"):
+        return False
+    return _sdk().is_companion(path)
 
 
 # -- where each element of a JSON document starts ------------------------------------------------
@@ -633,15 +669,22 @@ class _Builder:
 # -- files -----------------------------------------------------------------------------------------
 def _build(path: str, events: list[Any], lines: dict[tuple[Any, ...], int] | None, base: tuple[Any, ...],
            line: int | None, session_id: str | None, model: str | None) -> Session:
+    """A session from one list of events, V0 or V1 (SDK)."""
     session = Session(path=path, format=FORMAT, session_id=session_id, cwd=None)
-    builder = _Builder(session)
-    builder.default_model = model
-    if model:
-        session.models.add(model)
+    sdk = _sdk() if not looks_like_events(events) and _sdk().looks_like_events(events) else None
+    if sdk is not None:
+        builder: _Builder = sdk.SdkBuilder(session, {}, model)
+        feed = builder.sdk_event  # type: ignore[attr-defined]
+    else:
+        builder = _Builder(session)
+        builder.default_model = model
+        if model:
+            session.models.add(model)
+        feed = builder.event
     for index, event in enumerate(events):
         where = lines.get(base + (index,), line) if lines is not None else line
-        builder.event(event, Location(path, where))
-    _finish(builder)
+        feed(event, Location(path, where))
+    (sdk.finish if sdk is not None else _finish)(builder)
     return session
 
 
@@ -676,6 +719,9 @@ def _row_session(path: str, row: dict[str, Any], line: int | None, lines: dict[t
 
 
 def parse_many(path: str) -> Iterator[Session]:
+    if _sdk().events_folder(path) is not None:
+        yield _sdk().parse_folder(path)  # the whole conversation, one event per file
+        return
     first = _first_line(path)
     try:
         orjson.loads(first)
@@ -691,6 +737,8 @@ def parse_many(path: str) -> Iterator[Session]:
             yield _row_session(path, doc, 1, lines, ("history",))
         elif isinstance(doc, list):
             yield _build(path, doc, lines, (), 1, None, None)
+        elif isinstance(doc, dict) and isinstance(doc.get("items"), list):
+            yield _build(path, doc["items"], lines, ("items",), 1, None, None)
         else:
             session = Session(path=path, format=FORMAT, session_id=None, cwd=None)
             session.problems.append(ParseProblem(path, 1, "not an OpenHands trajectory (a list of events) "
@@ -699,14 +747,23 @@ def parse_many(path: str) -> Iterator[Session]:
         return
     problems: list[ParseProblem] = []
     sessions: list[tuple[int, Session]] = []
+    loose: list[Any] = []  # V1 events written one per line
+    lines: dict[tuple[Any, ...], int] = {}
     for lineno, rec in iter_records(path, problems):
-        if looks_like_events(rec):
+        if _sdk().is_event(rec) or (loose and isinstance(rec, dict) and "kind" in rec):
+            lines[(len(loose),)] = lineno
+            loose.append(rec)
+        elif _any_events(rec):
             sessions.append((lineno, _build(path, rec, None, (), lineno, None, None)))
         elif isinstance(rec, dict) and isinstance(rec.get("history"), list):
             sessions.append((lineno, _row_session(path, rec, lineno, None, ())))
+        elif isinstance(rec, dict) and _sdk().looks_like_events(rec.get("items")):
+            sessions.append((lineno, _build(path, rec["items"], None, (), lineno, None, None)))
         else:
             problems.append(ParseProblem(path, lineno, "line is not an OpenHands evaluation row "
                                                        "(no history list); line skipped", "warning"))
+    if loose:
+        sessions.append((lines[(0,)], _build(path, loose, lines, (), None, None, None)))
     if not sessions:
         sessions.append((1, Session(path=path, format=FORMAT, session_id=None, cwd=None)))
     for problem in problems:

@@ -231,22 +231,37 @@ def render(text: str) -> str:
     return "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in lines)
 
 
-def render_as(fmt: str, text: str) -> tuple[str, str]:
-    """Render a scenario in format ``fmt``: (file content, file suffix such as ``.jsonl``)."""
-    if fmt == "claude-code":
+def render_as(fmt: str, text: str, variant: str | None = None) -> tuple[str, str]:
+    """Render a scenario in format ``fmt``: (file content, file suffix such as ``.jsonl``).
+
+    ``variant`` names another layout of the same format, from the renderer's ``VARIANTS``."""
+    if fmt == "claude-code" and variant is None:
         return render(text), ".jsonl"
     if any(isinstance(item, ScenarioAgent) for item in parse_scenario(text)):
         raise Inexpressible("subagent sections are rendered for claude-code only")
     module = importlib.import_module("linter.testing." + fmt.replace("-", "_"))
+    if variant is not None:
+        return module.VARIANTS[variant](text), module.SUFFIX
     return module.render(text), module.SUFFIX
 
 
-def lint_scenario(text: str, select: list[str] | None = None, fmt: str = "claude-code") -> list[Any]:
-    """Lint a scenario, rendered in format ``fmt``, with the installed rules; returns the diagnostics."""
+def variants(fmt: str) -> list[str]:
+    """The other layouts of ``fmt`` its renderer can write."""
+    try:
+        module = importlib.import_module("linter.testing." + fmt.replace("-", "_"))
+    except ModuleNotFoundError:
+        return []
+    return sorted(getattr(module, "VARIANTS", {}))
+
+
+def lint_scenario(text: str, select: list[str] | None = None, fmt: str = "claude-code",
+                  variant: str | None = None) -> list[Any]:
+    """Lint a scenario, rendered in format ``fmt`` (or its ``variant`` layout), with the installed
+    rules; returns the diagnostics."""
     from linter.config import Config
     from linter.engine import load_registry, run
 
-    content, suffix = render_as(fmt, text)
+    content, suffix = render_as(fmt, text, variant)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "scenario" + suffix)
         with open(path, "w", encoding="utf-8") as fp:

@@ -201,3 +201,133 @@ def render(text: str) -> str:
         else:
             trajectory.step(item)
     return json.dumps(trajectory.events, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- V1: the software-agent SDK's events ------------------------------------------------------------
+def _sdk_tool(call: ScenarioCall) -> tuple[str, dict[str, Any]]:
+    """(tool name, the model's arguments) of one scenario call, in the SDK's default tools."""
+    args, name = _moved(call.args), call.name
+    path = str(args.get("file_path", ""))
+    if name == "Read":
+        return "file_editor", {"command": "view", "path": path}
+    if name == "Write":
+        return "file_editor", {"command": "create", "path": path, "file_text": str(args.get("content", ""))}
+    if name == "Edit":
+        return "file_editor", {"command": "str_replace", "path": path, "old_str": str(args.get("old_string", "")),
+                               "new_str": str(args.get("new_string", ""))}
+    if name == "Bash":
+        return "terminal", {"command": str(args.get("command", "")), "is_input": False}
+    if name == "Grep":
+        found = {"pattern": str(args.get("pattern", "")), "path": str(args.get("path", "")) or WORKSPACE}
+        if args.get("glob"):
+            found["include"] = str(args["glob"])
+        return "grep", found
+    if name == "Glob":
+        return "glob", {"pattern": str(args.get("pattern", "")), "path": str(args.get("path", "")) or WORKSPACE}
+    if name == "WebFetch":
+        return "browser_navigate", {"url": str(args.get("url", ""))}
+    if name == "TodoWrite":
+        todos = args.get("todos") if isinstance(args.get("todos"), list) else []
+        return "task_tracker", {"command": "plan", "task_list": [
+            {"title": str(t.get("content", "")), "notes": "", "status": _status(t.get("status"))}
+            for t in todos if isinstance(t, dict)]}
+    if name in ("Task", "Agent"):
+        return "task", {"description": str(args.get("description", "")), "prompt": str(args.get("prompt", "")),
+                        "subagent_type": "general-purpose"}
+    raise Inexpressible(f"the OpenHands SDK has no tool that {name} maps onto")
+
+
+_SDK_ACTIONS = {"file_editor": "FileEditorAction", "terminal": "TerminalAction", "grep": "GrepAction",
+                "glob": "GlobAction", "browser_navigate": "BrowserNavigateAction",
+                "task_tracker": "TaskTrackerAction", "task": "TaskAction"}
+
+
+def _sdk_observation(tool: str, arguments: dict[str, Any], call: ScenarioCall) -> dict[str, Any]:
+    text = _moved(call.result)
+    if tool == "terminal":
+        code = 1 if call.error else 0
+        return {"content": [{"type": "text", "text": text}], "is_error": False, "command": arguments["command"],
+                "exit_code": code, "timeout": False,
+                "metadata": {"exit_code": code, "pid": -1, "working_dir": WORKSPACE, "prefix": "",
+                             "suffix": f"\n[The command completed with exit code {code}.]"},
+                "kind": "TerminalObservation"}
+    if tool == "file_editor" and arguments["command"] == "view" and not call.error:
+        text = f"Here's the result of running `cat -n` on {arguments['path']}:\n{_numbered(text)}"
+    kind = {"file_editor": "FileEditorObservation", "task": "TaskObservation"}.get(tool, "Observation")
+    out: dict[str, Any] = {"content": [{"type": "text", "text": text}], "is_error": call.error, "kind": kind}
+    if tool == "file_editor":
+        out.update({"command": arguments["command"], "path": arguments["path"]})
+    if tool == "task":
+        out.update({"task_id": "task_00000001", "subagent": "general-purpose",
+                    "status": "error" if call.error else "completed"})
+    return out
+
+
+class _Conversation:
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.responses = 0
+        self.tool_ids = 0
+
+    def add(self, event: dict[str, Any]) -> str:
+        event_id = f"00000000-0000-4000-8000-{len(self.events):012d}"
+        self.events.append({"id": event_id, "timestamp": _stamp(len(self.events) + 1), **event})
+        return event_id
+
+    def message(self, source: str, text: str, **extra: Any) -> None:
+        role = "assistant" if source == "agent" else "user"
+        self.add({"source": source, "llm_message": {"role": role, "content": [{"type": "text", "text": text}]},
+                  **extra, "kind": "MessageEvent"})
+
+    def prompt(self, kind: str, body: str) -> None:
+        if kind == "meta":
+            self.message("environment", body)
+        elif body.startswith("[Request interrupted"):
+            self.add({"source": "user", "kind": "PauseEvent"})
+        else:
+            self.message("user", body)
+
+    def step(self, step: ScenarioStep) -> None:
+        self.responses += 1
+        rid = f"chatcmpl-{self.responses:04d}"
+        if not step.calls:
+            self.message("agent", step.text, llm_response_id=rid)
+            return
+        shapes = [_sdk_tool(call) for call in step.calls]
+        actions = []
+        for n, (tool, arguments) in enumerate(shapes):
+            self.tool_ids += 1
+            tool_id = f"toolu_{self.tool_ids:04d}"
+            thought = [{"type": "text", "text": step.text}] if n == 0 and step.text else []
+            action_id = self.add({
+                "source": "agent", "thought": thought, "thinking_blocks": [],
+                "action": {**arguments, "kind": _SDK_ACTIONS[tool]}, "tool_name": tool, "tool_call_id": tool_id,
+                "tool_call": {"id": tool_id, "name": tool, "origin": "completion",
+                              "arguments": json.dumps({**arguments, "security_risk": "LOW"})},
+                "llm_response_id": rid, "security_risk": "LOW", "kind": "ActionEvent"})
+            actions.append((action_id, tool_id, tool, arguments))
+        for call, (action_id, tool_id, tool, arguments) in zip(step.calls, actions):
+            self.add({"source": "environment", "tool_name": tool, "tool_call_id": tool_id,
+                      "observation": _sdk_observation(tool, arguments, call), "action_id": action_id,
+                      "kind": "ObservationEvent"})
+
+
+def render_sdk_events(text: str) -> list[dict[str, Any]]:
+    """A scenario as the events an OpenHands V1 (SDK) conversation records, in order."""
+    conversation = _Conversation()
+    for item in parse_scenario(text):
+        if isinstance(item, tuple):
+            conversation.prompt(*item)
+        else:
+            conversation.step(item)
+    return conversation.events
+
+
+def render_sdk(text: str) -> str:
+    """A scenario as a JSON array of OpenHands V1 events (one event per file in a conversation folder:
+    ``tests`` write those from ``render_sdk_events``)."""
+    return json.dumps(render_sdk_events(text), indent=2, ensure_ascii=False) + "\n"
+
+
+# Other layouts this format reads, each rendered beside the main one (``fixtures/openhands/<name>/``).
+VARIANTS = {"sdk": render_sdk}

@@ -4,7 +4,8 @@ Each scenario of fixtures/claude-code/scenarios is rendered in every format that
 (``linter.testing.<format>``) and linted; the rules must report the same codes, on the same
 number of calls, with the same round trips saved, as on the Claude Code rendering (less the
 serialised-call rules, for a harness that takes one call per turn). A scenario a format cannot
-express (``Inexpressible``) is skipped for that format, with the renderer's reason.
+express (``Inexpressible``) is skipped for that format, with the renderer's reason. A format read
+in more than one layout (OpenHands' V0 trajectories and V1 SDK events) is tested in each.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import importlib
 import pytest
 
 from linter.parsers import FORMATS
-from linter.testing import Inexpressible, lint_scenario
+from linter.testing import Inexpressible, lint_scenario, variants
 from tests.conftest import FIXTURES
 
 SCENARIOS = sorted((FIXTURES / "scenarios").glob("*.scenario"))
@@ -37,20 +38,22 @@ def _shape(diagnostics) -> list[tuple[str, int, int]]:
     return sorted((d.code, len(d.call_ids), d.savings.extra_round_trips) for d in diagnostics)
 
 
-CASES = [pytest.param(fmt, path, id=f"{fmt}-{path.stem}") for fmt in _renderable() for path in SCENARIOS]
+CASES = [pytest.param(fmt, None, path, id=f"{fmt}-{path.stem}") for fmt in _renderable() for path in SCENARIOS]
+CASES += [pytest.param(fmt, variant, path, id=f"{fmt}-{variant}-{path.stem}")
+          for fmt in _renderable() for variant in variants(fmt) for path in SCENARIOS]
 
 
 _SERIAL = ("PAR101", "PAR102", "PAR103")  # not reported where a turn takes one call
 
 
-@pytest.mark.parametrize("fmt, path", CASES)
-def test_same_findings_in_every_format(fmt: str, path) -> None:
+@pytest.mark.parametrize("fmt, variant, path", CASES)
+def test_same_findings_in_every_format(fmt: str, variant: str | None, path) -> None:
     text = path.read_text(encoding="utf-8")
     expected = _shape(lint_scenario(text))
     if getattr(FORMATS[fmt], "ONE_CALL_PER_TURN", False):
         expected = [shape for shape in expected if shape[0] not in _SERIAL]
     try:
-        got = _shape(lint_scenario(text, fmt=fmt))
+        got = _shape(lint_scenario(text, fmt=fmt, variant=variant))
     except Inexpressible as exc:
         pytest.skip(f"{fmt} cannot express {path.stem}: {exc}")
     assert got == expected

@@ -9,6 +9,7 @@ import pytest
 
 from linter.effects import EffectModel
 from linter.parsers import openhands
+from linter.testing import lint_scenario
 from linter.testing import openhands as renderer
 from tests.formats import _support as support
 
@@ -292,3 +293,165 @@ def test_a_helper_that_raised_left_the_file_alone(tmp_path) -> None:
     ]
     (session,) = openhands.parse_many(_write(tmp_path, events))
     assert [c.failed for c in session.all_calls()] == [True]
+
+
+# -- V1: the software-agent SDK's events ---------------------------------------------------------------
+SDK = REAL.parent / "sdk"
+CONVERSATION = SDK / "conversations" / "cd94562403b9487ebdd4018e3f531dfd"
+
+
+def _sdk_counts(events: list[dict]) -> tuple[int, int]:
+    """(tool calls, batches), counted from the raw events: the actions but ``finish``, and the model
+    responses two or more of them share."""
+    calls = [e for e in events if e.get("kind") == "ActionEvent" and e.get("tool_name") != "finish"]
+    responses: dict[str, int] = {}
+    for e in calls:
+        responses[e["llm_response_id"]] = responses.get(e["llm_response_id"], 0) + 1
+    return len(calls), sum(1 for n in responses.values() if n >= 2)
+
+
+def _folder_events(folder: pathlib.Path) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted((folder / "events").glob("event-*.json"))]
+
+
+def test_sdk_conversation_folder_is_one_session(cli) -> None:
+    result, doc = cli.json("check", str(SDK / "conversations"))
+    assert doc["errors"] == [] and doc["summary"]["skipped"] == 0  # base_state.json is read with the events
+    (session,) = doc["sessions"]
+    assert (session["format"], session["path"]) == (FORMAT, str(CONVERSATION))
+    assert (session["tool_calls"], session["batches"]) == _sdk_counts(_folder_events(CONVERSATION)) == (1, 0)
+    assert session["session_id"] == "cd945624-03b9-487e-bdd4-018e3f531dfd"
+    # any event file named on its own stands for its whole conversation
+    last = sorted((CONVERSATION / "events").iterdir())[-1]
+    _, alone = cli.json("check", str(last))
+    assert [(s["path"], s["tool_calls"]) for s in alone["sessions"]] == [(str(CONVERSATION), 1)]
+
+
+def test_sdk_conversation_links_results_usage_and_directory() -> None:
+    first = sorted((CONVERSATION / "events").iterdir())[0]
+    (session,) = openhands.parse_many(str(first))
+    (call,) = session.all_calls()
+    assert (call.id, call.name) == ("call_KaQ0kUcBb5tbMzhxbIx9dvoZ", "terminal")
+    assert call.input == {"command": "pwd > tool_output.txt"}  # security_risk and summary are the SDK's
+    assert call.result is not None and not call.failed and call.location.path.endswith(".json")
+    assert session.cwd == "/workspace/project/software-agent-sdk"
+    steps = session.main.steps
+    assert [(s.message_id, len(s.calls)) for s in steps] == [
+        ("chatcmpl-D5rlWUdHeehJ1YAPoStNh1wWFayTf", 1), ("chatcmpl-D5rlXVHL3O2F73PrKIeJuVlLiGGRy", 0),
+        ("chatcmpl-D5rlZyAE0lEpf0kEWhm5eSgodQ6HM", 0)]
+    assert steps[1].text == "The current directory has been written to tool_output.txt."  # finish: last words
+    assert [(s.usage.input, s.usage.cache_read, s.usage.output) for s in steps] == [(3778, 0, 36), (157, 3712, 32),
+                                                                                  (96, 3840, 26)]
+    assert session.models == {"openai/gpt-4o-mini"}
+    assert [e.kind for e in session.main.events] == ["prompt", "prompt"]
+
+
+def _sdk_action(n: int, rid: str, tool: str, args: dict, thought: str = "") -> dict:
+    return {"id": f"a{n}", "timestamp": f"2026-02-05T11:00:{n:02d}.000000", "source": "agent",
+            "thought": [{"type": "text", "text": thought}] if thought else [],
+            "action": {**args, "kind": "Action"}, "tool_name": tool, "tool_call_id": f"call_{n}",
+            "tool_call": {"id": f"call_{n}", "name": tool, "origin": "completion",
+                          "arguments": json.dumps({**args, "security_risk": "LOW", "summary": "s"})},
+            "llm_response_id": rid, "security_risk": "LOW", "kind": "ActionEvent"}
+
+
+def _sdk_result(n: int, text: str, **observation) -> dict:
+    return {"id": f"o{n}", "timestamp": f"2026-02-05T11:01:{n:02d}.000000", "source": "environment",
+            "tool_call_id": f"call_{n}", "action_id": f"a{n}", "kind": "ObservationEvent",
+            "observation": {"content": [{"type": "text", "text": text}], "is_error": False, **observation}}
+
+
+def test_sdk_actions_of_one_response_are_one_batch_and_failures_are_read(tmp_path) -> None:
+    events = [
+        {"id": "u", "source": "user", "kind": "MessageEvent",
+         "llm_message": {"role": "user", "content": [{"type": "text", "text": "check a.py and b.py"}]}},
+        _sdk_action(1, "r1", "terminal", {"command": "python a.py"}, thought="both at once"),
+        _sdk_action(2, "r1", "terminal", {"command": "python b.py"}),
+        _sdk_action(3, "r1", "file_editor", {"command": "view"}),
+        _sdk_result(1, "ok", exit_code=0, metadata={"exit_code": 0, "working_dir": "/w"}),
+        _sdk_result(2, "Traceback", exit_code=None, metadata={"exit_code": 1}),
+        {"id": "e3", "source": "agent", "kind": "AgentErrorEvent", "tool_name": "file_editor",
+         "tool_call_id": "call_3", "error": "Error validating tool 'file_editor': path Field required"},
+        _sdk_action(4, "r2", "terminal", {"command": "rm -rf build"}),
+        {"id": "x4", "source": "environment", "kind": "UserRejectObservation", "tool_name": "terminal",
+         "tool_call_id": "call_4", "action_id": "a4", "rejection_reason": "not that", "rejection_source": "user"},
+    ]
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(events, indent=1))
+    assert support.is_format(path, FORMAT)
+    (session,) = openhands.parse_many(str(path))
+    batch, rejected = session.main.steps
+    assert [c.id for c in batch.calls] == ["call_1", "call_2", "call_3"] and batch.text == "both at once"
+    assert batch.calls[0].input == {"command": "python a.py"}  # the SDK's own keys left out
+    assert [c.failed for c in batch.calls] == [False, True, True]
+    assert rejected.calls[0].failed and [e.kind for e in session.main.events] == ["prompt", "interrupt"]
+    assert session.cwd == "/w"
+    assert _sdk_counts(events) == (4, 1)
+    lines = path.read_text().splitlines()
+    assert batch.calls[1].location.line == lines.index('  "id": "a2",')  # the line of the event's opening brace
+
+
+def test_sdk_events_in_evaluation_rows_pages_and_lines(tmp_path, cli) -> None:
+    events = render_events("par201-build-test-batch")
+    rows = tmp_path / "output.jsonl"
+    rows.write_text(json.dumps({"instance_id": "x__y-1", "instruction": "go", "history": events,
+                                "metrics": None, "error": None}) + "\n")
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"items": events, "next_page_id": None}))
+    lines = tmp_path / "events.jsonl"
+    lines.write_text("".join(json.dumps(e) + "\n" for e in events))
+    for path in (rows, page, lines):
+        assert support.is_format(path, FORMAT), path.name
+        _, doc = cli.json("check", str(path))
+        assert [d["code"] for d in doc["diagnostics"]] == ["PAR201"], path.name
+        assert [(s["tool_calls"], s["batches"]) for s in doc["sessions"]] == [_sdk_counts(events)]
+    _, doc = cli.json("check", str(rows))
+    assert doc["sessions"][0]["session_id"] == "x__y-1"
+
+
+def render_events(name: str) -> list[dict]:
+    return renderer.render_sdk_events((support.SCENARIO_DIR / f"{name}.scenario").read_text())
+
+
+def _write_folder(root: pathlib.Path, events: list[dict]) -> pathlib.Path:
+    folder = root / "conv" / "events"
+    folder.mkdir(parents=True)
+    for n, event in enumerate(events):
+        (folder / f"event-{n:05d}-{event['id']}.json").write_text(json.dumps(event))
+    return folder.parent
+
+
+@pytest.mark.parametrize("path", support.SCENARIOS, ids=lambda p: p.stem)
+def test_sdk_folder_layout_finds_what_the_array_does(cli, tmp_path, path) -> None:
+    events = render_events(path.stem)
+    array = tmp_path / "array.json"
+    array.write_text(json.dumps(events))
+    conversation = _write_folder(tmp_path, events)
+    _, one = cli.json("check", str(array))
+    _, other = cli.json("check", str(conversation))
+    shape = lambda doc: [(d["code"], d["call_ids"]) for d in doc["diagnostics"]]  # noqa: E731
+    expected = [(d.code, d.call_ids) for d in lint_scenario(path.read_text())]  # as Claude Code's layout
+    assert shape(one) == shape(other) == expected and other["errors"] == []
+    assert all(d["line"] == 1 and "/events/event-" in d["path"] for d in other["diagnostics"])
+
+
+def test_sdk_folder_with_a_broken_event_file_reads_the_rest(cli, tmp_path) -> None:
+    events = render_events("par202-two-edits-batch")
+    conversation = _write_folder(tmp_path, events)
+    broken = sorted((conversation / "events").iterdir())[-1]  # the closing message
+    broken.write_text('{"id": "x", "kind": "MessageEvent",\n  "source": ')
+    (conversation / "base_state.json").write_text("{not json")
+    result, doc = cli.json("check", str(conversation))
+    assert [d["code"] for d in doc["diagnostics"]] == ["PAR202"]
+    assert [(e["path"], e["line"], e["level"]) for e in doc["errors"]] == [
+        (str(conversation / "base_state.json"), None, "warning"), (str(broken), 2, "error")]
+    assert result.exit_code == 2
+
+
+def test_sdk_subagent_conversations_are_noted(cli, tmp_path) -> None:
+    conversation = _write_folder(tmp_path, render_events("par102-serial-tasks"))
+    (conversation / "subagents" / "abc" / "events").mkdir(parents=True)
+    _, doc = cli.json("check", str(conversation))
+    (session,) = doc["sessions"]
+    assert {"what": "PAR202, PAR401", "reason": "1 subagent conversation(s) under subagents/ are not read: "
+            "nothing links them to the task calls that started them"} in session["not_checked"]
