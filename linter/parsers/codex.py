@@ -9,7 +9,10 @@ What this parser rebuilds:
   thread whose ``parent_thread_id`` names a thread earlier in the same file is a subagent of
   that session, linked to the ``spawn_agent`` call that started it (``collab_agent_spawn_end``
   or the call's ``agent_id:`` answer); a thread whose parent is elsewhere is its own session,
-  with a note saying so.
+  with a note saying so. A forked thread, or a sub-agent spawned with its parent's context, starts
+  with a copy of the source's history (the source's ``session_meta``, then its lines): that copy is
+  part of the thread, not a thread of its own, and where ``ordinal``s say where it ends
+  (``subagent_history_start_ordinal``, ``history_base``) it is read as context, not as calls.
 * Steps: rollouts carry no response id. A ``reasoning`` item starts a model response; assistant
   messages and calls (``function_call``, ``custom_tool_call``, ``local_shell_call``, hosted
   ``web_search_call``...) that follow it belong to that response until a user message, a turn
@@ -321,6 +324,10 @@ class _Thread:
         self.pending: Usage | None = None
         self.gap_texts: set[str] = set()
         self.last_event: str | None = None  # kind of the last event since the last step
+        self.meta: dict[str, Any] = {}  # its session_meta payload
+        self.records = 0  # lines recorded since that session_meta
+        self.copying = False  # inside the copy of another thread's history this one starts with
+        self.copy_end: int | None = None  # the first ordinal of its own records, where recorded
 
     # -- helpers ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -359,7 +366,25 @@ class _Thread:
         self.last_event = kind
 
     # -- records ---------------------------------------------------------------------------
+    def inherit(self, kind: str, payload: dict[str, Any]) -> None:
+        """A line of the history this thread was started with (copied from the thread it was forked
+        or spawned from): what it says is known to the thread, but its calls are not the thread's."""
+        if kind != "response_item":
+            return
+        item = as_str(payload.get("type"))
+        if item == "message":
+            text = _content_text(payload.get("content"))
+        elif item in CALL_ITEMS:
+            name, call_input = _call_shape(item, payload)
+            text = _input_text(name, call_input)
+        elif item in OUTPUT_ITEMS:
+            text = decode_output(payload.get("output"))[0]
+        else:
+            return
+        self.ctx.add(text, self.build.next_seq())
+
     def record(self, kind: str, payload: dict[str, Any], loc: Location, ts: float | None) -> None:
+        self.records += 1
         if kind == "response_item":
             self.item(payload, loc, ts)
         elif kind == "event_msg":
@@ -666,6 +691,37 @@ def _parent_of(meta: dict[str, Any]) -> str | None:
     return parent if isinstance(parent, str) and parent else None
 
 
+def _copy_meta(thread: _Thread, meta: dict[str, Any]) -> bool:
+    """Does this ``session_meta`` belong to history copied into ``thread`` rather than start a thread?
+
+    A forked thread, and a sub-agent spawned with its parent's context, begins its file with a
+    copy of the source's history: the source's own ``session_meta`` (and its ancestors', when they
+    were copies too) right after the thread's, then the source's lines. Paginated rollouts number
+    every line (``ordinal``) and say where the thread's own lines start
+    (``subagent_history_start_ordinal``): the lines before are read as what the thread knew, not as
+    its calls. Without ordinals nothing marks the end of the copy, so the lines stay the thread's
+    own (a finding on a copied call is then also reported with the source's file, once per run);
+    the thread's own ``session_meta`` written again after the copy ends it.
+    """
+    tid = meta.get("id")
+    if thread.copying:
+        if tid == thread.tid:  # the thread's own session_meta again: the copy is over
+            thread.copying = False
+            return True
+        return thread.records == 0 or thread.copy_end is not None  # an ancestor's, copied with its history
+    if thread.records or not isinstance(tid, str) or tid == thread.tid:
+        return False
+    if tid not in (thread.meta.get("forked_from_id"), _parent_of(thread.meta)):
+        return False
+    thread.copying = True
+    start = thread.meta.get("subagent_history_start_ordinal")
+    if not isinstance(start, int) or isinstance(start, bool):
+        base = thread.meta.get("history_base")
+        start = base.get("end_ordinal_exclusive") if isinstance(base, dict) else None
+    thread.copy_end = start if isinstance(start, int) and not isinstance(start, bool) else None
+    return True
+
+
 def parse_many(path: str) -> Iterator[Session]:
     problems: list[ParseProblem] = []
     builds: list[_Build] = []
@@ -705,13 +761,23 @@ def parse_many(path: str) -> Iterator[Session]:
             problems.append(ParseProblem(path, lineno, f"{safe(rec['type'], 40)} line has no payload object; "
                                                        "line skipped", "warning"))
             continue
+        if current is not None and current.copying and current.copy_end is not None:
+            ordinal = rec.get("ordinal")
+            if isinstance(ordinal, int) and ordinal >= current.copy_end:
+                current.copying = False  # the thread's own lines start here
         if rec["type"] == "session_meta":
+            if current is not None and _copy_meta(current, payload):
+                continue  # the head of (or a thread within) the history copied into this thread
             if current is not None:
                 current.close()
             current = start(payload, lineno)
+            current.meta = payload
             continue
         if current is None:
             current = start({}, lineno)
+        if current.copying and current.copy_end is not None:
+            current.inherit(rec["type"], payload)
+            continue
         current.record(rec["type"], payload, Location(path, lineno), parse_time(rec.get("timestamp")))
 
     if not threads:

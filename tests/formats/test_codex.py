@@ -394,3 +394,41 @@ def test_malformed_lines_are_problems_not_crashes(cli, tmp_path) -> None:
     result, doc = cli.json("check", str(path))  # still recognised as a rollout
     assert [s["format"] for s in doc["sessions"]] == [FORMAT]
     assert sorted((e["line"], e["level"]) for e in doc["errors"]) == found
+
+
+def _paginated(tmp_path, *records: tuple[str, dict]) -> str:
+    """A paginated rollout: every line numbered with its ``ordinal``."""
+    path = tmp_path / "child.jsonl"
+    lines = [{"timestamp": f"2026-01-01T00:00:{n:06.3f}Z", "ordinal": n, "type": kind, "payload": payload}
+             for n, (kind, payload) in enumerate(records)]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return str(path)
+
+
+def test_history_copied_into_a_sub_agent_rollout_is_context_not_calls(tmp_path) -> None:
+    spawn = {"subagent": {"thread_spawn": {"parent_thread_id": "p-1", "depth": 1}}}
+    path = _paginated(tmp_path,
+                      _meta("c-1", source=spawn, forked_from_id="p-1", history_mode="paginated",
+                            subagent_history_start_ordinal=6),
+                      _meta("p-1", source="cli"),  # the parent's header, copied with its history
+                      _user("review src/app.py, src/models.py and src/views.py"),
+                      _reasoning(), _fc("p-call", command="ls src"), _out("p-call", "app.py models.py views.py"),
+                      _user("take the three files"),  # ordinal 6: the child's own lines start
+                      _reasoning(), _fc("k1", name="read_file", path="/w/src/app.py"), _out("k1", "import models"),
+                      _reasoning(), _fc("k2", name="read_file", path="/w/src/models.py"), _out("k2", "class User"),
+                      _reasoning(), _fc("k3", name="read_file", path="/w/src/views.py"), _out("k3", "def index"))
+    (session,) = codex.parse_many(path)
+    assert session.session_id == "c-1" and set(session.agents) == {MAIN_AGENT}
+    assert [c.id for c in session.all_calls()] == ["k1", "k2", "k3"]  # the parent's ls is not the child's
+    assert session.main.context.first_seen("src/views.py") is not None  # but what it read is known
+    assert [e.kind for e in session.main.events] == ["prompt"]
+
+
+def test_history_copied_into_a_fork_without_ordinals_stays_one_thread(tmp_path) -> None:
+    path = _rollout(tmp_path, _meta("f-1", forked_from_id="p-1"), _meta("p-1"),
+                    _user("fix it"), _reasoning(), _fc("p-call", command="ls"), _out("p-call", "a"),
+                    _meta("f-1", forked_from_id="p-1"),  # the fork's own header again after the copy
+                    _user("now the tests"), _reasoning(), _fc("f-call", command="pytest"), _out("f-call", "ok"))
+    (session,) = codex.parse_many(path)  # one session, the fork's, not the source's and then another
+    assert session.session_id == "f-1"
+    assert [c.id for c in session.all_calls()] == ["p-call", "f-call"]  # nothing says where the copy ends
