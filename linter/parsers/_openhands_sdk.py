@@ -10,7 +10,7 @@ Every event is an object with ``id``, ``timestamp``, ``source`` (``agent``, ``us
 
 What this module rebuilds:
 
-* Steps: the ``ActionEvent``\\ s of one model response share ``llm_response_id`` and are written
+* Steps: the ``ActionEvent`` events of one model response share ``llm_response_id`` and are written
   back to back: one Step, whose prose and reasoning the first of them carries (``thought``,
   ``reasoning_content``). An agent ``MessageEvent`` is a Step with prose only. ``finish`` is no
   call: its message is the agent's last words.
