@@ -343,7 +343,8 @@ def test_sdk_conversation_links_results_usage_and_directory() -> None:
     assert [(s.usage.input, s.usage.cache_read, s.usage.output) for s in steps] == [(3778, 0, 36), (157, 3712, 32),
                                                                                   (96, 3840, 26)]
     assert session.models == {"openai/gpt-4o-mini"}
-    assert [e.kind for e in session.main.events] == ["prompt", "prompt"]
+    assert [e.kind for e in session.main.events] == ["meta", "prompt", "prompt"]
+    assert session.main.events[0].text.startswith("You are OpenHands agent")  # the SystemPromptEvent
 
 
 def _sdk_action(n: int, rid: str, tool: str, args: dict, thought: str = "") -> dict:
