@@ -7,7 +7,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linter.parsers import claude_code
+from linter.parsers import claude_code, sniff
+from linter.parsers.sample import load_sample
 from linter.testing import render
 from tests.conftest import FIXTURES
 
@@ -76,6 +77,15 @@ def test_duplicated_lines_of_a_resumed_session_count_once(tmp_path) -> None:
     recs = [line("user", "u1", None, "go"), line("assistant", "a1", "u1", use("t1"), mid="m1")]
     path = write(tmp_path, recs + recs)
     assert len(list(claude_code.parse(path).all_calls())) == 1
+
+
+def test_a_session_that_starts_with_many_mode_lines_is_recognised(tmp_path) -> None:
+    # each resume appends a mode and a permission-mode line; twenty resumes fill the sniffed head
+    head = [{"type": t, "sessionId": "s1", **({"mode": "normal"} if t == "mode" else {"permissionMode": "default"})}
+            for _ in range(15) for t in ("mode", "permission-mode")]
+    recs = head + [line("user", "u1", None, "go"), line("assistant", "a1", "u1", use("t1"), mid="m1")]
+    path = write(tmp_path, recs)
+    assert sniff(load_sample(path)) == "claude-code"
 
 
 def test_progress_lines_attach_a_subagent_to_its_task(tmp_path) -> None:

@@ -97,7 +97,16 @@ def sniff(sample: Sample) -> bool:
             "sessionId" in rec or "messageId" in rec or "uuid" in rec
         ):
             return True
+        if isinstance(kind, str) and kind in _META_LINES and isinstance(rec.get("sessionId"), str):
+            return True  # a resumed session can start with dozens of these before any message
     return False
+
+
+# Session metadata lines of Claude Code 2.x (``{"type", "sessionId", ...}``), written at start-up
+# and on every resume.
+_META_LINES = frozenset({"mode", "permission-mode", "attachment", "agent-name", "custom-title", "ai-title",
+                         "last-prompt", "frame-link", "pr-link", "relocated", "worktree-state", "bridge-session",
+                         "atis-latch", "summary"})
 
 
 def _text_of(content: Any) -> str:
