@@ -41,9 +41,11 @@ _USER_RAN = re.compile(r"\bi\s+(just\s+)?(ran|tested|tried|checked)\b|\btests?\s
 # A request to a server on this machine (`curl localhost:3000/api/search`) exercises the app.
 _LOCAL_REQUEST = re.compile(r"(^|[;&|(]\s*)(curl|wget|http|https|xh)\b[^|;&]*\b(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])\b")
 _REFUSED = re.compile(r"Connection refused|Failed to connect|Couldn't connect|could not connect|Empty reply", re.I)
-# Programs that run a file named on their command line.
+# Programs that run a file named on their command line, and a file run by its own path
+# (`./deploy.sh`, `/workspace/setup_cron.sh`, `../bin/seed`).
 _RUNS_FILE = re.compile(r"(^|[;&|(]\s*)(npx |pnpm dlx |bunx |uv run |poetry run )?(python3?|node|tsx|ts-node|vite-node|bun|"
-                        r"deno( run)?|ruby|perl|php|bash|sh|zsh|psql|sqlite3|mysql|Rscript|julia|lua|go run|dotnet run|\./)", re.I)
+                        r"deno( run)?|ruby|perl|php|bash|sh|zsh|psql|sqlite3|mysql|Rscript|julia|lua|go run|dotnet run|"
+                        r"\.{1,2}/|~/|/)", re.I)
 _SCRIPT_RUN = re.compile(r"\b(?:npm|pnpm|yarn|bun) (?:run )?(\S+)")
 
 
@@ -248,6 +250,15 @@ class MissingValidation(Rule):
         step: Done.
         user: I don't think the button works, it stays at zero.
         step: Could you share what the browser console shows?
+        """,
+        """
+        user: Write a script that sets up the nightly backup job
+        step
+        call Write file_path=/repo/setup_backup.sh content="crontab -l"
+        step
+        call Bash command="chmod +x /repo/setup_backup.sh && /repo/setup_backup.sh"
+        -> installed
+        step: The job is installed.
         """,
     ]
     INVALID = [
