@@ -763,8 +763,8 @@ def parse_many(path: str) -> Iterator[Session]:
             continue
         if current is not None and current.copying and current.copy_end is not None:
             ordinal = rec.get("ordinal")
-            if isinstance(ordinal, int) and ordinal >= current.copy_end:
-                current.copying = False  # the thread's own lines start here
+            if not isinstance(ordinal, int) or ordinal >= current.copy_end:
+                current.copying = False  # the thread's own lines start here (a line without one: unknown, kept)
         if rec["type"] == "session_meta":
             if current is not None and _copy_meta(current, payload):
                 continue  # the head of (or a thread within) the history copied into this thread
