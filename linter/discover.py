@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from linter.globs import glob_match
 from linter.model import ParseProblem
-from linter.parsers import is_companion
+from linter.parsers import is_companion, primary_of
 
 TRANSCRIPT_EXTENSIONS = (".jsonl", ".json", ".traj")
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache"}
@@ -48,7 +48,7 @@ def discover(paths: list[str], errors: list[ParseProblem], skipped: list[str],
     seen: set[str] = set()
 
     def add(path: str, explicit: bool, kind: str = "transcript") -> None:
-        key = os.path.realpath(path)
+        key = os.path.realpath(primary_of(path) if kind == "transcript" else path)
         if key not in seen:
             seen.add(key)
             found.append(Input(path, explicit, kind))

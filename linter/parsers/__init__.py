@@ -19,6 +19,7 @@ A format module offers:
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterator, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -92,6 +93,15 @@ def sniff(sample: Sample) -> str | None:
 
 def is_companion(path: str) -> bool:
     return any(FORMATS[name].is_companion(path) for name in _WITH_COMPANIONS)
+
+
+def primary_of(path: str) -> str:
+    """The file that stands for ``path``'s session where one session spans many files (each event
+    file of an OpenHands V1 conversation folder stands for the folder's first): naming several of
+    them checks the session once."""
+    if os.path.basename(path).startswith("event-"):
+        return FORMATS["openhands"].primary_of(path)
+    return path
 
 
 def parse_file(item: "Input", fmt: str, errors: list[ParseProblem], skipped: list[str]) -> list[Session]:

@@ -123,6 +123,14 @@ def is_companion(path: str) -> bool:
     return bool(files) and files[0] != name
 
 
+def primary_of(path: str) -> str:
+    """The event file that stands for ``path``'s conversation (the first of its folder); ``path``
+    itself when it is no event file of a folder."""
+    folder = events_folder(path)
+    files = _event_files(os.path.abspath(folder)) if folder is not None else ()
+    return os.path.join(folder, files[0]) if folder is not None and files else path
+
+
 def _state(conversation: str, problems: list[ParseProblem]) -> dict[str, Any]:
     path = os.path.join(conversation, BASE_STATE)
     try:

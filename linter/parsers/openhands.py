@@ -289,6 +289,11 @@ def _sdk() -> ModuleType:
     return _openhands_sdk
 
 
+def primary_of(path: str) -> str:
+    """The file that stands for ``path``'s session: the first event file of a V1 conversation folder."""
+    return _sdk().primary_of(path) if os.path.basename(path).startswith("event-") else path
+
+
 def is_companion(path: str) -> bool:
     """Files of a V1 conversation folder other than its first event file (see ``_openhands_sdk``)."""
     name = os.path.basename(path)

@@ -321,10 +321,13 @@ def test_sdk_conversation_folder_is_one_session(cli) -> None:
     assert (session["format"], session["path"]) == (FORMAT, str(CONVERSATION))
     assert (session["tool_calls"], session["batches"]) == _sdk_counts(_folder_events(CONVERSATION)) == (1, 0)
     assert session["session_id"] == "cd945624-03b9-487e-bdd4-018e3f531dfd"
-    # any event file named on its own stands for its whole conversation
-    last = sorted((CONVERSATION / "events").iterdir())[-1]
-    _, alone = cli.json("check", str(last))
+    # any event file named on its own stands for its whole conversation, and naming them all
+    # (a shell glob) checks the conversation once
+    files = sorted((CONVERSATION / "events").iterdir())
+    _, alone = cli.json("check", str(files[-1]))
     assert [(s["path"], s["tool_calls"]) for s in alone["sessions"]] == [(str(CONVERSATION), 1)]
+    _, every = cli.json("check", *map(str, files), str(CONVERSATION))
+    assert [(s["path"], s["tool_calls"]) for s in every["sessions"]] == [(str(CONVERSATION), 1)]
 
 
 def test_sdk_conversation_links_results_usage_and_directory() -> None:
