@@ -342,15 +342,10 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
 
     def once(found: list[Diagnostic], session: Session) -> list[Diagnostic]:
         """Drop findings on calls another session of this run already reported (copied history)."""
-        kept, earlier = [], []
-        for d in found:
-            key = _copy_key(d)
-            if key is not None and key in reported:
-                earlier.append(reported[key])
-            else:
-                kept.append(d)
-        for d in kept:
-            key = _copy_key(d)
+        keyed = [(d, _copy_key(d)) for d in found]
+        earlier = [reported[key] for _, key in keyed if key in reported]
+        kept = [d for d, key in keyed if key not in reported]
+        for d, key in keyed:
             if key is not None:
                 reported.setdefault(key, d.path)
         if earlier:

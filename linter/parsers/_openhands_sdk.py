@@ -116,11 +116,7 @@ def is_companion(path: str) -> bool:
     name = os.path.basename(path)
     if name == BASE_STATE:
         return os.path.isdir(os.path.join(os.path.dirname(path), "events"))
-    folder = events_folder(path)
-    if folder is None:
-        return False
-    files = _event_files(os.path.abspath(folder))
-    return bool(files) and files[0] != name
+    return os.path.basename(primary_of(path)) != name
 
 
 def primary_of(path: str) -> str:

@@ -291,7 +291,7 @@ def _sdk() -> ModuleType:
 
 def primary_of(path: str) -> str:
     """The file that stands for ``path``'s session: the first event file of a V1 conversation folder."""
-    return _sdk().primary_of(path) if os.path.basename(path).startswith("event-") else path
+    return _sdk().primary_of(path)
 
 
 def is_companion(path: str) -> bool:
