@@ -19,12 +19,12 @@ A format module offers:
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Iterator, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from linter.model import ParseProblem, Session
+from linter.parsers import _event_folders
 from linter.parsers.sample import DocumentError, Sample, load_sample
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,7 +47,7 @@ _NAMES = (
     "anthropic-messages",
 )
 # The formats whose module offers ``is_companion`` (checked when a module is loaded).
-_WITH_COMPANIONS = ("claude-code", "gemini-cli", "openhands")
+_WITH_COMPANIONS = ("claude-code", "gemini-cli")
 
 
 class _Formats(Mapping[str, ModuleType]):
@@ -92,16 +92,16 @@ def sniff(sample: Sample) -> str | None:
 
 
 def is_companion(path: str) -> bool:
-    return any(FORMATS[name].is_companion(path) for name in _WITH_COMPANIONS)
+    """Is this file read together with another (a subagent transcript, an OpenHands V1 event file
+    other than the first of its conversation folder), so that a walk leaves it out?"""
+    return any(FORMATS[name].is_companion(path) for name in _WITH_COMPANIONS) or _event_folders.is_companion(path)
 
 
 def primary_of(path: str) -> str:
     """The file that stands for ``path``'s session where one session spans many files (each event
     file of an OpenHands V1 conversation folder stands for the folder's first): naming several of
     them checks the session once."""
-    if os.path.basename(path).startswith("event-"):
-        return FORMATS["openhands"].primary_of(path)
-    return path
+    return _event_folders.primary_of(path)
 
 
 def parse_file(item: "Input", fmt: str, errors: list[ParseProblem], skipped: list[str]) -> list[Session]:

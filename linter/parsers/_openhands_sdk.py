@@ -31,7 +31,6 @@ What this module rebuilds:
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from typing import Any
@@ -40,6 +39,7 @@ import orjson
 
 from linter.model import Agent, Location, ParseProblem, Session, ToolCall, ToolResult, Usage
 from linter.parsers._common import clip_strings, infer_cwd
+from linter.parsers._event_folders import BASE_STATE, event_files
 from linter.parsers.openhands import (
     FORMAT,
     INPUT_STRING_LIMIT,
@@ -61,8 +61,6 @@ KINDS = frozenset({
     "LLMCompletionLogEvent", "ConversationErrorEvent", "ACPToolCallEvent", "StreamingDeltaEvent",
 })
 _CORE = frozenset({"MessageEvent", "ActionEvent", "ObservationEvent"})
-_EVENT_FILE = re.compile(r"^event-(\d{5,})-[0-9a-fA-F-]{8,}\.json$")
-BASE_STATE = "base_state.json"
 _LIFTED = ("security_risk", "summary")  # added to every tool's arguments by the SDK, not the tool's own
 _EDITORS = ("file_editor", "str_replace_editor", "planning_file_editor")
 
@@ -91,42 +89,6 @@ def looks_like_events(items: Any) -> bool:
 
 
 # -- the conversation folder ---------------------------------------------------------------------
-def events_folder(path: str) -> str | None:
-    """The ``events`` folder ``path`` is an event file of, else None."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if _EVENT_FILE.match(os.path.basename(path)) and os.path.basename(folder) == "events":
-        return os.path.dirname(path) or "."
-    return None
-
-
-@functools.lru_cache(maxsize=256)
-def _event_files(folder: str) -> tuple[str, ...]:
-    """The event files of a folder, in the order they were written (by index)."""
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return ()
-    indexed = sorted((int(m.group(1)), name) for name in names if (m := _EVENT_FILE.match(name)))
-    return tuple(name for _, name in indexed)
-
-
-def is_companion(path: str) -> bool:
-    """An event file other than the first of its folder, or the folder's ``base_state.json``:
-    read together with the first event file, which stands for the whole conversation."""
-    name = os.path.basename(path)
-    if name == BASE_STATE:
-        return os.path.isdir(os.path.join(os.path.dirname(path), "events"))
-    return os.path.basename(primary_of(path)) != name
-
-
-def primary_of(path: str) -> str:
-    """The event file that stands for ``path``'s conversation (the first of its folder); ``path``
-    itself when it is no event file of a folder."""
-    folder = events_folder(path)
-    files = _event_files(os.path.abspath(folder)) if folder is not None else ()
-    return os.path.join(folder, files[0]) if folder is not None and files else path
-
-
 def _state(conversation: str, problems: list[ParseProblem]) -> dict[str, Any]:
     path = os.path.join(conversation, BASE_STATE)
     try:
@@ -174,8 +136,8 @@ def parse_folder(first: str) -> Session:
     if isinstance(workspace, dict) and isinstance(workspace.get("working_dir"), str):
         session.cwd = workspace["working_dir"]
     builder = SdkBuilder(session, usages, model)
-    _event_files.cache_clear()  # a conversation still being written may have grown since the walk
-    for name in _event_files(os.path.abspath(folder)):
+    event_files.cache_clear()  # a conversation still being written may have grown since the walk
+    for name in event_files(os.path.abspath(folder)):
         path = os.path.join(folder, name)
         try:
             with open(path, "rb") as fp:

@@ -40,7 +40,6 @@ rebuilds:
 from __future__ import annotations
 
 import ast
-import os
 import re
 from types import ModuleType
 from typing import Any, Iterator
@@ -81,6 +80,7 @@ from linter.model import (
     Usage,
 )
 from linter.parsers._common import clip_strings, num
+from linter.parsers._event_folders import events_folder
 from linter.parsers.jsonl import iter_records
 from linter.parsers.sample import Sample, load_document
 from linter.parsers.sample import first_line as _first_line
@@ -287,19 +287,6 @@ def _sdk() -> ModuleType:
     from linter.parsers import _openhands_sdk
 
     return _openhands_sdk
-
-
-def primary_of(path: str) -> str:
-    """The file that stands for ``path``'s session: the first event file of a V1 conversation folder."""
-    return _sdk().primary_of(path)
-
-
-def is_companion(path: str) -> bool:
-    """Files of a V1 conversation folder other than its first event file (see ``_openhands_sdk``)."""
-    name = os.path.basename(path)
-    if name != "base_state.json" and not name.startswith("event-"):
-        return False
-    return _sdk().is_companion(path)
 
 
 # -- where each element of a JSON document starts ------------------------------------------------
@@ -724,7 +711,7 @@ def _row_session(path: str, row: dict[str, Any], line: int | None, lines: dict[t
 
 
 def parse_many(path: str) -> Iterator[Session]:
-    if _sdk().events_folder(path) is not None:
+    if events_folder(path) is not None:
         yield _sdk().parse_folder(path)  # the whole conversation, one event per file
         return
     first = _first_line(path)
