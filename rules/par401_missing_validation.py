@@ -139,7 +139,6 @@ def _comment_only(call: ToolCall) -> bool:
     if edit is None:
         return False
     before, after = edit
-    changed = [line for line in before if line not in after] + [line for line in after if line not in before]
     path = next((v for v in (call.input.get(k) for k in ("file_path", "path", "notebook_path")) if isinstance(v, str)), "")
     if not path:
         patch = next((v for v in (call.input.get("input"), call.input.get("patch")) if isinstance(v, str)), "")
@@ -148,7 +147,39 @@ def _comment_only(call: ToolCall) -> bool:
             return False  # files of several languages (or none named): not judged
         path = files[0]
     ext = posixpath.splitext(path)[1].lower()
-    return bool(changed) and all(_is_comment(line, ext) for line in changed)
+    before_marks, after_marks = _comment_marks(before, ext), _comment_marks(after, ext)
+    changed = ([m for line, m in zip(before, before_marks) if line not in after]
+               + [m for line, m in zip(after, after_marks) if line not in before])
+    return bool(changed) and all(changed)
+
+
+# A Python line that opens a triple-quoted string on its own: a docstring (or a bare string,
+# which does nothing either), as in `"""Load the file.` or `r'''`.
+_DOC_OPEN = re.compile(r"^[rRuU]?(\"\"\"|''')")
+
+
+def _comment_marks(lines: list[str], ext: str) -> list[bool]:
+    """For each line, is it a comment? In Python the lines of a docstring written out in full
+    (its opening quotes through its closing ones) are comments too: an added docstring is prose."""
+    if ext not in (".py", ".pyi"):
+        return [_is_comment(line, ext) for line in lines]
+    marks: list[bool] = []
+    quote: str | None = None  # the quotes of the docstring being read, if any
+    for line in lines:
+        text = line.strip()
+        if quote is not None:
+            marks.append(True)
+            if quote in text:
+                quote = None
+            continue
+        opening = _DOC_OPEN.match(text)
+        if opening is not None:
+            marks.append(True)
+            if opening.group(1) not in text[opening.end():]:
+                quote = opening.group(1)
+            continue
+        marks.append(_is_comment(line, ext))
+    return marks
 
 
 _VALIDATE_WORDS = re.compile(r"\b(tests?|test suite|pytest|jest|vitest|build|lint|typecheck|type-check|mypy|"

@@ -26,6 +26,13 @@ def _edit(path: str, old: str, new: str) -> ToolCall:
     ("a.py", "*args,", "*rest,", False),
     ("run.sh", "--quiet \\", "--verbose \\", False),  # an option, not an SQL comment
     ("app.ts", "# x", "# y", False),  # `#` starts no comment in TypeScript
+    # a docstring added in full, its middle lines included, is prose
+    ("a.py", "def f(x):\n    return x", 'def f(x):\n    """Return x.\n\n    Unchanged, as given.\n    """\n    return x', True),
+    ("a.py", "def f(x):", "def f(x):\n    r\'\'\'Raw doc\n    more \\d\n    \'\'\'", True),
+    ("a.py", "    return x", '    """Return x."""\n    return x + 1', False),  # and a code change beside it
+    ("a.py", "", '"""Doc whose end the edit leaves as it was\nstill the doc', True),  # an open docstring runs on
+    ("a.py", "x = 1", '"""Doc"""\nx = 2', False),
+    ("a.js", "f()", "/**\n * Doc\n */\nf()", True),
 ])
 def test_comment_lines_are_told_by_the_file_language(path: str, old: str, new: str, comment_only: bool) -> None:
     assert _comment_only(_edit(path, old, new)) is comment_only
@@ -93,3 +100,14 @@ def test_handing_a_decision_back_lowers_the_confidence() -> None:
                                       last="Should I also schedule it nightly?")
     (found,) = lint_scenario(scenario, select=["PAR401"])
     assert found.confidence == "low"
+
+
+def test_a_patch_that_adds_a_docstring_changes_no_behaviour() -> None:
+    # seen in a real Codex rollout: an apply_patch adding a ten-line docstring
+    patch = ("*** Begin Patch\n*** Update File: pkg/advanced.py\n@@\n def collect(\n     root: Path,\n ) -> list:\n"
+             '+    """Generate suggestions.\n+\n+    Returns an empty list when nothing is selected.\n+    """\n'
+             "     config = root\n*** End Patch")
+    call = ToolCall("c1", "apply_patch", {"input": patch}, Location("s.jsonl", 1))
+    assert _comment_only(call) is True
+    code = patch.replace('+    """\n', '+    """\n+    root = root.resolve()\n')
+    assert _comment_only(ToolCall("c2", "apply_patch", {"input": code}, Location("s.jsonl", 1))) is False
