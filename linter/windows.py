@@ -146,6 +146,19 @@ def _cites_an_answer(step: Step, results: list[str], index: ContextIndex, start:
     return False
 
 
+def _named_by_person(eff: Effect, asked: str) -> bool:
+    """Every value of the call (a path, a pattern) is written in the person's prompt: the call
+    works through a list the person gave, whatever an answer said about it since."""
+    values = eff.values
+    if not values or not asked:
+        return False
+    for forms in values:
+        if not any(len(form) >= 4 and re.search(rf"(?<![\w./-]){re.escape(form)}(?![\w/-])", asked)
+                   for form in forms):
+            return False
+    return True
+
+
 def _call_key(call: ToolCall) -> tuple[str, str]:
     return call.name, json.dumps(call.input, sort_keys=True, default=str)
 
@@ -205,15 +218,17 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
     window: list[Step] = []
     effects: list[Effect] = []
     results: list[str] = []
+    listed = False  # every call of the window so far reads what the person named
     for step in run:
         step_effects = [ctx.effect(c) for c in step.calls]
+        named = all(_named_by_person(eff, asked) for eff in step_effects)
         ok = bool(window) and not _reacts(step) and not _ranged_read(step) and \
             not _follows_import(step, step_effects, results, asked) and not _repeats(step, window) and \
             not _cites_an_answer(step, results, index, window[0].seq)
         if ok:
             start = window[0].seq
             for eff in step_effects:
-                if _seen_in_results(eff, results):
+                if not (listed and named) and _seen_in_results(eff, results):
                     ok = False
                     break
                 if strict and not knowable(eff, index, start):
@@ -228,6 +243,7 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
             if len(window) > 1:
                 yield window
             window, effects, results = [], [], []
+        listed = named if not window else listed and named
         window.append(step)
         effects.extend(step_effects)
         results.extend(c.result.text for c in step.calls if c.result is not None)

@@ -25,7 +25,8 @@ class SerialisedIndependentCalls(Rule):
         "read-only calls side by side. The rule only counts reads (files, searches, URLs, read-only "
         "shell commands); a run ends at any prompt, interruption, failure or empty result, and a "
         "value that appears in a result inside the run marks the later call as dependent, even when it "
-        "was known before (a listing that names a file, then a read of it, reads a found file). So "
+        "was known before (a listing that names a file, then a read of it, reads a found file), unless the person's prompt named every value of that call and of the "
+        "calls before it in the run: a list the person gave, worked through one file per turn. So "
         "does prose that names code only an answer of the run showed (`run_sync hands off to the sync "
         "module`): the agent is tracing what it read. "
         "`min-serial-calls` (default 3) sets how many calls make a finding."
@@ -62,6 +63,19 @@ class SerialisedIndependentCalls(Rule):
         call Read file_path=src/app/settings.py
         step
         call Read file_path=src/app/loader.py
+        """,
+        # The person named both files, but the search chose which one to read first.
+        """
+        user: The crash is in src/parser.py or src/lexer.py, find it
+        step
+        call Grep pattern=IndexError path=src
+        -> src/parser.py:42: raise IndexError
+        step
+        call Read file_path=src/parser.py
+        -> def parse(s): return s.split()[0]
+        step
+        call Read file_path=src/lexer.py
+        -> def lex(s): return s
         """,
         # A person spoke between the reads: each read answers a new request.
         """
@@ -118,6 +132,19 @@ class SerialisedIndependentCalls(Rule):
         call Read file_path=src/b.py
         step
         call Read file_path=src/c.py
+        """,
+        # The person named all three files; that the first one also names the others changes nothing.
+        """
+        user: Write rules for this project from CLAUDE.md, AGENTS.md and docs/PLAN.md
+        step
+        call Bash command="cat AGENTS.md"
+        -> Shared instructions. See CLAUDE.md and docs/PLAN.md.
+        step
+        call Bash command="cat CLAUDE.md"
+        -> Build with cargo build.
+        step
+        call Bash command="cat docs/PLAN.md"
+        -> Phase 1: parser.
         """,
     ]
 
