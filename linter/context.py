@@ -16,7 +16,7 @@ silent, never fire: the index errs on the side of precision.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 PIECE_LIMIT = 64 * 1024
 # Bytes that continue a word: letters, digits, _ . - / ~ + and any non-ASCII byte.
@@ -63,6 +63,24 @@ class ContextIndex:
         if first is not None and before is not None and first >= before:
             return None  # the first appearance is already too late
         return first
+
+    def occurs_in(self, needle: str, seqs: set[int]) -> bool:
+        """Does ``needle`` occur, as a plain substring, in a piece added under one of ``seqs``
+        (the whole indexed text of those answers, not only the head a result keeps)?"""
+        if not needle or not seqs or not self._seqs:
+            return False
+        first = bisect_left(self._seqs, min(seqs))
+        if first >= len(self._seqs):
+            return False
+        token = needle.encode("utf-8", "replace")
+        at = self._buf.find(token, self._starts[first])
+        for _ in range(256):  # a needle found in other pieces again and again: give up, say no
+            if at == -1:
+                return False
+            if self._seqs[bisect_right(self._starts, at) - 1] in seqs:
+                return True
+            at = self._buf.find(token, at + 1)
+        return False
 
     def known_at(self, forms: tuple[str, ...], before: int | None = None) -> int | None:
         """Earliest sequence number at which any of a value's forms was in context."""

@@ -72,12 +72,15 @@ def _reacts(step: Step) -> bool:
     return bool(step.thought) and bool(_THOUGHT_REACTS.search(step.thought[:300]))
 
 
-def _seen_in_results(eff: Effect, results: list[str]) -> bool:
+def _seen_in_results(eff: Effect, results: list[str], index: ContextIndex | None = None,
+                     result_seqs: set[int] | None = None) -> bool:
     """Does a value of this call appear in an answer the window already received?
 
     Even a value that was known earlier is treated as taken from that answer: a listing or a
     search that names a file, followed by a read of it, is the read of a found file; likewise a
-    call to a function whose name an earlier answer gave.
+    call to a function whose name an earlier answer gave. A result keeps only its head, so the
+    answers' whole text is looked up in the agent's context index too (``result_seqs``: the
+    sequence numbers of the window's answers): a file a long diff names is a found file as well.
     """
     if not results:
         return False
@@ -91,6 +94,8 @@ def _seen_in_results(eff: Effect, results: list[str]) -> bool:
             if "." in base and len(base) >= 4:
                 needles.add(base)
         if any(n and n in text for n in needles for text in results):
+            return True
+        if index is not None and result_seqs and any(len(n) >= 4 and index.occurs_in(n, result_seqs) for n in needles):
             return True
     return False
 
@@ -218,6 +223,7 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
     window: list[Step] = []
     effects: list[Effect] = []
     results: list[str] = []
+    result_seqs: set[int] = set()
     listed = False  # every call of the window so far reads what the person named
     for step in run:
         step_effects = [ctx.effect(c) for c in step.calls]
@@ -228,7 +234,7 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
         if ok:
             start = window[0].seq
             for eff in step_effects:
-                if not (listed and named) and _seen_in_results(eff, results):
+                if not (listed and named) and _seen_in_results(eff, results, index, result_seqs):
                     ok = False
                     break
                 if strict and not knowable(eff, index, start):
@@ -243,10 +249,12 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
             if len(window) > 1:
                 yield window
             window, effects, results = [], [], []
+            result_seqs = set()
         listed = named if not window else listed and named
         window.append(step)
         effects.extend(step_effects)
         results.extend(c.result.text for c in step.calls if c.result is not None)
+        result_seqs.update(c.result.seq for c in step.calls if c.result is not None and c.result.seq)
     if len(window) > 1:
         yield window
 

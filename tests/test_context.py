@@ -42,3 +42,15 @@ def test_before_limits_what_counts(index: ContextIndex) -> None:
     assert index.first_seen("prompt", before=2) == 1
     assert index.known_at(("absent", "src/b.py"), before=6) == 5
     assert index.known_at(("absent", "src/b.py"), before=5) is None
+
+
+def test_occurs_in_searches_the_named_pieces_only() -> None:
+    ctx = ContextIndex()
+    ctx.add("read src/registry.go later", 1)  # the agent's own words
+    ctx.add("x" * 5000 + "\ndiff --git a/src/registry.go b/src/registry.go", 4)  # a long answer
+    ctx.add("src/other.go", 6)
+    assert ctx.occurs_in("registry.go", {4}) is True  # past any head a result keeps
+    assert ctx.occurs_in("registry.go", {6}) is False
+    assert ctx.occurs_in("other.go", {4, 6}) is True
+    assert ctx.occurs_in("registry.go", set()) is False
+    assert ctx.occurs_in("missing.go", {1, 4, 6}) is False

@@ -318,3 +318,28 @@ def test_par101_silent_reads_that_follow_imports_are_a_trace(fmt: str) -> None:
                                   "Review src/app/page.tsx, src/components/TodoList.tsx, "
                                   "src/components/TodoItem.tsx and src/types/index.ts.")
     assert [d.code for d in lint_scenario(named, select=["PAR101"], fmt=fmt)] == ["PAR101"]
+
+
+def test_par101_a_file_named_past_the_head_of_a_long_answer_is_a_found_file() -> None:
+    # seen on a real review session: the whole uncommitted diff, then a read of one file it
+    # changed ("check one subtle claim in the uncommitted code"); the file is named far down
+    diff = "\\n".join(f"+ line {n}" for n in range(400)) + "\\ndiff --git a/src/registry.go b/src/registry.go"
+    scenario = f"""
+        user: Review the uncommitted changes; the touched files are src/cli.go, src/cli_test.go and src/registry.go
+        step
+        call Bash command="git diff HEAD -- src/cli.go"
+        -> + func run()
+        call Bash command="git diff HEAD"
+        -> {diff}
+        step: Let me also check the tests and one claim in the uncommitted code.
+        call Bash command="git diff HEAD -- src/cli_test.go"
+        -> + func TestRun()
+        call Read file_path=src/registry.go
+        -> package registry
+        step: Done.
+        """
+    from linter.testing import lint_scenario
+
+    assert [d.code for d in lint_scenario(scenario, select=["PAR101"])] == []
+    elsewhere = scenario.replace("src/registry.go b/src/registry.go", "src/x.go b/src/x.go")
+    assert [d.code for d in lint_scenario(elsewhere, select=["PAR101"])] == ["PAR101"]
