@@ -70,16 +70,18 @@ class ContextIndex:
         if not needle or not seqs or not self._seqs:
             return False
         first = bisect_left(self._seqs, min(seqs))
-        if first >= len(self._seqs):
+        last = bisect_right(self._seqs, max(seqs))  # the search stays within those pieces' span
+        if first >= last:
             return False
+        start, end = self._starts[first], self._starts[last] if last < len(self._starts) else len(self._buf)
         token = needle.encode("utf-8", "replace")
-        at = self._buf.find(token, self._starts[first])
+        at = self._buf.find(token, start, end)
         for _ in range(256):  # a needle found in other pieces again and again: give up, say no
             if at == -1:
                 return False
             if self._seqs[bisect_right(self._starts, at) - 1] in seqs:
                 return True
-            at = self._buf.find(token, at + 1)
+            at = self._buf.find(token, at + 1, end)
         return False
 
     def known_at(self, forms: tuple[str, ...], before: int | None = None) -> int | None:

@@ -158,10 +158,23 @@ def _named_by_person(eff: Effect, asked: str) -> bool:
     if not values or not asked:
         return False
     for forms in values:
-        if not any(len(form) >= 4 and re.search(rf"(?<![\w./-]){re.escape(form)}(?![\w/-])", asked)
-                   for form in forms):
+        if not any(len(form) >= 4 and _written_in(form, asked) for form in forms):
             return False
     return True
+
+
+def _written_in(word: str, text: str) -> bool:
+    """Is ``word`` in ``text`` on its own, not inside a longer name or path (a full stop after
+    it may end a sentence)? A plain find, as prompts can be long."""
+    size = len(word)
+    at = text.find(word)
+    while at != -1:
+        before = text[at - 1] if at else " "
+        after = text[at + size] if at + size < len(text) else " "
+        if not (before.isalnum() or before in "_./-") and not (after.isalnum() or after in "_/-"):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def _call_key(call: ToolCall) -> tuple[str, str]:
