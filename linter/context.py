@@ -66,7 +66,9 @@ class ContextIndex:
 
     def occurs_in(self, needle: str, seqs: set[int]) -> bool:
         """Does ``needle`` occur, as a plain substring, in a piece added under one of ``seqs``
-        (the whole indexed text of those answers, not only the head a result keeps)?"""
+        (the whole indexed text of those answers, not only the head a result keeps)? Pieces are
+        added in sequence order, so the search spans only the pieces from the least to the
+        greatest of ``seqs``."""
         if not needle or not seqs or not self._seqs:
             return False
         first = bisect_left(self._seqs, min(seqs))
