@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from functools import lru_cache
 from typing import Callable, Iterator
 
 from linter.context import ContextIndex
@@ -157,10 +158,24 @@ def _named_by_person(eff: Effect, asked: str) -> bool:
     values = eff.values
     if not values or not asked:
         return False
+    words = _prompt_words(asked)
     for forms in values:
-        if not any(len(form) >= 4 and _written_in(form, asked) for form in forms):
+        if not any(len(form) >= 4 and (form in words if _PATH_WORD.fullmatch(form) else _written_in(form, asked))
+                   for form in forms):
             return False
     return True
+
+
+# A path or name as prose writes it: letters, digits and `_ . / -`.
+_PATH_WORD = re.compile(r"[\w./-]+")
+
+
+@lru_cache(maxsize=16)
+def _prompt_words(asked: str) -> frozenset[str]:
+    """The path-like words of the prompts, found once (a prompt can be long, and every step asks),
+    with and without a sentence's closing full stop."""
+    words = set(_PATH_WORD.findall(asked))
+    return frozenset(words | {w.rstrip(".") for w in words})
 
 
 def _written_in(word: str, text: str) -> bool:
