@@ -75,15 +75,32 @@ def _code_written_in(effect: Effect, resource: str) -> str | None:
     return None
 
 
+# What a program does, as against how its code is laid out: a test run, a build or a type check
+# sees the same program before and after a formatter rewrites it.
+_BEHAVIOUR_CHECKS = frozenset({"test", "build", "typecheck", "run"})
+
+
+def _layout_only(res: str, writer: Effect, reader: Effect) -> bool:
+    """The writer only reformats the code (``gofmt -w``, ``mise run fmt``) and the reader only runs
+    or compiles it: either order gives the same answer. A lint, `git add` or an edit still depends
+    on the layout."""
+    return res.startswith("src:") and "format" in writer.categories and \
+        bool(reader.categories) and reader.categories <= _BEHAVIOUR_CHECKS
+
+
 def depends(a: Effect, b: Effect) -> Dependency | None:
     """Does B (issued after A in the same batch) depend on A?"""
     for res in sorted(a.writes & b.reads):
+        if _layout_only(res, a, b):
+            continue
         return Dependency("RAW", res) if _is_file_resource(res) else Dependency("ORDER", res, "RAW")
     for res in sorted(r for r in a.writes if r.startswith("deps:")):  # an install, then what uses it
         for other in sorted(r for r in b.reads if r.startswith("deps:")):
             if other != res and _same_deps(res, other):
                 return Dependency("ORDER", other, "RAW")
     for res in sorted(r for r in a.writes if r.startswith("src:")):  # a formatter, then a check
+        if _layout_only(res, a, b):
+            continue
         for other in sorted(r for r in b.reads if r.startswith("src:")):
             if _scopes_overlap(res, other):
                 return Dependency("ORDER", other, "RAW")
@@ -92,6 +109,8 @@ def depends(a: Effect, b: Effect) -> Dependency | None:
             continue  # two todo updates, two installs, two builds, two git adds: either order ends alike
         return Dependency("WAW", res) if _is_file_resource(res) else Dependency("ORDER", res, "WAW")
     for res in sorted(a.reads & b.writes):
+        if _layout_only(res, b, a):
+            continue
         return Dependency("WAR", res) if _is_file_resource(res) else Dependency("ORDER", res, "WAR")
     # The source tree: an edit of a code file, then a check or a formatter over its directory
     # (the test run meant to check the edit); a formatter, then an edit of a file it rewrites.

@@ -192,6 +192,22 @@ def _written_in(word: str, text: str) -> bool:
     return False
 
 
+# A shell search: grep and its kin, `git grep`, or a history search (`git log --grep=...`, `-S`).
+_SHELL_SEARCH = re.compile(r"(?:^|&&\s*|;\s*)(?:rg|grep|egrep|fgrep|ag|ack|git\s+grep)\s"
+                           r"|(?:^|&&\s*|;\s*)git\s+(?:-C\s+\S+\s+)?log\b[^|]*\s(?:--grep|-S|-G)")
+
+
+def _searches(step: Step, ctx: RuleContext) -> bool:
+    """Does the turn search for a pattern (Grep, `rg`, `git log --grep=...`)?"""
+    for call in step.calls:
+        if ctx.effect(call).search and call.name.lower() != "glob":
+            return True
+        command = command_of(call)
+        if command and _SHELL_SEARCH.search(command.lstrip()):
+            return True
+    return False
+
+
 def _call_key(call: ToolCall) -> tuple[str, str]:
     return call.name, json.dumps(call.input, sort_keys=True, default=str)
 
@@ -256,7 +272,10 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
     for step in run:
         step_effects = [ctx.effect(c) for c in step.calls]
         named = all(_named_by_person(eff, asked) for eff in step_effects)
-        ok = bool(window) and not _reacts(step) and not _ranged_read(step) and \
+        # A search right after a search is most often the first one reworded after its answer
+        # missed: a refinement, unless it works through the person's own list.
+        refines = bool(window) and not (listed and named) and _searches(step, ctx) and _searches(window[-1], ctx)
+        ok = bool(window) and not refines and not _reacts(step) and not _ranged_read(step) and \
             not _follows_import(step, step_effects, results, asked) and not _repeats(step, window) and \
             not _cites_an_answer(step, results, index, window[0].seq)
         if ok:

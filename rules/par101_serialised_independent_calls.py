@@ -29,7 +29,9 @@ class SerialisedIndependentCalls(Rule):
         "unless the person's prompt named every value of that call and of the calls before it in the "
         "run: a list the person gave, worked through one file per turn. So "
         "does prose that names code only an answer of the run showed (`run_sync hands off to the sync "
-        "module`): the agent is tracing what it read. "
+        "module`): the agent is tracing what it read. A search right after a search (Grep, `rg`, "
+        "`git log --grep`) is taken as the first one reworded after its answer missed, unless the "
+        "person named the patterns. "
         "`min-serial-calls` (default 3) sets how many calls make a finding."
     )
     VALID = [
@@ -123,6 +125,19 @@ class SerialisedIndependentCalls(Rule):
         -> def parse(s):\\n    return s.split()[0]
         step: The crash is in parse: split()[0] of an empty string.
         """,
+        # A search right after a search: the first answer missed, so the pattern was reworded.
+        """
+        user: Search returns no results for new checkpoints. Find the commit that broke checkpoint search.
+        step
+        call Read file_path=cmd/search.go
+        -> func Search(q string) []Result { return index.Find(q) }
+        step
+        call Bash command="git log --oneline --grep='checkpoint search'"
+        -> 383f80c refactor: shared error classifier
+        step
+        call Bash command="git log --oneline --grep='search.*results\\|fix.*search'"
+        -> f816980 fix(search): skip empty results
+        """,
     ]
     INVALID = [
         """
@@ -146,6 +161,19 @@ class SerialisedIndependentCalls(Rule):
         step
         call Bash command="cat docs/PLAN.md"
         -> Phase 1: parser.
+        """,
+        # Searches for the names the person listed: a list to work through, not a refinement.
+        """
+        user: Where are parse_args, load_config and open_db called?
+        step
+        call Grep pattern=parse_args
+        -> src/cli.py:3: args = parse_args()
+        step
+        call Grep pattern=load_config
+        -> src/app.py:9: cfg = load_config()
+        step
+        call Grep pattern=open_db
+        -> src/store.py:5: db = open_db()
         """,
     ]
 

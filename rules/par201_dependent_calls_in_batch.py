@@ -42,7 +42,8 @@ class DependentCallsInBatch(Rule):
         "then write inside it, git add then git commit, an edit then `git add` of it, migrate then "
         "seed, an edit of a code file "
         "then the tests, linter or formatter that cover it: its language, in the paths the tool is "
-        "given or else its directory), the later call acts on a "
+        "given or else its directory; a formatter only before a lint, since tests, builds and type "
+        "checks see the same program either way), the later call acts on a "
         "state the agent never observed: if the first fails, the second runs anyway on stale input "
         "(a test run that passes on the code the failed edit left unchanged). "
         "A call that asks to wait for the ones before it (Gemini CLI's `wait_for_previous`) starts a "
@@ -116,6 +117,13 @@ class DependentCallsInBatch(Rule):
         step
         call Bash command="git checkout -- src/a.py"
         call Read file_path=src/b.py
+        """,
+        # A formatter changes the layout, not the program: the tests pass or fail alike.
+        """
+        user: Format the code and run the tests.
+        step
+        call Bash command="mise run fmt"
+        call Bash command="go test ./..."
         """,
     ]
     INVALID = [

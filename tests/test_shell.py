@@ -267,7 +267,12 @@ def test_an_edit_and_a_check_over_it(edited: str, command: str, dependent: bool)
 @pytest.mark.parametrize(("first", "second", "dependent"), [
     ("gofmt -w .", "golangci-lint run", True),
     ("mise run fmt", "mise run lint", True),
-    ("black src", "mypy src/a.py", True),
+    ("black src", "mypy src/a.py", False),  # a formatter changes no type: the check answers alike
+    ("mise run fmt", "go test ./...", False),  # nor what the tests see
+    ("go test ./...", "gofmt -w .", False),
+    ("gofmt -w .", "go build ./...", False),
+    ("gofmt -w .", "git add -A", True),  # what gets staged does change
+    ("ruff check --fix src", "pytest -q", True),  # a fix is more than layout
     ("gofmt -w .", "npx eslint .", False),  # different files
     ("npx prettier --write docs/", "npx eslint src", False),
     ("black src", "ruff format src", False),  # two formatters: either order ends alike
