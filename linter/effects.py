@@ -208,6 +208,30 @@ def _shell_values(command: str, r: Resolver, cwd: str) -> tuple[tuple[str, ...],
     return tuple(values)
 
 
+# Programs whose plain words are paths (`ls src`, `cat Makefile`, `find tests -name x`).
+_PATH_READERS = frozenset({"ls", "tree", "find", "cat", "head", "tail", "wc", "du", "stat", "file", "less", "more",
+                           "bat", "nl"})
+_PLAIN_NAME = re.compile(r"[A-Za-z_][\w.-]{2,}")
+
+
+def _plain_path_args(segments: Any, r: Resolver, cwd: str) -> tuple[tuple[str, ...], ...]:
+    """The paths a listing or a read names as plain words (`ls src`): not salient as words go,
+    but a name the agent took from an answer all the same (a listing that showed `src`)."""
+    values = []
+    for seg in segments:
+        if seg.program not in _PATH_READERS:
+            continue
+        args = seg.words[1:]
+        if seg.program == "find":  # the paths come before the expression
+            args = args[:next((n for n, a in enumerate(args) if a.startswith(("-", "(", "!"))), len(args))]
+        for word in args:
+            if not word.startswith("-") and _PLAIN_NAME.fullmatch(word) and not is_salient(word):
+                forms = set(r.forms(join(cwd, word) if cwd else word))
+                forms.add(word)
+                values.append(tuple(sorted(forms)))
+    return tuple(values)
+
+
 _SEARCH_PROGRAMS = {"grep", "egrep", "fgrep", "rg", "ag", "ack"}
 _VALUE_OPTIONS = frozenset({"-g", "--glob", "--iglob", "-t", "--type", "-T", "--type-not", "-m", "--max-count", "-A", "-B",
                             "-C", "--context", "-f", "--file", "-j", "--threads", "-d", "--max-depth", "-M", "--max-columns"})
@@ -286,7 +310,7 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
     def values() -> tuple[tuple[str, ...], ...]:
         # every word of a search pattern counts, as for a search tool: a new word marks a
         # search refined after the previous answer
-        found = _shell_values(command, r, cwd)
+        found = _shell_values(command, r, cwd) + _plain_path_args(info.segments, r, cwd)
         return found + search_pattern_words(command) if search else found
 
     return Effect(kind, reads=frozenset(x for x in reads if x), writes=frozenset(x for x in writes if x),

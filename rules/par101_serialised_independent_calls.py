@@ -125,6 +125,19 @@ class SerialisedIndependentCalls(Rule):
         -> def parse(s):\\n    return s.split()[0]
         step: The crash is in parse: split()[0] of an empty string.
         """,
+        # The listing showed `src`; only then was it listed in turn.
+        """
+        user: Check docs/requirements.md against the code.
+        step
+        call Bash command="ls"
+        -> docs\\nsrc\\ntech\\nREADME.md
+        step
+        call Bash command="cat docs/requirements.md"
+        -> 1. The CLI accepts --base.
+        step
+        call Bash command="ls src"
+        -> usereq
+        """,
         # A search right after a search: the first answer missed, so the pattern was reworded.
         """
         user: Search returns no results for new checkpoints. Find the commit that broke checkpoint search.

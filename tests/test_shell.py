@@ -367,3 +367,21 @@ def test_a_directory_and_what_goes_into_it(first: str, then: str, dependent: boo
 ])
 def test_an_edit_and_git_staging_beside_it(command: str, dependent: bool) -> None:
     assert _dependent(_edit("src/a.py"), command) is dependent
+
+
+@pytest.mark.parametrize(("command", "named"), [
+    ("ls src", "src"),
+    ("cd pkg && ls -la tests", "tests"),
+    ("find scripts -maxdepth 2 -name helper", "scripts"),
+    ("cat Makefile", "Makefile"),
+    ("head -n 20 CHANGES", "CHANGES"),
+])
+def test_a_listing_names_its_plain_paths(command: str, named: str) -> None:
+    """`ls src` lists a directory an earlier listing may have shown: its name is a value of the call."""
+    assert any(named in forms for forms in shell_effect(command, _REPO).values)
+
+
+@pytest.mark.parametrize("command", ["ls -la", "find . -name helper", "echo src", "head -n 20 a/b.txt"])
+def test_no_plain_path_from_options_or_other_programs(command: str) -> None:
+    words = {w for forms in shell_effect(command, _REPO).values for w in forms}
+    assert not words & {"helper", "src", "20"}
