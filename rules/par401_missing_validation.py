@@ -148,9 +148,31 @@ def _comment_only(call: ToolCall) -> bool:
         path = files[0]
     ext = posixpath.splitext(path)[1].lower()
     before_marks, after_marks = _comment_marks(before, ext), _comment_marks(after, ext)
-    changed = ([m for line, m in zip(before, before_marks) if line not in after]
-               + [m for line, m in zip(after, after_marks) if line not in before])
-    return bool(changed) and all(changed)
+    removed = [line for line, m in zip(before, before_marks) if line not in after and not m]
+    added = [line for line, m in zip(after, after_marks) if line not in before and not m]
+    changed = any(line not in after for line in before) or any(line not in before for line in after)
+    if not changed:
+        return False
+    # code lines that differ only in a comment at their end (`x = 10  # seconds`)
+    return sorted(_code_part(line, ext) for line in removed) == sorted(_code_part(line, ext) for line in added)
+
+
+# A comment at the end of a code line: its marker after a space, outside any string.
+_TRAILING = {**dict.fromkeys((".py", ".pyi", ".sh", ".bash", ".zsh", ".rb", ".r", ".pl", ".ex", ".exs", ".jl", ".nim",
+                              ".toml", ".yaml", ".yml"), " #"),
+             **dict.fromkeys((".sql", ".lua", ".hs"), " --")}
+
+
+def _code_part(line: str, ext: str) -> str:
+    """The line without a comment at its end, if it has one outside any quotes; else the whole line."""
+    marker = _TRAILING.get(ext, " //")
+    at = line.find(marker)
+    while at != -1:
+        head = line[:at]
+        if head.count('"') % 2 == 0 and head.count("'") % 2 == 0 and head.count("`") % 2 == 0:
+            return head.rstrip()
+        at = line.find(marker, at + 1)
+    return line.rstrip()
 
 
 # A Python line that opens a triple-quoted string on its own: a docstring (or a bare string,
@@ -217,7 +239,8 @@ class MissingValidation(Rule):
         "itself (`npx tsx scripts/x.ts`, `psql -f migrations/001.sql`) clears that file, and a request "
         "the local app answered (`curl localhost:3000/...`) counts as a run; a static file server "
         "does not. Moving, copying or "
-        "deleting files, or an edit of comments and docstrings only, changes no behaviour and needs "
+        "deleting files, or an edit of comments and docstrings only (a comment at the end of an "
+        "unchanged code line included), changes no behaviour and needs "
         "no run; a runner that never started (command not found) validated nothing; a session whose "
         "user said not to run anything, or that they would test it themselves, is left alone, and so is "
         "what came before a user's report that they ran it. A subagent sent to run the checks whose "

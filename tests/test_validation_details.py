@@ -33,6 +33,14 @@ def _edit(path: str, old: str, new: str) -> ToolCall:
     ("a.py", "", '"""Doc whose end the edit leaves as it was\nstill the doc', True),  # an open docstring runs on
     ("a.py", "x = 1", '"""Doc"""\nx = 2', False),
     ("a.js", "f()", "/**\n * Doc\n */\nf()", True),
+    # a comment at the end of a code line, added or reworded: the code is unchanged
+    ("a.py", "timeout = 10", "timeout = 10  # seconds", True),
+    ("a.go", "\ttimeout := 10", "\ttimeout := 10 // seconds", True),
+    ("a.py", "retries = 3  # tries", "retries = 3  # attempts in all", True),
+    ("a.py", "retries = 3  # tries", "retries = 5  # attempts in all", False),
+    ("a.py", 'tag = "v1 #a"', 'tag = "v1 #b"', False),  # a `#` inside a string
+    ("a.js", 'const u = "http://a"', 'const u = "http://b"', False),
+    ("a.py", "if ok:\n    run()", "if ok:\n        run()  # nested", False),  # indentation is code in Python
 ])
 def test_comment_lines_are_told_by_the_file_language(path: str, old: str, new: str, comment_only: bool) -> None:
     assert _comment_only(_edit(path, old, new)) is comment_only
