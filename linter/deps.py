@@ -132,9 +132,11 @@ def depends(a: Effect, b: Effect) -> Dependency | None:
 
 
 def knowable(effect: Effect, ctx: ContextIndex, start: int) -> bool:
-    """Was every value the call names in context at sequence number ``start``?"""
+    """Was every value the call names in context at sequence number ``start``? A plain name the
+    agent could have guessed (`ls src`) need not have been."""
+    guessable = effect.extra.get("guessable", ())
     for forms in effect.values:
-        if ctx.known_at(forms, before=start + 1) is None:
+        if forms not in guessable and ctx.known_at(forms, before=start + 1) is None:
             return False
     return True
 

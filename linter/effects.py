@@ -215,8 +215,9 @@ _PLAIN_NAME = re.compile(r"[A-Za-z_][\w.-]{2,}")
 
 
 def _plain_path_args(segments: Any, r: Resolver, cwd: str) -> tuple[tuple[str, ...], ...]:
-    """The paths a listing or a read names as plain words (`ls src`): not salient as words go,
-    but a name the agent took from an answer all the same (a listing that showed `src`)."""
+    """The paths a listing or a read names as plain words (`ls src`). Not salient as words go:
+    the agent may have guessed them (``extra["guessable"]``: they need not be in context before
+    the call), but one an answer showed is a name taken from that answer (a listing showing `src`)."""
     values = []
     for seg in segments:
         if seg.program not in _PATH_READERS:
@@ -307,10 +308,13 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
     search = info.read_only and any(s.program in _SEARCH_PROGRAMS | {"find", "fd"} or
                                     (s.program == "git" and s.words[1:2] == ["grep"]) for s in info.segments)
 
+    # `ls src`: a plain name that an answer may have shown, or that the agent guessed
+    plain = _plain_path_args(info.segments, r, cwd) if info.read_only else ()
+
     def values() -> tuple[tuple[str, ...], ...]:
         # every word of a search pattern counts, as for a search tool: a new word marks a
         # search refined after the previous answer
-        found = _shell_values(command, r, cwd) + _plain_path_args(info.segments, r, cwd)
+        found = _shell_values(command, r, cwd) + plain
         return found + search_pattern_words(command) if search else found
 
     return Effect(kind, reads=frozenset(x for x in reads if x), writes=frozenset(x for x in writes if x),
@@ -319,7 +323,8 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
                   spellings=None, lazy_spellings=values,
                   label=_command_label(command),
                   search=search,
-                  extra={"segments": len(info.segments)})
+                  extra={"segments": len(info.segments), "guessable": plain} if plain else
+                  {"segments": len(info.segments)})
 
 
 def shell(call: ToolCall, r: Resolver) -> Effect:

@@ -20,7 +20,8 @@ class SerialisedIndependentCalls(Rule):
     rationale = (
         "Every extra turn is one more request that re-reads the whole context and waits for the model "
         "again. When the paths, patterns or URLs of later calls were already in the context (the "
-        "person's prompt, an earlier result, the agent's own prose) at the first call, and no call "
+        "person's prompt, an earlier result, the agent's own prose) at the first call, or are plain "
+        "names the agent could guess (`ls src`), and no call "
         "reads what another produced, they could have gone out as one batch: the harness runs "
         "read-only calls side by side. The rule only counts reads (files, searches, URLs, read-only "
         "shell commands); a run ends at any prompt, interruption, failure or empty result, and a "
@@ -174,6 +175,19 @@ class SerialisedIndependentCalls(Rule):
         step
         call Bash command="cat docs/PLAN.md"
         -> Phase 1: parser.
+        """,
+        # Plain names the agent could guess without seeing them (no answer named them first).
+        """
+        user: Give me an overview of this repository.
+        step
+        call Bash command="ls src"
+        -> app.py
+        step
+        call Bash command="ls tests"
+        -> test_app.py
+        step
+        call Bash command="ls docs"
+        -> index.md
         """,
         # Searches for the names the person listed: a list to work through, not a refinement.
         """
