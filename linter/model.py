@@ -172,6 +172,9 @@ class Session:
     notes: list[Note] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
     models: set[str] = field(default_factory=set)
+    # Why the harness took at most one tool call per model turn here (a version from before it
+    # asked for parallel calls), or None: then serialised calls could not have been batched.
+    one_call_per_turn: str | None = None
 
     @property
     def main(self) -> Agent:

@@ -316,13 +316,17 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
     ``involved`` picks the calls a finding is about (bookkeeping such as todo updates left out).
 
     Harnesses that take one call per model turn (``ONE_CALL_PER_TURN`` in the format's module,
-    such as SWE-agent) give no batch to advise, so nothing is reported for them."""
+    such as SWE-agent, or ``session.one_call_per_turn`` for a harness version from before parallel
+    calls) give no batch to advise, so nothing is reported for them."""
     from linter.parsers import FORMATS
 
     module = FORMATS.get(session.format) if session.format in FORMATS else None
     if module is not None and getattr(module, "ONE_CALL_PER_TURN", False):
         session.note("one-call-per-turn", f"{session.format} takes one tool call per model turn: "
                                           "serialised calls cannot be batched there")
+        return
+    if session.one_call_per_turn:
+        session.note("one-call-per-turn", f"{session.one_call_per_turn}: serialised calls could not be batched there")
         return
     for agent in session.agents.values():
         asked = prompts_of(agent)

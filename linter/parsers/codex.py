@@ -284,9 +284,10 @@ def _content_text(content: Any) -> str:
 class _Build:
     """One Session under construction: its agents and the sequence counter they share."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cli_version: object = None) -> None:
         self.session = session
         self.seq = 0
+        self.cli_version = cli_version  # from the first thread's session_meta
 
     def next_seq(self) -> int:
         self.seq += 1
@@ -740,7 +741,7 @@ def parse_many(path: str) -> Iterator[Session]:
             key = tid if tid not in build.session.agents else f"{tid}@{line}"
             thread = _Thread(build, build.agent(key), tid, parent)
         else:
-            build = _Build(Session(path=path, format=FORMAT, session_id=tid, cwd=cwd))
+            build = _Build(Session(path=path, format=FORMAT, session_id=tid, cwd=cwd), meta.get("cli_version"))
             builds.append(build)
             thread = _Thread(build, build.agent(MAIN_AGENT), tid, None)
             if parent and parent != tid:
@@ -796,6 +797,20 @@ def parse_many(path: str) -> Iterator[Session]:
         yield build.session
 
 
+# Codex CLI releases before this one sent `parallel_tool_calls: false`: the model could issue one
+# tool call per turn, so there was no batch to advise. A rollout that has a batch all the same
+# (a custom build) is judged like any other.
+PARALLEL_CALLS_SINCE = (0, 65)
+_RELEASE = re.compile(r"^(\d+)\.(\d+)\.\d+$")
+
+
+def _release(version: object) -> tuple[int, int] | None:
+    """(major, minor) of a released CLI version such as ``0.58.0``; None for a development build
+    (``0.2.0-alpha.2-1673-gb519267d``) or anything else."""
+    match = _RELEASE.match(version) if isinstance(version, str) else None
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
 def _link_children(threads: list[tuple[int, _Thread]]) -> None:
     """Tie each sub-agent thread to the spawn_agent call of its parent thread."""
     by_id: dict[str, _Thread] = {}
@@ -826,6 +841,11 @@ def _finish(build: _Build) -> None:
     if spawns:
         session.note("subagents",
                      f"{len(spawns)} sub-agent thread(s) are not in this file; their calls were not checked")
+    version = _release(build.cli_version)
+    if version is not None and version < PARALLEL_CALLS_SINCE and not any(s.is_batch for s in session.all_steps()):
+        session.one_call_per_turn = (f"Codex CLI {safe(str(build.cli_version), 20)} predates parallel tool calls "
+                                     f"(before {'.'.join(map(str, PARALLEL_CALLS_SINCE))} it asked the model for "
+                                     "one call per turn, and this rollout has no batch)")
     if not any(step.start is not None for step in session.all_steps()):
         session.note("seconds", "no timestamps recorded")
     if not any(step.usage is not None for step in session.all_steps()):

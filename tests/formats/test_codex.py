@@ -432,3 +432,29 @@ def test_history_copied_into_a_fork_without_ordinals_stays_one_thread(tmp_path) 
     (session,) = codex.parse_many(path)  # one session, the fork's, not the source's and then another
     assert session.session_id == "f-1"
     assert [c.id for c in session.all_calls()] == ["p-call", "f-call"]  # nothing says where the copy ends
+
+
+@pytest.mark.parametrize(("version", "batched", "reported"), [
+    ("0.58.0", False, False),  # before parallel tool calls: one call per turn was all the model could do
+    ("0.64.2", False, False),
+    ("0.65.0", False, True),
+    ("0.146.0", False, True),
+    ("0.2.0-alpha.2-1673-gb519267d", False, True),  # a development build: no release to judge by
+    ("0.58.0", True, True),  # a batch in the rollout shows the model could issue several calls
+])
+def test_versions_before_parallel_calls_report_no_serial_calls(tmp_path, version: str, batched: bool,
+                                                                reported: bool) -> None:
+    from linter.config import Config
+    from linter.engine import load_registry, run
+
+    def cat(call_id: str, name: str) -> list[tuple[str, dict]]:
+        return [_reasoning(), _fc(call_id, command=["bash", "-lc", f"cat {name}"]), _out(call_id, f"{name} text")]
+
+    batch = [_reasoning(), _fc("b1", command=["bash", "-lc", "cat x.py"]), _fc("b2", command=["bash", "-lc", "cat y.py"]),
+             _out("b1"), _out("b2")] if batched else []
+    path = _rollout(tmp_path, _meta(cli_version=version), _user("look at a.py, b.py, c.py, x.py and y.py"),
+                    *batch, *cat("c1", "a.py"), *cat("c2", "b.py"), *cat("c3", "c.py"))
+    (session,) = codex.parse_many(path)
+    assert (session.one_call_per_turn is None) is reported
+    result = run([path], Config(), load_registry())
+    assert ("PAR101" in [d.code for d in result.diagnostics]) is reported
