@@ -211,19 +211,26 @@ def _shell_values(command: str, r: Resolver, cwd: str) -> tuple[tuple[str, ...],
 # Programs whose plain words are paths (`ls src`, `cat Makefile`, `find tests -name x`).
 _PATH_READERS = frozenset({"ls", "tree", "find", "cat", "head", "tail", "wc", "du", "stat", "file", "less", "more",
                            "bat", "nl"})
+# Programs whose words after the subcommand name objects: containers, pods, services
+# (`docker logs project-api-1`, `kubectl describe pod web-7d9f`).
+_OBJECT_READERS = frozenset({"docker", "docker-compose", "kubectl"})
 _PLAIN_NAME = re.compile(r"[A-Za-z_][\w.-]{2,}")
 
 
 def _plain_path_args(segments: Any, r: Resolver, cwd: str) -> tuple[tuple[str, ...], ...]:
-    """The paths a listing or a read names as plain words (`ls src`). Not salient as words go:
+    """The paths a listing or a read names as plain words (`ls src`), and the objects a container
+    or service tool names (`docker logs project-api-1`). Not salient as words go:
     the agent may have guessed them (``extra["guessable"]``: they need not be in context before
     the call), but one an answer showed is a name taken from that answer (a listing showing `src`)."""
     values = []
     for seg in segments:
-        if seg.program not in _PATH_READERS:
-            continue
         args = seg.words[1:]
-        if seg.program == "find":  # the paths come before the expression
+        if seg.program in _OBJECT_READERS:
+            args = [a for a in args if not a.startswith("-")]
+            args = args[2:] if args[:1] == ["compose"] else args[1:]  # the names follow the subcommand
+        elif seg.program not in _PATH_READERS:
+            continue
+        elif seg.program == "find":  # the paths come before the expression
             args = args[:next((n for n, a in enumerate(args) if a.startswith(("-", "(", "!"))), len(args))]
         for word in args:
             if not word.startswith("-") and _PLAIN_NAME.fullmatch(word) and not is_salient(word):

@@ -139,6 +139,19 @@ class SerialisedIndependentCalls(Rule):
         call Bash command="ls src"
         -> usereq
         """,
+        # The containers came out of the listing.
+        """
+        user: The api container keeps restarting, find out why.
+        step
+        call Bash command="docker ps -a"
+        -> NAMES STATUS\\nproject-api-1 Restarting\\nproject-db-1 Up
+        step
+        call Bash command="docker logs project-api-1 --tail 50"
+        -> connection refused db:5432
+        step
+        call Bash command="docker logs project-db-1 --tail 50"
+        -> ready
+        """,
         # A search right after a search: the first answer missed, so the pattern was reworded.
         """
         user: Search returns no results for new checkpoints. Find the commit that broke checkpoint search.
