@@ -215,6 +215,11 @@ _PATH_READERS = frozenset({"ls", "tree", "find", "cat", "head", "tail", "wc", "d
 # (`docker logs project-api-1`, `kubectl describe pod web-7d9f`).
 _OBJECT_READERS = frozenset({"docker", "docker-compose", "kubectl"})
 _PLAIN_NAME = re.compile(r"[A-Za-z_][\w.-]{2,}")
+# `gh pr view 123`, `gh issue view 45`: a number a listing may have shown; `pip show requests`,
+# `npm view react`: a package a listing may have shown.
+_GH_NUMBERED = {"pr": {"view", "diff", "checks"}, "issue": {"view"}, "run": {"view"}}
+_PACKAGE_READERS = {"pip": {"show"}, "pip3": {"show"}, "npm": {"view", "info", "show", "ls", "list"},
+                    "pnpm": {"view", "info", "ls", "list", "why"}, "yarn": {"info", "why"}}
 
 
 def _plain_path_args(segments: Any, r: Resolver, cwd: str) -> tuple[tuple[str, ...], ...]:
@@ -228,6 +233,16 @@ def _plain_path_args(segments: Any, r: Resolver, cwd: str) -> tuple[tuple[str, .
         if seg.program in _OBJECT_READERS:
             args = [a for a in args if not a.startswith("-")]
             args = args[2:] if args[:1] == ["compose"] else args[1:]  # the names follow the subcommand
+        elif seg.program == "gh":
+            words = [a for a in args if not a.startswith("-")]
+            if len(words) >= 3 and words[1] in _GH_NUMBERED.get(words[0], ()) and words[2].isdigit():
+                values.append((words[2], f"#{words[2]}"))
+            continue
+        elif seg.program in _PACKAGE_READERS:
+            words = [a for a in args if not a.startswith("-")]
+            if not (words[:1] and words[0] in _PACKAGE_READERS[seg.program]):
+                continue
+            args = words[1:]
         elif seg.program not in _PATH_READERS:
             continue
         elif seg.program == "find":  # the paths come before the expression

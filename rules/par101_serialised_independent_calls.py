@@ -152,6 +152,19 @@ class SerialisedIndependentCalls(Rule):
         call Bash command="docker logs project-db-1 --tail 50"
         -> ready
         """,
+        # The pull requests came out of the listing.
+        """
+        user: Summarise the open pull requests.
+        step
+        call Bash command="gh pr list"
+        -> 123 Fix login\\n124 Add cache
+        step
+        call Bash command="gh pr view 123"
+        -> Fixes the SSO login
+        step
+        call Bash command="gh pr view 124"
+        -> Adds a cache
+        """,
         # A search right after a search: the first answer missed, so the pattern was reworded.
         """
         user: Search returns no results for new checkpoints. Find the commit that broke checkpoint search.

@@ -378,6 +378,10 @@ def test_an_edit_and_git_staging_beside_it(command: str, dependent: bool) -> Non
     ("docker logs project-api-1 --tail 50", "project-api-1"),
     ("docker compose logs api", "api"),
     ("kubectl describe pod web-7d9f8b6c5-x2x9z", "web-7d9f8b6c5-x2x9z"),
+    ("gh pr view 123 --comments", "123"),
+    ("gh issue view 45", "#45"),
+    ("pip show requests", "requests"),
+    ("npm ls react", "react"),
 ])
 def test_a_listing_names_its_plain_paths(command: str, named: str) -> None:
     """`ls src` lists a directory an earlier listing may have shown: its name is a value of the call."""
@@ -385,7 +389,8 @@ def test_a_listing_names_its_plain_paths(command: str, named: str) -> None:
 
 
 @pytest.mark.parametrize("command", ["ls -la", "find . -name helper", "echo src", "head -n 20 a/b.txt",
-                                     "docker logs", "docker compose ps", "kubectl get"])
+                                     "docker logs", "docker compose ps", "kubectl get", "gh pr list",
+                                     "gh pr list --limit 20", "pip list", "npm test"])
 def test_no_plain_path_from_options_or_other_programs(command: str) -> None:
     words = {w for forms in shell_effect(command, _REPO).values for w in forms}
-    assert not words & {"helper", "src", "20", "logs", "compose", "ps", "get"}
+    assert not words & {"helper", "src", "20", "logs", "compose", "ps", "get", "list", "test"}
