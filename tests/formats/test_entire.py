@@ -43,10 +43,12 @@ def test_real_checkpoints_parse_with_exact_counts(cli, path: pathlib.Path) -> No
 
 def test_real_checkpoint_counts_are_the_known_ones() -> None:
     counts = {p.name: _expected_counts(p) for p in support.real_files(FORMAT, IN_CORPUS)}
-    assert counts == {"entire__40_42ed808959_0.transcript.jsonl": (44, 2),
+    assert counts == {"entire__02_c170aecfae_0.transcript.jsonl": (47, 10),
+                      "entire__40_42ed808959_0.transcript.jsonl": (44, 2),
                       "entire__45_38743510a7_0.transcript.jsonl": (20, 6),
                       "entire__4b_bb6700b1ba_0.transcript.jsonl": (6, 1),
-                      "entire__68_b8720df4ed_0.transcript.jsonl": (13, 2)}
+                      "entire__68_b8720df4ed_0.transcript.jsonl": (13, 2),
+                      "entire__ab_d0642257a0_6.transcript.jsonl": (49, 0)}
 
 
 def test_no_corpus_file_is_sniffed_as_entire() -> None:
