@@ -208,8 +208,8 @@ def _shell_values(command: str, r: Resolver, cwd: str) -> tuple[tuple[str, ...],
     return tuple(values)
 
 
-# Programs whose plain words are paths (`ls src`, `cat Makefile`, `find tests -name x`).
-_PATH_READERS = frozenset({"ls", "tree", "find", "cat", "head", "tail", "wc", "du", "stat", "file", "less", "more",
+# Programs whose plain words are paths (`ls src`, `cd web && ls`, `cat Makefile`, `find tests -name x`).
+_PATH_READERS = frozenset({"cd", "ls", "tree", "find", "cat", "head", "tail", "wc", "du", "stat", "file", "less", "more",
                            "bat", "nl"})
 # Programs whose words after the subcommand name objects: containers, pods, services
 # (`docker logs project-api-1`, `kubectl describe pod web-7d9f`).

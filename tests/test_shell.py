@@ -372,6 +372,7 @@ def test_an_edit_and_git_staging_beside_it(command: str, dependent: bool) -> Non
 @pytest.mark.parametrize(("command", "named"), [
     ("ls src", "src"),
     ("cd pkg && ls -la tests", "tests"),
+    ("cd web && ls", "web"),
     ("find scripts -maxdepth 2 -name helper", "scripts"),
     ("cat Makefile", "Makefile"),
     ("head -n 20 CHANGES", "CHANGES"),
