@@ -222,7 +222,7 @@ _PACKAGE_READERS = {"pip": {"show"}, "pip3": {"show"}, "npm": {"view", "info", "
                     "pnpm": {"view", "info", "ls", "list", "why"}, "yarn": {"info", "why"}}
 
 
-def _plain_path_args(segments: Any, r: Resolver, cwd: str) -> tuple[tuple[str, ...], ...]:
+def _plain_names(segments: Any, r: Resolver, cwd: str) -> tuple[tuple[str, ...], ...]:
     """The paths a listing or a read names as plain words (`ls src`), and the objects a container
     or service tool names (`docker logs project-api-1`). Not salient as words go:
     the agent may have guessed them (``extra["guessable"]``: they need not be in context before
@@ -331,7 +331,7 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
                                     (s.program == "git" and s.words[1:2] == ["grep"]) for s in info.segments)
 
     # `ls src`: a plain name that an answer may have shown, or that the agent guessed
-    plain = _plain_path_args(info.segments, r, cwd) if info.read_only else ()
+    plain = _plain_names(info.segments, r, cwd) if info.read_only else ()
 
     def values() -> tuple[tuple[str, ...], ...]:
         # every word of a search pattern counts, as for a search tool: a new word marks a
