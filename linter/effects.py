@@ -194,9 +194,18 @@ def web_search(call: ToolCall, r: Resolver) -> Effect:
                   label=query)
 
 
+def _words(command: str) -> list[str]:
+    """The command's tokens, and the two ends of a revision range (`45df707..0f186b8`, `a...b`)."""
+    found = tokens(command)
+    for tok in list(found):
+        if ".." in tok and "/" not in tok:
+            found.update(part for part in re.split(r"\.{2,3}", tok) if part)
+    return sorted(found)
+
+
 def _shell_values(command: str, r: Resolver, cwd: str) -> tuple[tuple[str, ...], ...]:
     values = []
-    for tok in sorted(tokens(command)):
+    for tok in _words(command):
         if not is_salient(tok) or tok.startswith("-"):
             continue
         if "/" in tok or "." in tok:

@@ -395,3 +395,10 @@ def test_a_listing_names_its_plain_paths(command: str, named: str) -> None:
 def test_no_plain_path_from_options_or_other_programs(command: str) -> None:
     words = {w for forms in shell_effect(command, _REPO).values for w in forms}
     assert not words & {"helper", "src", "20", "logs", "compose", "ps", "get", "list", "test"}
+
+
+@pytest.mark.parametrize("command", ["git diff 45df707c..0f186b81 --stat", "git log 45df707c...0f186b81"])
+def test_both_ends_of_a_revision_range_are_values(command: str) -> None:
+    """A range's commits may come from an earlier `git log`: each end is a value of its own."""
+    words = {w for forms in shell_effect(command, _REPO).values for w in forms}
+    assert {"45df707c", "0f186b81"} <= words
