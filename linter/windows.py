@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from functools import lru_cache
 from typing import Callable, Iterator
 
 from linter.context import ContextIndex
@@ -105,12 +104,13 @@ _IMPORT_LINE = re.compile(r"^.*\b(?:import|from|require|include|use)\b.*$", re.M
 _NOISE = {"import", "from", "require", "include", "use", "the", "and", "type", "export", "default", "module"}
 
 
-def _follows_import(step: Step, effects: list[Effect], results: list[str], asked: str = "") -> bool:
+def _follows_import(step: Step, effects: list[Effect], results: list[str], asked: Asked, until: int) -> bool:
     """The turn reads a module an earlier answer of the window imports, and its prose or reasoning
     names what that import brings in ("Now run() in the app module"): tracing the code, not a
     sweep known up front. Prose that names none of it reads as a sweep of files that happen to
     import each other. A turn with no words at all gives no such sign, and the import decides,
-    unless the person's prompt (``asked``) named the file: then it is a list to work through."""
+    unless a prompt of the person's before ``until`` named the file: then it is a list to work
+    through."""
     if not results:
         return False
     silent = not (step.text or step.thought)  # no words at all (Codex keeps its reasoning encrypted)
@@ -121,7 +121,7 @@ def _follows_import(step: Step, effects: list[Effect], results: list[str], asked
     imports = [line for text in results for line in _IMPORT_LINE.findall(text)]
     for eff in effects:
         for forms in eff.values:
-            if silent and any(form in asked for form in forms):
+            if silent and any(asked.mentions(form, until) for form in forms):
                 continue  # the person named this file: a list to work through, whatever imports what
             path = forms[0].rstrip("/")
             stem = posixpath.splitext(posixpath.basename(path))[0]
@@ -152,30 +152,42 @@ def _cites_an_answer(step: Step, results: list[str], index: ContextIndex, start:
     return False
 
 
-def _named_by_person(eff: Effect, asked: str) -> bool:
-    """Every value of the call (a path, a pattern) is written in the person's prompt: the call
-    works through a list the person gave, whatever an answer said about it since."""
+def _named_by_person(eff: Effect, asked: Asked, until: int) -> bool:
+    """Every value of the call (a path, a pattern) is written in a prompt the person gave before
+    ``until``: the call works through a list the person gave, whatever an answer said about it
+    since. A later prompt that happens to name the same files changes nothing."""
     values = eff.values
-    if not values or not asked:
+    if not values:
         return False
-    words = _prompt_words(asked)
-    for forms in values:
-        if not any(len(form) >= 4 and (form in words if _PATH_WORD.fullmatch(form) else _written_in(form, asked))
-                   for form in forms):
-            return False
-    return True
+    return all(any(len(form) >= 4 and asked.names(form, until) for form in forms) for forms in values)
 
 
 # A path or name as prose writes it: letters, digits and `_ . / -`.
 _PATH_WORD = re.compile(r"[\w./-]+")
 
 
-@lru_cache(maxsize=16)
-def _prompt_words(asked: str) -> frozenset[str]:
-    """The path-like words of the prompts, found once (a prompt can be long, and every step asks),
-    with and without a sentence's closing full stop."""
-    words = set(_PATH_WORD.findall(asked))
-    return frozenset(words | {w.rstrip(".") for w in words})
+class Asked:
+    """What the person asked an agent, prompt by prompt, so that a call is judged by the prompts
+    given before it. The path-like words are collected once per agent (a prompt can be long,
+    and every step asks), each with the first prompt that wrote it."""
+
+    def __init__(self, agent: Agent) -> None:
+        self.prompts = [(e.seq, e.text) for e in agent.events if e.kind == "prompt"]
+        self.first: dict[str, int] = {}
+        for seq, text in self.prompts:
+            for word in _PATH_WORD.findall(text):
+                self.first.setdefault(word, seq)
+                self.first.setdefault(word.rstrip("."), seq)  # a sentence's closing full stop
+
+    def names(self, word: str, until: int) -> bool:
+        """Did a prompt before ``until`` write ``word`` on its own (not inside a longer name)?"""
+        if _PATH_WORD.fullmatch(word):
+            return self.first.get(word, until) < until
+        return any(_written_in(word, text) for seq, text in self.prompts if seq < until)
+
+    def mentions(self, text: str, until: int) -> bool:
+        """Does a prompt before ``until`` contain ``text`` anywhere?"""
+        return any(text in prompt for seq, prompt in self.prompts if seq < until)
 
 
 def _written_in(word: str, text: str) -> bool:
@@ -248,13 +260,8 @@ def _ranged_read(step: Step) -> bool:
     return False
 
 
-def prompts_of(agent: Agent) -> str:
-    """What the person asked this agent, all prompts together."""
-    return "\n".join(e.text for e in agent.events if e.kind == "prompt")
-
-
 def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = True,
-            fits: Callable[[list[Step], Step], bool] | None = None, asked: str | None = None) -> Iterator[list[Step]]:
+            fits: Callable[[list[Step], Step], bool] | None = None, asked: Asked | None = None) -> Iterator[list[Step]]:
     """Split a run into windows of calls that could all have gone out at the window's first step.
 
     ``strict``: every value of every later call must be in context at the start (reads, checks).
@@ -263,7 +270,8 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
     index = agent.context
     assert index is not None
     if asked is None:
-        asked = prompts_of(agent)
+        asked = Asked(agent)
+    until = run[0].seq if run else 0  # the prompts before the run (a prompt ends a run)
     window: list[Step] = []
     effects: list[Effect] = []
     results: list[str] = []
@@ -271,12 +279,12 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
     listed = False  # every call of the window so far reads what the person named
     for step in run:
         step_effects = [ctx.effect(c) for c in step.calls]
-        named = all(_named_by_person(eff, asked) for eff in step_effects)
+        named = all(_named_by_person(eff, asked, until) for eff in step_effects)
         # A search right after a search is most often the first one reworded after its answer
         # missed: a refinement, unless it works through the person's own list.
         refines = bool(window) and not (listed and named) and _searches(step, ctx) and _searches(window[-1], ctx)
         ok = bool(window) and not refines and not _reacts(step) and not _ranged_read(step) and \
-            not _follows_import(step, step_effects, results, asked) and not _repeats(step, window) and \
+            not _follows_import(step, step_effects, results, asked, until) and not _repeats(step, window) and \
             not _cites_an_answer(step, results, index, window[0].seq)
         if ok:
             start = window[0].seq
@@ -329,7 +337,7 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
         session.note("one-call-per-turn", f"{session.one_call_per_turn}: serialised calls could not be batched there")
         return
     for agent in session.agents.values():
-        asked = prompts_of(agent)
+        asked = Asked(agent)
         for run in runs(agent, accept):
             for piece in (pieces(run) if pieces is not None else [run]):
                 for window in windows(piece, ctx, agent, strict=strict, fits=fits, asked=asked):

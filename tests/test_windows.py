@@ -31,3 +31,40 @@ def test_thought_keeps_only_its_head() -> None:
     step = _step(thought="a" * 500)
     step.think("b" * 500)
     assert len(step.thought) == 600 and step.thought.startswith("a" * 500 + "\n")
+
+
+_EXPLORE = r'''
+user: Explain how the app starts.
+step
+call Glob pattern="src/**/*.py"
+-> /repo/src/main.py\n/repo/src/app.py\n/repo/src/config.py
+step
+call Read file_path=src/main.py
+-> from app import run  # the app lives in src/app.py
+step
+call Read file_path=src/app.py
+-> settings come from src/config.py
+step
+call Read file_path=src/config.py
+-> DEBUG = True
+step: It starts in main, which runs the app with the config.
+'''
+
+
+@pytest.mark.parametrize(("prompt", "codes"), [
+    ("", []),  # each read followed the answer before it
+    # a later prompt naming the same files does not turn the earlier reads into the person's list
+    ("user: Now add logging to src/main.py, src/app.py and src/config.py.\nstep: Sure.\n", []),
+])
+def test_only_prompts_before_a_run_make_a_list_to_work_through(prompt: str, codes: list[str]) -> None:
+    from linter.testing import lint_scenario
+
+    assert [d.code for d in lint_scenario(_EXPLORE + prompt, select=["PAR101"])] == codes
+
+
+def test_a_prompt_before_the_run_makes_the_reads_a_list() -> None:
+    from linter.testing import lint_scenario
+
+    listed = _EXPLORE.replace("Explain how the app starts.",
+                              "Explain how the app starts: see src/main.py, src/app.py and src/config.py.")
+    assert [d.code for d in lint_scenario(listed, select=["PAR101"])] == ["PAR101"]
