@@ -232,10 +232,11 @@ _PACKAGE_READERS = {"pip": {"show"}, "pip3": {"show"}, "npm": {"view", "info", "
 
 
 def _plain_names(segments: Any, r: Resolver, cwd: str) -> tuple[tuple[str, ...], ...]:
-    """The paths a listing or a read names as plain words (`ls src`), and the objects a container
-    or service tool names (`docker logs project-api-1`). Not salient as words go:
-    the agent may have guessed them (``extra["guessable"]``: they need not be in context before
-    the call), but one an answer showed is a name taken from that answer (a listing showing `src`)."""
+    """The names a read-only command takes as plain words: the paths of a listing or a read
+    (`ls src`), the containers and pods of docker and kubectl (`docker logs project-api-1`), the
+    number of `gh pr view 123`, the package of `pip show requests`. Not salient as words go: the
+    agent may have guessed them (``extra["guessable"]``: they need not be in context before the
+    call), but one an answer showed is a name taken from that answer (a listing showing `src`)."""
     values = []
     for seg in segments:
         args = seg.words[1:]
