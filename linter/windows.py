@@ -220,6 +220,15 @@ def _searches(step: Step, ctx: RuleContext) -> bool:
     return False
 
 
+# A wait before the read (`sleep 30 && gh pr checks 5`, `gh run watch`): the call looks at a state
+# that time has to bring about after the answer before it, so it is no part of a batch with it.
+_WAITS = re.compile(r"(?:^|&&|;|\|\||\bdo)\s*sleep\s+[0-9.]+[smh]?\b|\bgh\s+run\s+watch\b|--watch\b(?!=false)")
+
+
+def _waits(step: Step) -> bool:
+    return any(_WAITS.search(command_of(call).strip()) for call in step.calls)
+
+
 def _call_key(call: ToolCall) -> tuple[str, str]:
     return call.name, json.dumps(call.input, sort_keys=True, default=str)
 
@@ -283,7 +292,7 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
         # A search right after a search is most often the first one reworded after its answer
         # missed: a refinement, unless it works through the person's own list.
         refines = bool(window) and not (listed and named) and _searches(step, ctx) and _searches(window[-1], ctx)
-        ok = bool(window) and not refines and not _reacts(step) and not _ranged_read(step) and \
+        ok = bool(window) and not refines and not _waits(step) and not _reacts(step) and not _ranged_read(step) and \
             not _follows_import(step, step_effects, results, asked, until) and not _repeats(step, window) and \
             not _cites_an_answer(step, results, index, window[0].seq)
         if ok:

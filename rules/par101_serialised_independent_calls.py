@@ -32,7 +32,8 @@ class SerialisedIndependentCalls(Rule):
         "does prose that names code only an answer of the run showed (`run_sync hands off to the sync "
         "module`): the agent is tracing what it read. A search right after a search (Grep, `rg`, "
         "`git log --grep`) is taken as the first one reworded after its answer missed, unless the "
-        "person named the patterns. "
+        "person named the patterns, and a read after a wait (`sleep 30 && gh pr checks 5`) looks at a "
+        "state time had to bring about. "
         "`min-serial-calls` (default 3) sets how many calls make a finding."
     )
     VALID = [
@@ -164,6 +165,19 @@ class SerialisedIndependentCalls(Rule):
         step
         call Bash command="gh pr view 124"
         -> Adds a cache
+        """,
+        # Waiting for CI: each check after a sleep looks at a later state, not a known one.
+        """
+        user: Push and watch CI for PR 5.
+        step
+        call Bash command="gh pr checks 5"
+        -> build pending
+        step
+        call Bash command="sleep 30 && gh run list --limit 1"
+        -> in_progress
+        step
+        call Bash command="sleep 60 && gh pr checks 5 --watch=false"
+        -> build pass
         """,
         # A search right after a search: the first answer missed, so the pattern was reworded.
         """

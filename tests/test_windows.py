@@ -68,3 +68,22 @@ def test_a_prompt_before_the_run_makes_the_reads_a_list() -> None:
     listed = _EXPLORE.replace("Explain how the app starts.",
                               "Explain how the app starts: see src/main.py, src/app.py and src/config.py.")
     assert [d.code for d in lint_scenario(listed, select=["PAR101"])] == ["PAR101"]
+
+
+@pytest.mark.parametrize(("command", "waits"), [
+    ("sleep 30 && gh run list", True),
+    ("cd app && sleep 5; tail -n 20 server.log", True),
+    ("for i in 1 2 3; do sleep 2; curl -s localhost:3000; done", True),
+    ("gh run watch 123", True),
+    ("gh pr checks 5 --watch", True),
+    ("gh pr checks 5 --watch=false", False),
+    ("echo sleep 3", False),
+    ("grep -rn sleep src", False),
+])
+def test_a_wait_before_a_read(command: str, waits: bool) -> None:
+    from linter.model import ToolCall
+    from linter.windows import _waits
+
+    step = _step()
+    step.calls.append(ToolCall("c1", "Bash", {"command": command}, Location("t.jsonl", 1)))
+    assert _waits(step) is waits
