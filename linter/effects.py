@@ -266,6 +266,8 @@ def _plain_names(segments: Any, r: Resolver, cwd: str) -> tuple[tuple[str, ...],
 
 
 _SEARCH_PROGRAMS = {"grep", "egrep", "fgrep", "rg", "ag", "ack"}
+# A search of the history for a pattern: `git log --grep=...`, `-S` (pickaxe), `-G`.
+_GIT_LOG_SEARCH = re.compile(r"git\s+(?:-C\s+\S+\s+)?log\b.*\s(?:--grep|-S|-G)")
 _VALUE_OPTIONS = frozenset({"-g", "--glob", "--iglob", "-t", "--type", "-T", "--type-not", "-m", "--max-count", "-A", "-B",
                             "-C", "--context", "-f", "--file", "-j", "--threads", "-d", "--max-depth", "-M", "--max-columns"})
 _REGEX_NOISE = re.compile(r"\\[a-zA-Z]|[\\^$()|*+?{}\[\]]")
@@ -338,7 +340,8 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
     else:
         kind = EXEC
     search = info.read_only and any(s.program in _SEARCH_PROGRAMS | {"find", "fd"} or
-                                    (s.program == "git" and s.words[1:2] == ["grep"]) for s in info.segments)
+                                    (s.program == "git" and (s.words[1:2] == ["grep"] or bool(_GIT_LOG_SEARCH.match(s.text))))
+                                    for s in info.segments)
 
     # `ls src`: a plain name that an answer may have shown, or that the agent guessed
     plain = _plain_names(info.segments, r, cwd) if info.read_only else ()
