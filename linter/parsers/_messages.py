@@ -279,19 +279,24 @@ def bounded(value: dict[str, Any]) -> dict[str, Any]:
             for k, v in value.items()}
 
 
-def _scalars(value: Any, out: list[str], depth: int = 0) -> None:
-    if depth > 4 or len(out) > 256:
+def _scalars(value: Any, out: list[str], depth: int = 0, max_depth: int = 4, limit: int = 256) -> None:
+    """The strings and numbers of a value, nested ``max_depth`` deep, at most about ``limit``."""
+    if depth > max_depth or len(out) > limit:
         return
     if isinstance(value, str):
         out.append(value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         out.append(str(value))
-    elif isinstance(value, dict):
-        for item in value.values():
-            _scalars(item, out, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            _scalars(item, out, depth + 1)
+    elif isinstance(value, (dict, list)):
+        for item in value.values() if isinstance(value, dict) else value:
+            _scalars(item, out, depth + 1, max_depth, limit)
+
+
+def definition_text(tool: Any) -> str:
+    """The words of a tool definition: its name, descriptions, enums and defaults."""
+    out: list[str] = []
+    _scalars(tool, out, max_depth=12, limit=2048)  # JSON Schema nests deep
+    return "\n".join(out)
 
 
 def input_text(value: dict[str, Any]) -> str:
@@ -341,6 +346,15 @@ class Builder:
         seq = self.next_seq()
         self.agent.events.append(Event(kind, seq, loc, timestamp, text[:RESULT_HEAD]))
         self.context(text, seq)
+
+    def tool_definitions(self, tools: Any) -> None:
+        """The tools the request offered (a request's ``tools``): the model reads their names,
+        descriptions, enums and defaults before the first turn, so a value written there (a unit,
+        an endpoint, a default tolerance) is known from the start."""
+        if not isinstance(tools, list):
+            return
+        for tool in tools[:256]:
+            self.note_text(definition_text(tool))
 
     def note_text(self, text: str) -> None:
         """Text that entered the context between steps without being a prompt (e.g. next to results)."""

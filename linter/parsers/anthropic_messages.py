@@ -12,7 +12,8 @@ What this parser rebuilds:
 * Results: ``tool_result`` blocks of the next user message joined on ``tool_use_id``, failed when
   ``is_error`` is set; hosted tools' ``*_tool_result`` blocks in the assistant message itself.
 * Events: a user message without results is a prompt; ``system`` is harness text (meta). Text
-  sent alongside results enters the context without being a prompt.
+  sent alongside results enters the context without being a prompt, and so do the request's
+  ``tools`` definitions, before the first turn.
 * Usage: a ``usage`` on the message, else the recorded response that produced it (matched by
   ``tool_use`` ids, else by text). ``input_tokens`` already excludes ``cache_read_input_tokens``
   and ``cache_creation_input_tokens``. A recorded response that the list does not hold yet (the
@@ -218,6 +219,7 @@ def _build(path: str, conv: Conversation) -> Builder:
     system = conv.wrapper.get("system")
     if system:
         walker.b.event("meta", text_of(system, ("text",)), conv.place.key_loc("system"))
+    walker.b.tool_definitions(conv.wrapper.get("tools"))
     for msg, group, index in conv.items:
         walker.message(msg, group, index, conv.place)
     walker.b.match_responses(conv.responses, _response_key,

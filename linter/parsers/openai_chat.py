@@ -16,8 +16,9 @@ What this parser rebuilds:
   (matched by call ids, else by text). ``prompt_tokens`` includes the cached
   ``prompt_tokens_details.cached_tokens``, which are taken out of ``input``. A recorded response
   that the list does not hold yet (the final answer) becomes the last step.
-* Context: prompts, prose, reasoning (``reasoning_content``), call arguments and results, except
-  file contents returned by reads.
+* Context: the request's ``tools`` definitions (names, descriptions, enums, defaults) before the
+  first turn, then prompts, prose, reasoning (``reasoning_content``), call arguments and results,
+  except file contents returned by reads.
 * No timestamps are recorded. The working directory is the one a system or developer message
   states on a line of its own (``Working directory: /repo``), as agents tell their model.
 """
@@ -200,6 +201,7 @@ class _Chat:
 
 def _build(path: str, conv: Conversation) -> Builder:
     chat = _Chat(path)
+    chat.b.tool_definitions(conv.wrapper.get("tools"))
     for msg, group, index in conv.items:
         chat.message(msg, group, index, conv.place)
     chat.b.match_responses(conv.responses, _response_key, lambda r: chat_usage(r.get("usage"), r.get("model")),

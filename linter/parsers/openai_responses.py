@@ -17,6 +17,7 @@ What this parser rebuilds:
 * Results: ``*_output`` items joined on ``call_id``. ``arguments`` is a JSON string: it is
   decoded, and a malformed one is a warning (the call keeps an empty input).
 * Events: user messages are prompts, system and developer messages and ``instructions`` meta.
+  The request's ``tools`` definitions enter the context before the first turn.
 * Usage: from the recorded response that produced a turn (``input_tokens`` includes the cached
   ``input_tokens_details.cached_tokens``, taken out of ``input``). A recorded response not yet in
   the list (the final answer) becomes the last step.
@@ -258,6 +259,7 @@ def _build(path: str, conv: Conversation) -> Builder:
     instructions = conv.wrapper.get("instructions")
     if isinstance(instructions, str):
         walker.b.event("meta", instructions, conv.place.key_loc("instructions"))
+    walker.b.tool_definitions(conv.wrapper.get("tools"))
     for item, group, index in conv.items:
         walker.item(item, group, index, conv.place)
     walker.close()

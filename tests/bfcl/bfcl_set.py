@@ -1,8 +1,9 @@
 """BFCL parallel ground truth as a test set for PAR101.
 
 Each BFCL "parallel" / "parallel_multiple" question has ground-truth calls that are independent by
-construction. Rendered as an OpenAI Chat Completions message list with one call per assistant
-turn (the question as the user prompt), PAR101 should fire; rendered as one batch, nothing should.
+construction. Rendered as an OpenAI Chat Completions request with one call per assistant turn (the
+question as the user prompt, the question's functions as the request's ``tools``), PAR101 should
+fire; rendered as one batch, nothing should.
 
     python -m tests.bfcl.bfcl_set     # prints the detection rate and the misses grouped by reason
 """
@@ -29,6 +30,7 @@ class Case:
     id: str
     messages: list[dict[str, Any]]
     calls: list[tuple[str, dict[str, Any]]]
+    functions: list[dict[str, Any]]
 
 
 def _value(allowed: list[Any]) -> tuple[bool, Any]:
@@ -46,7 +48,7 @@ def load() -> list[Case]:
         with open(BFCL / f"{category}.json", encoding="utf-8") as fp:
             for line in fp:
                 rec = json.loads(line)
-                questions[rec["id"]] = rec["question"][0]
+                questions[rec["id"]] = (rec["question"][0], rec["function"])
         with open(BFCL / "possible_answer" / f"{category}.json", encoding="utf-8") as fp:
             for line in fp:
                 rec = json.loads(line)
@@ -59,7 +61,8 @@ def load() -> list[Case]:
                         if present:
                             args[key] = value
                     calls.append((name, args))
-                cases.append(Case(rec["id"], questions[rec["id"]], calls))
+                messages, functions = questions[rec["id"]]
+                cases.append(Case(rec["id"], messages, calls, functions))
     return cases
 
 
@@ -69,7 +72,9 @@ def _assistant(calls: list[tuple[int, str, dict[str, Any]]]) -> dict[str, Any]:
         for n, name, args in calls]}
 
 
-def render(case: Case, batched: bool) -> list[dict[str, Any]]:
+def render(case: Case, batched: bool) -> dict[str, Any]:
+    """The question as the user prompt, the offered functions as the request's ``tools``, then
+    the ground-truth calls: one per assistant turn, or all in one."""
     messages = list(case.messages)
     numbered = [(n, name, args) for n, (name, args) in enumerate(case.calls, 1)]
     groups = [numbered] if batched else [[c] for c in numbered]
@@ -78,10 +83,10 @@ def render(case: Case, batched: bool) -> list[dict[str, Any]]:
         for n, _, _ in group:
             messages.append({"role": "tool", "tool_call_id": f"call_{n}", "content": "ok"})
     messages.append({"role": "assistant", "content": "Done."})
-    return messages
+    return {"messages": messages, "tools": [{"type": "function", "function": f} for f in case.functions]}
 
 
-def lint(documents: dict[str, list[dict[str, Any]]]) -> dict[str, list[str]]:
+def lint(documents: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     """Lint each rendered case; returns the codes found per case id."""
     from linter.config import Config
     from linter.engine import load_registry, run
@@ -89,10 +94,10 @@ def lint(documents: dict[str, list[dict[str, Any]]]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         paths = {}
-        for case_id, messages in documents.items():
+        for case_id, document in documents.items():
             path = os.path.join(tmp, f"{case_id}.json")
             with open(path, "w", encoding="utf-8") as fp:
-                json.dump(messages, fp)
+                json.dump(document, fp)
             paths[path] = case_id
             found[case_id] = []
         result = run(list(paths), Config(min_serial_calls=MIN_SERIAL_CALLS), load_registry(), fmt="openai-chat")
@@ -107,10 +112,13 @@ def miss_reason(case: Case) -> str:
     """Why PAR101 stays silent on a serial rendering, judged with the linter's own spellings."""
     from linter.context import ContextIndex
     from linter.effects import _argument_values, is_query_name
+    from linter.parsers._messages import definition_text
 
     if not all(is_query_name(name) for name, _ in case.calls):
         return "a function name holds an action word (book, play, order...): effect unknown"
     index = ContextIndex()
+    for function in case.functions:
+        index.add(definition_text(function), 0)
     for message in case.messages:
         if isinstance(message.get("content"), str):
             index.add(message["content"], 0)

@@ -13,7 +13,7 @@ import pytest
 
 from tests.bfcl import bfcl_set
 
-DETECTION_FLOOR = 0.85
+DETECTION_FLOOR = 0.88
 
 
 @pytest.fixture(scope="module")
