@@ -21,7 +21,7 @@ from linter.deps import derived, knowable, same_resource
 from linter.effects import Effect
 from linter.model import Agent, Event, Session, Step, ToolCall
 from linter.rule import Finding, RuleContext
-from linter.shell import command_of
+from linter.shell import command_of, split_command
 
 
 # An answer that says no ("No tables available", {"available": false}, "not found"): the next
@@ -230,6 +230,39 @@ def _repeats(step: Step, window: list[Step]) -> bool:
     return any(_call_key(c) in seen for c in step.calls)
 
 
+def _query_shape(call: ToolCall) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """A shell command's words without its options, and all its words (None for other tools)."""
+    command = command_of(call)
+    if not command:
+        return None
+    words = [w for seg in split_command(command) for w in [seg.program, *seg.words[1:]]]
+    return tuple(w for w in words if not w.startswith("-")), tuple(words)
+
+
+def _shows_all(word: str) -> bool:
+    """`--all`, or a short-option cluster holding `a`/`A` (`ls -a`, `ls -la`, `docker ps -a`)."""
+    return word == "--all" or (word.startswith("-") and not word.startswith("--") and
+                                ("a" in word[1:] or "A" in word[1:]))
+
+
+def _requeries(step: Step, window: list[Step]) -> bool:
+    """The turn asks the turn before it again, now for everything (`ls` then `ls -a`, `git branch`
+    then `git branch -a`): the first answer lacked what the agent looked for, which only that
+    answer could show. A more detailed form of the same question (`git diff --stat`, then the
+    whole diff) is no such sign: a review runs both whatever the first shows."""
+    before = [shape for c in window[-1].calls if (shape := _query_shape(c)) is not None]
+    if not before:
+        return False
+    for call in step.calls:
+        shape = _query_shape(call)
+        if shape is None:
+            continue
+        for bare, full in before:
+            if shape[0] == bare and any(_shows_all(w) for w in set(shape[1]) - set(full)):
+                return True
+    return False
+
+
 # A shell read that starts past the first line: `sed -n '130,189p' f`, `tail -n +50 f`,
 # `awk 'NR>=40' f`.
 _SHELL_RANGE = re.compile(r"\bsed\s+-n\s+['\"]?(\d+)(?:,\d+)?p|\btail\s+-n\s*\+(\d+)|\bawk\b[^|]*\bNR\s*>=?\s*(\d+)")
@@ -282,7 +315,7 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
         # A search right after a search is most often the first one reworded after its answer
         # missed: a refinement, unless it works through the person's own list.
         refines = bool(window) and not (listed and named) and _searches(step, ctx) and _searches(window[-1], ctx)
-        ok = bool(window) and not refines and not _waits(step) and not _reacts(step) and not _ranged_read(step) and \
+        ok = bool(window) and not refines and not _waits(step) and not _requeries(step, window) and not _reacts(step) and not _ranged_read(step) and \
             not _follows_import(step, step_effects, results, asked, until) and not _repeats(step, window) and \
             not _cites_an_answer(step, results, index, window[0].seq)
         if ok:

@@ -32,8 +32,9 @@ class SerialisedIndependentCalls(Rule):
         "does prose that names code only an answer of the run showed (`run_sync hands off to the sync "
         "module`): the agent is tracing what it read. A search right after a search (Grep, `rg`, "
         "`git log --grep`) is taken as the first one reworded after its answer missed, unless the "
-        "person named the patterns, and a read after a wait (`sleep 30 && gh pr checks 5`) looks at a "
-        "state time had to bring about. "
+        "person named the patterns; a listing asked again for everything (`ls`, then `ls -a`) means "
+        "the first answer lacked what was looked for; and a read after a wait (`sleep 30 && gh pr "
+        "checks 5`) looks at a state time had to bring about. "
         "`min-serial-calls` (default 3) sets how many calls make a finding."
     )
     VALID = [
@@ -191,6 +192,19 @@ class SerialisedIndependentCalls(Rule):
         step
         call Bash command="git log --oneline --grep='search.*results\\|fix.*search'"
         -> f816980 fix(search): skip empty results
+        """,
+        # Listing again with -a: the plain listing did not show the hidden folder the task names.
+        """
+        user: Update the project constitution at .specify/memory/constitution.md
+        step
+        call Bash command="ls"
+        -> AGENTS.md specify
+        step
+        call Bash command="ls -a"
+        -> . .. .specify AGENTS.md specify
+        step
+        call Bash command="cat .specify/memory/constitution.md"
+        -> # [PROJECT_NAME] Constitution
         """,
     ]
     INVALID = [

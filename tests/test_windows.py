@@ -87,3 +87,23 @@ def test_a_wait_before_a_read(command: str, waits: bool) -> None:
     step = _step()
     step.calls.append(ToolCall("c1", "Bash", {"command": command}, Location("t.jsonl", 1)))
     assert _waits(step) is waits
+
+
+@pytest.mark.parametrize(("first", "then", "requeries"), [
+    ("ls", "ls -a", True),  # the plain listing hid what was looked for
+    ("ls src", "ls -la src", True),
+    ("git branch", "git branch --all", True),
+    ("docker ps", "docker ps -a", True),
+    ("git diff main..HEAD --stat", "git diff main..HEAD", False),  # more detail, not more entries
+    ("ls src", "ls -a tests", False),  # another directory
+    ("ls -a", "ls -a", False),  # the same call again is polling, judged elsewhere
+    ("cat README.md", "ls -a", False),
+])
+def test_asking_again_for_everything(first: str, then: str, requeries: bool) -> None:
+    from linter.model import ToolCall
+    from linter.windows import _requeries
+
+    before, after = _step(), _step()
+    before.calls.append(ToolCall("c1", "Bash", {"command": first}, Location("t.jsonl", 1)))
+    after.calls.append(ToolCall("c2", "Bash", {"command": then}, Location("t.jsonl", 2)))
+    assert _requeries(after, [before]) is requeries
