@@ -23,7 +23,8 @@ class ConflictingEdits(Rule):
         "subagents work side by side the last writer silently wins. One edit per file per batch "
         "(or one multi-edit), and one owner per file among parallel workers, removes the race. A "
         "call that asks to wait for the ones before it (Gemini CLI's `wait_for_previous`) is not "
-        "side by side with them."
+        "side by side with them, and a batch whose edits of the file all failed (the file changed "
+        "since it was read) modified nothing."
     )
     VALID = [
         """
@@ -51,6 +52,14 @@ class ConflictingEdits(Rule):
         step
         call Bash command="curl -s localhost:8000/health | tee /dev/null"
         call Bash command="curl -s localhost:9000/health | tee -a /dev/null"
+        """,
+        """
+        user: Print which settings file was saved, in both places.
+        step
+        call Edit file_path=cmd/setup.go old_string="SaveLocal(s)" new_string="SaveLocal(s); print(1)"
+        !> File has been modified since read, either by the user or by a linter. Read it again.
+        call Edit file_path=cmd/setup.go old_string="SaveProject(s)" new_string="SaveProject(s); print(2)"
+        !> File has been modified since read, either by the user or by a linter. Read it again.
         """,
     ]
     INVALID = [
@@ -88,8 +97,8 @@ class ConflictingEdits(Rule):
                     for path in sorted(ctx.effect(call).files_written):
                         by_file.setdefault((n, path), []).append(call)
             for (_, path), calls in by_file.items():
-                if len(calls) < 2:
-                    continue
+                if len(calls) < 2 or all(c.failed for c in calls):
+                    continue  # calls that all failed modified nothing: no conflict came of it
                 names = ", ".join(c.name for c in calls)
                 yield Finding(
                     message=(f"{len(calls)} calls in one batch modify {safe(path, 80)} ({names}); each was "
