@@ -563,6 +563,7 @@ def _number_forms(value: float) -> tuple[str, ...]:
 # Words of a string argument, split as the context splits text: "Gluten-free" and "grams/mole"
 # stay whole, so they are found where the prompt wrote them.
 _ARG_WORD = re.compile(r"[^\W_][\w./~+-]*[^\W_]|[^\W_]")
+_ARG_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>`]+")
 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -597,7 +598,11 @@ def _argument_values(value: Any, out: list[tuple[str, ...]], depth: int = 0) -> 
         if short.isdigit() and len(short) < 3:
             out.append((short,))  # an id such as "7": the whole value, too short to be a word
             return
-        for word in sorted(set(_ARG_WORD.findall(value))):
+        for url in _ARG_URL.findall(value):
+            # a URL is one value (its host and path are no words on their own), with or without its scheme
+            url = url.rstrip(".,;:")
+            out.append((url, url.split("://", 1)[1]))
+        for word in sorted(set(_ARG_WORD.findall(_ARG_URL.sub(" ", value)))):
             if len(word) >= 3:
                 out.append(tuple(dict.fromkeys((word, word.lower(), word.capitalize()))))
     elif isinstance(value, dict):

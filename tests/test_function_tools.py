@@ -109,3 +109,30 @@ def test_a_no_ends_the_run_the_next_call_falls_back_from() -> None:
     assert lint_scenario(fallback, select=["PAR101"], fmt="openai-chat") == []
     sweep = _FALLBACK.format(friday='{"available": true}', saturday='{"available": true}')
     assert [d.code for d in lint_scenario(sweep, select=["PAR101"], fmt="openai-chat")] == ["PAR101"]
+
+
+def test_a_url_is_one_value_with_or_without_its_scheme() -> None:
+    effect = function_tool(_call("get_page_title", url="https://docs.example.org/v2/intro?lang=en", lang="en"),
+                           Resolver(None))
+    assert effect.values == (("https://docs.example.org/v2/intro?lang=en", "docs.example.org/v2/intro?lang=en"),)
+
+
+_PAGES = '''
+user: Give me the titles of https://docs.example.org/v2/intro, https://docs.example.org/v2/setup and docs.example.org/v2/faq
+step
+call get_page_title url=https://docs.example.org/v2/intro
+-> Introduction
+step
+call get_page_title url=https://docs.example.org/v2/setup
+-> Setup
+step
+call get_page_title url=https://docs.example.org/v2/faq
+-> FAQ
+'''
+
+
+def test_urls_the_prompt_gave_are_known_up_front() -> None:
+    from linter.testing import lint_scenario
+
+    # the host and path were no words of their own: a URL the person wrote was never "known"
+    assert [d.code for d in lint_scenario(_PAGES, select=["PAR101"], fmt="openai-chat")] == ["PAR101"]
