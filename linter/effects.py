@@ -522,7 +522,8 @@ def is_query_name(name: str) -> bool:
 def _number_forms(value: float) -> tuple[str, ...]:
     """Ways a number may be written in a prompt: 5.0 as 5, 0.5 as .5 or 50%, 500000 as 500,000 or
     500k, 1267000000 as 1.267 billion, 1.3 as 1.30, 8.854e-12 as 8.854 x 10^-12 or 1e-07 as
-    0.0000001, and a negative amount as its size ("a loss of $1000")."""
+    0.0000001, and a negative amount as its size ("a loss of $1000") or signed in any of those
+    spellings ("-74.0060")."""
     size = abs(value)
     forms = [repr(value)]
     if isinstance(size, float) and size.is_integer():
@@ -557,6 +558,9 @@ def _number_forms(value: float) -> tuple[str, ...]:
         power = int(exponent)
         forms += [f"{mantissa}{sep}10^{power}" for sep in (" x ", "x", " × ", "×", " * ", "*")]
         forms += [f"{mantissa}e{power}", f"{mantissa}E{power}"]
+    if value < 0:
+        # "-74.0060": the sign written with the other spellings (a sign runs into the bare size)
+        forms += [f"-{form}" for form in forms[1:] if form[0].isdigit()]
     return tuple(dict.fromkeys(forms))
 
 
