@@ -245,6 +245,10 @@ def _shows_all(word: str) -> bool:
                                 ("a" in word[1:] or "A" in word[1:]))
 
 
+# Programs whose single-dash words are long options (`find -name`), not clusters of letters.
+_LONG_SINGLE_DASH = {"find", "java", "go"}
+
+
 def _requeries(step: Step, window: list[Step]) -> bool:
     """The turn asks the turn before it again, now for everything (`ls` then `ls -a`, `git branch`
     then `git branch -a`): the first answer lacked what the agent looked for, which only that
@@ -255,7 +259,7 @@ def _requeries(step: Step, window: list[Step]) -> bool:
         return False
     for call in step.calls:
         shape = _query_shape(call)
-        if shape is None:
+        if shape is None or shape[1][0] in _LONG_SINGLE_DASH:
             continue
         for bare, full in before:
             if shape[0] == bare and any(_shows_all(w) for w in set(shape[1]) - set(full)):
@@ -315,7 +319,8 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
         # A search right after a search is most often the first one reworded after its answer
         # missed: a refinement, unless it works through the person's own list.
         refines = bool(window) and not (listed and named) and _searches(step, ctx) and _searches(window[-1], ctx)
-        ok = bool(window) and not refines and not _waits(step) and not _requeries(step, window) and not _reacts(step) and not _ranged_read(step) and \
+        ok = bool(window) and not refines and not _waits(step) and not _requeries(step, window) and \
+            not _reacts(step) and not _ranged_read(step) and \
             not _follows_import(step, step_effects, results, asked, until) and not _repeats(step, window) and \
             not _cites_an_answer(step, results, index, window[0].seq)
         if ok:

@@ -98,6 +98,7 @@ def test_a_wait_before_a_read(command: str, waits: bool) -> None:
     ("ls src", "ls -a tests", False),  # another directory
     ("ls -a", "ls -a", False),  # the same call again is polling, judged elsewhere
     ("cat README.md", "ls -a", False),
+    ("find src -type f", "find src -type f -daystart", False),  # a long option of find, not -d -a -y ...
 ])
 def test_asking_again_for_everything(first: str, then: str, requeries: bool) -> None:
     from linter.model import ToolCall
