@@ -357,6 +357,7 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
         return kept
 
     rules = [r for r in registry.sorted() if config.enabled(r.code)]
+    calls: list[list[str]] = []  # per session summary: its call ids, in order (the random ones)
     inputs: list[Input] = discover(paths, result.errors, result.skipped, config.plan_globs, config.code_globs)
     for n, item in enumerate(inputs):
         if progress is not None:
@@ -373,4 +374,52 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
             result.errors.extend(session.problems)  # the parser's, and any a rule ran into
             result.diagnostics.extend(found)
             result.sessions.append(summarise(session, rules, found, timeline))
+            calls.append([c.id for c in session.all_calls() if len(c.id) >= _UNIQUE_ID])
+    _judge_continued(result, calls, {r.code for r in rules if r.at_end})
     return result
+
+
+def _judge_continued(result: RunResult, calls: list[list[str]], at_end: set[str]) -> None:
+    """Drop end-of-transcript findings (``Rule.at_end``) of a session that goes on in another
+    session of the run: a resumed Claude Code session is a new file that copies the old one's
+    history, calls and ids included, and carries on after it. Whatever the old file left undone
+    at its end is judged where the work went on."""
+    if not at_end or len(calls) < 2:
+        return
+    where: dict[str, list[tuple[int, int]]] = {}  # call id -> (session, position) of each copy
+    for n, ids in enumerate(calls):
+        for at, call_id in enumerate(ids):
+            where.setdefault(call_id, []).append((n, at))
+    owner = {id(d): n for n, summary in enumerate(result.sessions) for d in summary.diagnostics}
+    dropped: set[int] = set()
+    for d in result.diagnostics:
+        n = owner.get(id(d))
+        if d.code not in at_end or n is None or not d.call_ids or any(len(i) < _UNIQUE_ID for i in d.call_ids):
+            continue
+        later = None
+        last = calls[n][-1] if calls[n] else None  # where this session stopped
+        for other in sorted({m for m, _ in where.get(last or "", ()) if m != n}):
+            ends = [at for m, at in where[last] if m == other]
+            held = all(any(m == other for m, _ in where.get(call_id, ())) for call_id in d.call_ids)
+            if held and max(ends) < len(calls[other]) - 1:
+                later = other  # it holds this session's calls, and goes on past where this one stopped
+                break
+        if later is None:
+            continue
+        dropped.add(id(d))
+        summary = result.sessions[n]
+        summary.not_checked.append({"what": d.code, "reason": "the session goes on in "
+                              f"{safe(result.sessions[later].path, 200)} (resumed with its history): judged there"})
+    if not dropped:
+        return
+    result.diagnostics = [d for d in result.diagnostics if id(d) not in dropped]
+    for summary in result.sessions:
+        if any(id(d) in dropped for d in summary.diagnostics):
+            summary.diagnostics = [d for d in summary.diagnostics if id(d) not in dropped]
+            summary.findings = len(summary.diagnostics)
+            summary.totals = totals(summary.diagnostics)
+            if summary.timeline:
+                kept = {(c, code) for d in summary.diagnostics for c in d.call_ids for code in [d.code]}
+                for lane in summary.timeline["lanes"]:
+                    for call in lane["calls"]:
+                        call["codes"] = [code for code in call["codes"] if (call["id"], code) in kept]

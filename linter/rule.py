@@ -78,6 +78,9 @@ class Rule:
     VALID: ClassVar[list[str]] = []
     INVALID: ClassVar[list[str]] = []
     options: ClassVar[dict[str, Any]] = {}
+    # Judged at the end of the transcript ("never validated before the end"): a resumed session
+    # that goes on in another file of the run, with the same calls, is judged there instead.
+    at_end: ClassVar[bool] = False
 
     def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:  # pragma: no cover
         raise NotImplementedError

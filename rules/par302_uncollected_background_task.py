@@ -31,6 +31,7 @@ class UncollectedBackgroundTask(Rule):
     name = "uncollected-background-task"
     severity = "warning"
     confidence = "high"
+    at_end = True
     summary = "A background job (tests, a build, a subagent) was started and its result never read before the end."
     rationale = (
         "Starting slow work in the background is right: the agent goes on while it runs. But a "
@@ -40,7 +41,8 @@ class UncollectedBackgroundTask(Rule):
         "gave them, and reports those that no later call reads (an output tool given the id, a read "
         "of the output file) and no notification delivered before the transcript ends. Servers and "
         "watchers (--watch, nodemon, vitest without run) started to be used are left alone, and so "
-        "are transcripts that stop mid-turn."
+        "are transcripts that stop mid-turn, and a session resumed in another file of the run is "
+        "judged where it went on."
     )
     VALID = [
         """

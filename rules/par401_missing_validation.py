@@ -229,6 +229,7 @@ class MissingValidation(Rule):
     name = "missing-validation"
     severity = "warning"
     confidence = "high"
+    at_end = True
     summary = "Code files were modified and no validation command (tests, build, lint, typecheck) ran afterwards."
     rationale = (
         "An edit that is never exercised is a guess, and parallel edits (several files, or several "
@@ -243,7 +244,8 @@ class MissingValidation(Rule):
         "unchanged code line included), changes no behaviour and needs "
         "no run; a runner that never started (command not found) validated nothing; a session whose "
         "user said not to run anything, or that they would test it themselves, is left alone, and so is "
-        "what came before a user's report that they ran it. A subagent sent to run the checks whose "
+        "what came before a user's report that they ran it; a session resumed in another file of the "
+        "run is judged where it went on. A subagent sent to run the checks whose "
         "transcript is missing gets the benefit of the doubt. Whatever is still unvalidated at "
         "the end of the transcript is reported at the last modification. Confidence is high when "
         "the session ran a validation command at some point (so one was available), medium when "
