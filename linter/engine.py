@@ -339,12 +339,14 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
         return kept
 
     reported: dict[tuple[str, tuple[str, ...]], str] = {}  # copy key -> path of the session that reported it
+    repeated: set[tuple[int, tuple[str, tuple[str, ...]]]] = set()  # (session, copy key) left out as reported
 
     def once(found: list[Diagnostic], session: Session) -> list[Diagnostic]:
         """Drop findings on calls another session of this run already reported (copied history)."""
         keyed = [(d, _copy_key(d)) for d in found]
         earlier = [reported[key] for _, key in keyed if key in reported]
         kept = [d for d, key in keyed if key not in reported]
+        repeated.update((len(result.sessions), key) for _, key in keyed if key in reported)
         for d, key in keyed:
             if key is not None:
                 reported.setdefault(key, d.path)
@@ -375,41 +377,40 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
             result.diagnostics.extend(found)
             result.sessions.append(summarise(session, rules, found, timeline))
             calls.append([c.id for c in session.all_calls() if len(c.id) >= _UNIQUE_ID])
-    _judge_continued(result, calls, {r.code for r in rules if r.at_end})
+    _judge_continued(result, calls, {r.code for r in rules if r.at_end}, repeated)
     return result
 
 
-def _judge_continued(result: RunResult, calls: list[list[str]], at_end: set[str]) -> None:
+def _judge_continued(result: RunResult, calls: list[list[str]], at_end: set[str],
+                     repeated: set[tuple[int, tuple[str, tuple[str, ...]]]]) -> None:
     """Drop end-of-transcript findings (``Rule.at_end``) of a session that goes on in another
     session of the run: a resumed Claude Code session is a new file that copies the old one's
     history, calls and ids included, and carries on after it. Whatever the old file left undone
-    at its end is judged where the work went on."""
-    if not at_end or len(calls) < 2:
+    at its end is judged where the work went on, unless the later session found the same thing
+    again (left out there as repeated): then it stays where it was first reported."""
+    owner = {id(d): n for n, summary in enumerate(result.sessions) for d in summary.diagnostics}
+    candidates = [(d, owner[id(d)]) for d in result.diagnostics if d.code in at_end and id(d) in owner
+                  and _copy_key(d) is not None and calls[owner[id(d)]]]
+    if not candidates:
         return
     where: dict[str, list[tuple[int, int]]] = {}  # call id -> (session, position) of each copy
     for n, ids in enumerate(calls):
         for at, call_id in enumerate(ids):
             where.setdefault(call_id, []).append((n, at))
-    owner = {id(d): n for n, summary in enumerate(result.sessions) for d in summary.diagnostics}
     dropped: set[int] = set()
-    for d in result.diagnostics:
-        n = owner.get(id(d))
-        if d.code not in at_end or n is None or not d.call_ids or any(len(i) < _UNIQUE_ID for i in d.call_ids):
-            continue
-        later = None
-        last = calls[n][-1] if calls[n] else None  # where this session stopped
-        for other in sorted({m for m, _ in where.get(last or "", ()) if m != n}):
+    for d, n in candidates:
+        last = calls[n][-1]  # where this session stopped
+        for other in sorted({m for m, _ in where[last] if m != n}):
             ends = [at for m, at in where[last] if m == other]
             held = all(any(m == other for m, _ in where.get(call_id, ())) for call_id in d.call_ids)
-            if held and max(ends) < len(calls[other]) - 1:
-                later = other  # it holds this session's calls, and goes on past where this one stopped
+            if held and max(ends) < len(calls[other]) - 1 and (other, _copy_key(d)) not in repeated:
+                # it holds this session's calls, goes on past where this one stopped, and did not
+                # find the same thing again
+                dropped.add(id(d))
+                result.sessions[n].not_checked.append({
+                    "what": d.code, "reason": f"the session goes on in {safe(result.sessions[other].path, 200)} "
+                                              "(resumed with its history): judged there"})
                 break
-        if later is None:
-            continue
-        dropped.add(id(d))
-        summary = result.sessions[n]
-        summary.not_checked.append({"what": d.code, "reason": "the session goes on in "
-                              f"{safe(result.sessions[later].path, 200)} (resumed with its history): judged there"})
     if not dropped:
         return
     result.diagnostics = [d for d in result.diagnostics if id(d) not in dropped]
@@ -419,7 +420,7 @@ def _judge_continued(result: RunResult, calls: list[list[str]], at_end: set[str]
             summary.findings = len(summary.diagnostics)
             summary.totals = totals(summary.diagnostics)
             if summary.timeline:
-                kept = {(c, code) for d in summary.diagnostics for c in d.call_ids for code in [d.code]}
+                kept = {(call_id, d.code) for d in summary.diagnostics for call_id in d.call_ids}
                 for lane in summary.timeline["lanes"]:
                     for call in lane["calls"]:
                         call["codes"] = [code for code in call["codes"] if (call["id"], code) in kept]

@@ -84,3 +84,12 @@ def test_a_plain_copy_is_no_continuation(cli, tmp_path) -> None:
     _, both = cli.json("check", str(tmp_path))
     # the copy goes no further than the original: the finding stays, reported once
     assert [(d["code"], pathlib.Path(d["path"]).parent.name) for d in both["diagnostics"]] == [("PAR401", "a")]
+
+
+def test_a_continuation_that_finds_the_same_keeps_it_once(cli, tmp_path) -> None:
+    # the resumed file goes on (a status check) but never validates either: the same finding,
+    # left out there as repeated, so the old file keeps it
+    old, _ = _write(tmp_path, [*_run(1, "toolu_01StatusCall000002", "git status", "2 files changed"),
+                               _says(3, "Both edits are in.")])
+    _, both = cli.json("check", str(tmp_path))
+    assert [(d["code"], pathlib.Path(d["path"]).name) for d in both["diagnostics"]] == [("PAR401", old.name)]
