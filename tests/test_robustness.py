@@ -32,6 +32,8 @@ def _samples(fmt: str) -> list[pathlib.Path]:
 CASES = [(fmt, path) for fmt in FORMATS for path in _samples(fmt)]
 # the other layouts a format reads (OpenHands V1 SDK events)
 CASES += [("openhands", path) for path in sorted((FIXTURES / "openhands" / "sdk").glob("*.json"))[:4]]
+# Gemini CLI's headless stream-json output
+CASES += [("gemini-cli", path) for path in sorted((FIXTURES / "gemini-cli" / "stream-json").glob("*.jsonl"))[:4]]
 JSON = st.recursive(st.none() | st.booleans() | st.integers(-5, 2**40) | st.floats(allow_nan=False) |
                     st.text(max_size=12), lambda inner: st.lists(inner, max_size=3) |
                     st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)

@@ -1,5 +1,7 @@
 """Gemini CLI chat recordings (``~/.gemini/tmp/<projectHash>/chats/session-*.json`` / ``.jsonl``).
 
+A headless run's ``--output-format stream-json`` output is read by ``_gemini_stream`` (see there).
+
 Two layouts. The legacy ``.json`` file is one document ``{sessionId, projectHash, startTime,
 lastUpdated, summary?, messages[]}`` rewritten on every update. The current ``.jsonl`` file is
 append-only: a metadata line, message records (a record whose ``id`` repeats replaces the earlier
@@ -64,14 +66,16 @@ from linter.model import (
     ToolResult,
     Usage,
 )
+from linter.parsers import _gemini_stream
 from linter.parsers._common import as_str, clip_strings
 from linter.parsers._messages import Place, element_spans, is_jsonl
 from linter.parsers.jsonl import iter_records
-from linter.parsers.sample import Sample, load_document
+from linter.parsers.sample import Sample, first_record, load_document
 from linter.textutil import parse_time
 
 FORMAT = "gemini-cli"
-DESCRIPTION = "Gemini CLI chat recordings (~/.gemini/tmp/<project>/chats/session-*.json or .jsonl), subagents included"
+DESCRIPTION = ("Gemini CLI chat recordings (~/.gemini/tmp/<project>/chats/session-*.json or .jsonl), subagents "
+               "included, and headless runs' --output-format stream-json output")
 
 
 # -- effects -----------------------------------------------------------------------------------
@@ -174,8 +178,10 @@ def _is_message(rec: Any) -> bool:
 
 
 def sniff(sample: Sample) -> bool:
-    """A legacy recording document, or JSONL that starts with a recording record and whose other
-    records are all recording records."""
+    """A legacy recording document, JSONL that starts with a recording record and whose other
+    records are all recording records, or a headless run's stream-json output."""
+    if sample.is_jsonl and _gemini_stream.sniff(sample.records):
+        return True
     if not sample.is_jsonl:
         doc = sample.document
         if not _is_header(doc) or not isinstance(doc.get("messages"), list):
@@ -686,7 +692,16 @@ def _spawning_call(builder: _Builder, spawns: list[ToolCall], sub_id: str, agent
 
 
 # -- entry point -------------------------------------------------------------------------------
+def _is_stream(path: str) -> bool:
+    """Is this JSONL file a headless run's stream-json output (its first JSON record an ``init``
+    event)? Lines before it that are not JSON (stderr) are passed over."""
+    first = first_record(path)
+    return first is not None and _gemini_stream.sniff([first[1]])
+
+
 def parse(path: str) -> Session:
+    if _is_stream(path):
+        return _gemini_stream.parse(path, SPAWN_TOOLS, _CONTENT_TOOLS)
     recording = _Recording(path).load()
     builder = _Builder(path)
     session = builder.session

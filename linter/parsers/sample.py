@@ -9,6 +9,7 @@ Lines file, which is both). Formats sniff structure, never file names.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -90,6 +91,35 @@ class _Records(Sequence[Any]):
         return repr(self[:])
 
 
+# Lines of text allowed before the first record of a JSON Lines file: what a CLI printed to stderr
+# when both streams went to one file (``gemini ... --output-format stream-json > run.jsonl 2>&1``).
+NOISE_LINES = 64
+# How a JSON object or array starts ("[ERROR] ..." on stderr does not).
+_JSON_START = re.compile(rb"\s*[\[{]\s*(?:$|[\"\[{\]}\-0-9]|true\b|false\b|null\b)")
+
+
+def starts_like_json(line: bytes) -> bool:
+    return _JSON_START.match(line) is not None
+
+
+def first_record(path: str) -> tuple[int, Any] | None:
+    """The line number and value of the first record of a JSON Lines file, passing over up to
+    ``NOISE_LINES`` lines of plain text before it; None when the file is not JSON Lines (a line
+    that starts like JSON but is not a value on its own means a JSON document)."""
+    noise = 0
+    with open(path, "rb") as fp:
+        for lineno, raw in enumerate(fp, 1):
+            if not raw.strip():
+                continue
+            try:
+                return lineno, orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                if starts_like_json(raw) or noise >= NOISE_LINES:
+                    return None
+                noise += 1
+    return None
+
+
 def first_line(path: str) -> bytes:
     with open(path, "rb") as fp:
         for line in fp:
@@ -108,8 +138,10 @@ def load_sample(path: str) -> Sample:
     try:
         orjson.loads(line)
     except orjson.JSONDecodeError:
-        pass
+        is_records = not starts_like_json(line) and first_record(path) is not None
     else:
+        is_records = True
+    if is_records:
         scratch: list[ParseProblem] = []
         records = _Records(rec for _, rec in islice(iter_records(path, scratch), SNIFF_RECORDS))
         sample.records = records

@@ -241,7 +241,7 @@ def render_as(fmt: str, text: str, variant: str | None = None) -> tuple[str, str
         raise Inexpressible("subagent sections are rendered for claude-code only")
     module = importlib.import_module("linter.testing." + fmt.replace("-", "_"))
     if variant is not None:
-        return module.VARIANTS[variant](text), module.SUFFIX
+        return module.VARIANTS[variant](text), getattr(module, "VARIANT_SUFFIXES", {}).get(variant, module.SUFFIX)
     return module.render(text), module.SUFFIX
 
 

@@ -19,7 +19,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from linter.testing import CWD, SESSION, ScenarioCall, parse_scenario
+from linter.testing import CWD, SESSION, Inexpressible, ScenarioCall, parse_scenario
 
 SUFFIX = ".json"
 _BASE_MS = 1767225600 * 1000  # 2026-01-01T00:00:00Z
@@ -135,3 +135,58 @@ def render(text: str) -> str:
            "startTime": _stamp(_BASE_MS), "lastUpdated": _stamp(_BASE_MS + clock + 1000), "directories": [CWD],
            "messages": messages}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_stream(text: str) -> str:
+    """Render a scenario as a headless run's ``--output-format stream-json`` output (JSON Lines).
+
+    One prompt starts the run, so a person's message after the first step, an interruption or
+    harness text cannot be written; nor can a failed shell command, whose result the stream
+    gives as a success without an exit code."""
+    events: list[dict[str, Any]] = [{"type": "init", "timestamp": _stamp(_BASE_MS), "session_id": SESSION,
+                                     "model": _MODEL}]
+    clock = 0
+    calls = 0
+    prompt: list[str] = []
+    started = False
+    for item in parse_scenario(text):
+        clock += 1000
+        if isinstance(item, tuple):
+            kind, body = item
+            if kind != "user" or body == _INTERRUPT or started:
+                raise Inexpressible("a headless run has one prompt and no interruption or harness text")
+            prompt.append(body)
+            if len(events) == 1:
+                events.append({"type": "message", "timestamp": _stamp(_BASE_MS + clock), "role": "user",
+                               "content": ""})
+            events[1]["content"] = "\n\n".join(prompt)
+            continue
+        started = True
+        if item.text:
+            events.append({"type": "message", "timestamp": _stamp(_BASE_MS + clock), "role": "assistant",
+                           "content": item.text, "delta": True})
+        ids = []
+        for pos, call in enumerate(item.calls):
+            if call.name == "Bash" and call.error:
+                raise Inexpressible("stream-json gives a failed shell command as a success")
+            calls += 1
+            name = _NAMES.get(call.name, call.name)
+            call_id = f"{name}-{_BASE_MS + clock + pos}-{calls:012x}"
+            ids.append((call_id, call))
+            events.append({"type": "tool_use", "timestamp": _stamp(_BASE_MS + clock + pos), "tool_name": name,
+                           "tool_id": call_id, "parameters": _args(call)})
+        for pos, (call_id, call) in enumerate(ids):
+            result: dict[str, Any] = {"type": "tool_result", "timestamp": _stamp(_BASE_MS + clock + 500 + pos),
+                                      "tool_id": call_id, "status": "error" if call.error else "success",
+                                      "output": call.result}
+            if call.error:
+                result["error"] = {"type": "execution_failed", "message": call.result}
+            events.append(result)
+    events.append({"type": "result", "timestamp": _stamp(_BASE_MS + clock + 1000), "status": "success",
+                   "stats": {"total_tokens": 20098, "input_tokens": 20008, "output_tokens": 90, "cached": 20000,
+                             "input": 8, "duration_ms": clock + 1000, "tool_calls": calls}})
+    return "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events)
+
+
+VARIANTS = {"stream-json": render_stream}
+VARIANT_SUFFIXES = {"stream-json": ".jsonl"}

@@ -340,3 +340,142 @@ def test_malformed_records_are_reported_and_the_rest_read(cli, tmp_path) -> None
     assert lines[5]["level"] == "error" and lines[5]["path"] == str(path)
     assert lines[6]["level"] == "warning" and "unknown message type" in lines[6]["message"]
     assert lines[7]["level"] == "warning" and "incomplete" in lines[7]["message"]
+
+
+# -- headless stream-json output -------------------------------------------------------------------
+STREAM = sorted((support.ROOT / "fixtures" / FORMAT / "stream-json").glob("*.jsonl"))
+
+
+def _stream_counts(path: pathlib.Path) -> tuple[int, int]:
+    """(tool calls, batches): tool_use events, and runs of two or more with no other event between."""
+    calls = batches = run = 0
+    for line in path.read_text().splitlines():
+        try:
+            kind = json.loads(line).get("type")
+        except ValueError:
+            continue  # stderr captured with the stream
+        if kind == "tool_use":
+            calls += 1
+            run += 1
+        else:
+            batches += run > 1
+            run = 0
+    return calls, batches + (run > 1)
+
+
+@pytest.mark.parametrize("path", STREAM, ids=lambda p: p.name)
+def test_stream_json_fixtures_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
+    support.check_counts(cli, path, FORMAT, _stream_counts(path))
+
+
+def _event(kind: str, second: float, **fields) -> dict:
+    return {"type": kind, "timestamp": f"2026-01-11T21:00:{second:06.3f}Z", **fields}
+
+
+def _stream(tmp_path, events: list, noise: dict[int, str] | None = None, name: str = "run.jsonl") -> pathlib.Path:
+    lines = [json.dumps(e) for e in events]
+    for at, text in sorted((noise or {}).items()):
+        lines.insert(at, text)
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _reads(second: float, *files: str) -> list[dict]:
+    uses = [_event("tool_use", second + n / 10, tool_name="read_file", tool_id=f"read_file-{n}-{second}",
+                   parameters={"file_path": f"/data/proj/{f}"}) for n, f in enumerate(files)]
+    results = [_event("tool_result", second + 1 + n / 10, tool_id=f"read_file-{n}-{second}", status="success",
+                      output=f"Read file: {f}") for n, f in enumerate(files)]
+    return uses + results
+
+
+def _run(*body: dict, status: str = "success") -> list[dict]:
+    return [_event("init", 0, session_id="s-1", model="gemini-2.5-pro"),
+            _event("message", 1, role="user", content="Summarise notes/a.md, notes/b.md and notes/c.md."),
+            *body, _event("result", 59, status=status, stats={"total_tokens": 9, "tool_calls": 3})]
+
+
+def test_stream_json_steps_batches_prose_and_end_of_run(tmp_path) -> None:
+    path = _stream(tmp_path, _run(
+        _event("message", 2, role="assistant", content="I will read ", delta=True),
+        _event("message", 2.5, role="assistant", content="the first note.", delta=True),
+        *_reads(3, "notes/a.md"),
+        _event("message", 10, role="assistant", content="Now the other two.", delta=True),
+        *_reads(11, "notes/b.md", "notes/c.md")))
+    assert support.is_format(path, FORMAT)
+    session = gemini_cli.parse(str(path))
+    steps = session.main.steps
+    assert [(s.text, [c.input["file_path"] for c in s.calls]) for s in steps] == [
+        ("I will read the first note.", ["/data/proj/notes/a.md"]),
+        ("Now the other two.", ["/data/proj/notes/b.md", "/data/proj/notes/c.md"]),
+        ("", []),  # the run ended: its last response asked for no call
+    ]
+    assert [s.location.line for s in steps] == [3, 7, 12]
+    assert session.session_id == "s-1" and session.models == {"gemini-2.5-pro"}
+    assert session.cwd == "/data/proj"  # the prompt's relative paths are the tails of the arguments
+    assert not any(n.what == "mid-turn" for n in session.notes)
+    assert [n.what for n in session.notes] == ["context_tokens"]
+    found = support.findings(lint_scenario_file(path), [])
+    assert found == [("PAR101", "3 independent read-only calls went out over 2 turns (read_file notes/a.md, "
+                                "read_file notes/b.md and read_file notes/c.md); all were knowable at the first, "
+                                "so one batch saves 1 round trip")]
+
+
+def lint_scenario_file(path: pathlib.Path):
+    from linter.config import Config
+    from linter.engine import load_registry, run
+
+    return run([str(path)], Config(), load_registry()).diagnostics
+
+
+def test_stream_json_stderr_lines_are_one_warning_and_change_nothing(tmp_path) -> None:
+    events = _run(*_reads(3, "notes/a.md"), *_reads(6, "notes/b.md"), *_reads(9, "notes/c.md"))
+    clean = _stream(tmp_path, events, name="clean.jsonl")
+    noisy = _stream(tmp_path, events, {0: "YOLO mode is enabled. All tool calls will be automatically approved.",
+                                       1: "[ERROR] [IDEClient] Directory mismatch.", 5: "missing pgrep output",
+                                       9: "Error executing tool read_file: \x1b[31mboom\x1b[0m"}, name="noisy.jsonl")
+    assert support.is_format(noisy, FORMAT)
+    session = gemini_cli.parse(str(noisy))
+    (problem,) = session.problems
+    assert (problem.line, problem.level) == (1, "warning")
+    assert problem.message == ("4 line(s) are not JSON events (text the CLI wrote to stderr, captured with the "
+                               "stream?); skipped: line 1, 2, 6, 10")
+    assert [len(s.calls) for s in session.main.steps] == [1, 1, 1, 0]
+    assert support.findings(lint_scenario_file(noisy), []) == support.findings(lint_scenario_file(clean), [])
+
+
+def test_stream_json_failures_and_a_run_that_stops_mid_turn(tmp_path) -> None:
+    path = _stream(tmp_path, _run(
+        _event("tool_use", 3, tool_name="run_shell_command", tool_id="sh-1", parameters={"command": "make"}),
+        _event("tool_result", 4, tool_id="sh-1", status="error", output="Tool execution denied by policy.",
+               error={"type": "policy_violation", "message": "Tool execution denied by policy."}),
+        _event("tool_use", 5, tool_name="write_file", tool_id="w-1",
+               parameters={"file_path": "/data/proj/app.py", "content": "x"}),
+        _event("tool_result", 6, tool_id="w-1", status="error", output="",
+               error={"type": "permission_denied", "message": "EACCES"}),
+        status="error"))
+    session = gemini_cli.parse(str(path))
+    shell, write = session.all_calls()
+    assert (shell.result.is_error, shell.result.text) == (True, "Tool execution denied by policy.")
+    assert (write.result.is_error, write.result.text) == (True, "EACCES")
+    assert [s.calls != [] for s in session.main.steps] == [True, True]  # no closing response
+    assert [e.kind for e in session.main.events] == ["prompt", "interrupt"]
+
+
+def test_stream_json_is_not_taken_for_other_formats_nor_they_for_it(tmp_path) -> None:
+    from linter.parsers import sniff
+    from linter.parsers.sample import load_sample
+
+    path = _stream(tmp_path, _run(*_reads(3, "notes/a.md")), {0: "Loaded cached credentials."})
+    assert sniff(load_sample(str(path))) == FORMAT
+    # a Claude Code stream (system/assistant/user/result) is not Gemini CLI's
+    other = _stream(tmp_path, [{"type": "system", "subtype": "init", "session_id": "x"},
+                               {"type": "result", "subtype": "success"}], name="claude.jsonl")
+    assert not gemini_cli.sniff(load_sample(str(other)))
+    # a type that is not a string is no event (and no crash)
+    odd = _stream(tmp_path, [{**_run()[0], "type": ["init"]}, *_run()[1:]], name="odd.jsonl")
+    assert not gemini_cli.sniff(load_sample(str(odd)))
+    # a text file with a JSON line far down is not JSON Lines
+    text = tmp_path / "log.jsonl"
+    text.write_text("".join(f"line {n}\n" for n in range(100)) + json.dumps(_run()[0]) + "\n")
+    assert not load_sample(str(text)).is_jsonl
