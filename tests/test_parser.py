@@ -101,6 +101,59 @@ def test_progress_lines_attach_a_subagent_to_its_task(tmp_path) -> None:
     assert [c.id for c in s.all_calls()] == ["task1", "sub1"]  # the mirrored line counts once
 
 
+def _stream(kind, content, parent=None, mid=None, **extra):
+    """A ``claude -p --output-format stream-json`` line: the message without the transcript envelope."""
+    rec = {"type": kind, "message": {"role": kind, "content": content}, "parent_tool_use_id": parent,
+           "session_id": "run-1", "uuid": f"{kind}-{mid or id(content)}"}
+    if kind == "assistant":
+        rec["message"].update(id=mid, model="claude-x", usage={"input_tokens": 3, "output_tokens": 2})
+    rec.update(extra)
+    return rec
+
+
+def test_stream_json_subagents_are_their_own_agents(tmp_path) -> None:
+    prompts = {"task1": "Audit packages/api/a.ts and packages/api/c.ts", "task2": "Audit packages/ui/b.ts"}
+    tasks = [{"type": "tool_use", "id": tid, "name": "Task", "input": {"description": tid, "prompt": text}}
+             for tid, text in prompts.items()]
+    path = write(tmp_path, [
+        {"type": "system", "subtype": "init", "cwd": "/repo", "session_id": "run-1", "tools": ["Task", "Read"]},
+        _stream("user", "Audit the api and the ui packages: a.ts, b.ts, c.ts"),
+        _stream("assistant", tasks, mid="m1"),
+        _stream("user", [{"type": "text", "text": prompts["task1"]}], "task1"),
+        _stream("user", [{"type": "text", "text": prompts["task2"]}], "task2"),
+        _stream("assistant", use("r1", file_path="/repo/packages/api/a.ts"), "task1", mid="s1"),
+        _stream("user", res("r1"), "task1"),
+        _stream("assistant", use("r2", file_path="/repo/packages/ui/b.ts"), "task2", mid="s2"),
+        _stream("user", res("r2"), "task2"),
+        _stream("assistant", use("r3", file_path="/repo/packages/api/c.ts"), "task1", mid="s3"),
+        _stream("user", res("r3"), "task1"),
+        _stream("assistant", use("e1", "Edit", file_path="/repo/shared/config.ts", old_string="a", new_string="b"),
+                "task1", mid="s4"),
+        _stream("user", res("e1"), "task1"),
+        _stream("assistant", use("e2", "Edit", file_path="/repo/shared/config.ts", old_string="c", new_string="d"),
+                "task2", mid="s5"),
+        _stream("user", res("e2"), "task2"),
+        _stream("user", res("task1", "api done") + res("task2", "ui done")),
+        _stream("assistant", [{"type": "text", "text": "Both audits are done."}], mid="m2"),
+        {"type": "result", "subtype": "success", "is_error": False, "session_id": "run-1", "num_turns": 2},
+    ])
+    assert sniff(load_sample(path)) == "claude-code"
+    s = claude_code.parse(path)
+    assert s.session_id == "run-1" and s.cwd == "/repo"
+    assert sorted(s.agents) == ["main", "task1", "task2"]
+    for tid in prompts:
+        agent = s.agents[tid]
+        assert agent.parent_call.id == tid and agent.parent_call.spawned_agent == tid
+        assert [e.text for e in agent.events] == [prompts[tid]]
+    assert [[c.id for c in st.calls] for st in s.agents["task1"].steps] == [["r1"], ["r3"], ["e1"]]
+    assert [[c.id for c in st.calls] for st in s.main.steps] == [["task1", "task2"], []]
+    from linter.config import Config
+    from linter.engine import load_registry, run
+
+    found = [(d.code, d.agent_id) for d in run([path], Config(), load_registry()).diagnostics]
+    assert found == [("PAR202", "main"), ("PAR401", "task2")]  # no serial reads across two agents
+
+
 def test_separate_subagent_file_is_attached(tmp_path) -> None:
     main = [line("user", "u1", None, "go"),
             line("assistant", "a1", "u1", use("task1", "Task", prompt="look", description="d"), mid="m1"),

@@ -11,6 +11,9 @@ One JSON object per line. What this parser rebuilds (see the format notes):
   whose prompt they start with), ``progress``/``agent_progress`` lines (2.1.x, linked by
   ``parentToolUseID``), and separate ``agent-<id>.jsonl`` files (2.0.x beside the session, 2.1.x
   in ``<session>/subagents/``), linked by the Task result's ``agentId`` or ``.meta.json``.
+* ``claude -p --output-format stream-json`` output is the same messages without the transcript's
+  envelope (``session_id``, no ``parentUuid`` or timestamps); a subagent's messages name the
+  Task call that launched it in ``parent_tool_use_id``.
 * Live path: rewinds and regenerations leave dead branches in the file. A branch point is a
   parent with two human prompts, or two assistant messages, as children; the branches not on the
   path to the newest line are dropped. Compaction breaks ``parentUuid`` chains; the
@@ -57,7 +60,8 @@ from linter.parsers.sample import Sample
 from linter.textutil import parse_time
 
 FORMAT = "claude-code"
-DESCRIPTION = "Claude Code session JSONL (~/.claude/projects/<project>/<session>.jsonl), subagent files included"
+DESCRIPTION = ("Claude Code session JSONL (~/.claude/projects/<project>/<session>.jsonl), subagent files included, "
+               "and `claude -p --output-format stream-json` output")
 
 EFFECTS: dict[str, Handler] = {
     "Read": file_read, "NotebookRead": file_read, "LS": file_read,
@@ -228,8 +232,10 @@ class _Builder:
             if stamp in self.seen_uuids:
                 return  # resumed sessions re-append earlier lines
             self.seen_uuids.add(stamp)
-        if self.session.session_id is None and isinstance(rec.get("sessionId"), str):
-            self.session.session_id = rec["sessionId"]
+        if self.session.session_id is None:
+            sid = rec.get("sessionId", rec.get("session_id"))  # the latter in stream-json output
+            if isinstance(sid, str):
+                self.session.session_id = sid
         agent_key = forced_agent or self.agent_of(rec)
         if agent_key == MAIN_AGENT and self.session.cwd is None and isinstance(rec.get("cwd"), str):
             self.session.cwd = rec["cwd"]
@@ -251,6 +257,9 @@ class _Builder:
     def agent_of(self, rec: dict[str, Any]) -> str:
         if self.standalone_agent is not None:
             return MAIN_AGENT
+        spawner = rec.get("parent_tool_use_id")
+        if isinstance(spawner, str) and spawner:
+            return self.stream_subagent(spawner)
         if not rec.get("isSidechain"):
             return MAIN_AGENT
         agent_id = rec.get("agentId")
@@ -272,6 +281,19 @@ class _Builder:
         if isinstance(uuid, str):
             self.uuid_agent[uuid] = key
         return key
+
+    def stream_subagent(self, spawner: str) -> str:
+        """The subagent of a ``--output-format stream-json`` run: its messages name the Task call
+        that launched it (``parent_tool_use_id``), and that call's id is the agent's."""
+        agent = self.session.agents.get(spawner)
+        if agent is None:
+            agent = self.agent(spawner)
+            call = self.calls.get(spawner)
+            if call is not None and call.spawned_agent is None:
+                agent.parent_call = call
+                call.spawned_agent = spawner
+                agent.description = str(call.input.get("description", ""))
+        return spawner
 
     # -- assistant lines -------------------------------------------------------------------
     def assistant(self, rec: dict[str, Any], agent_key: str, loc: Location) -> None:
