@@ -111,11 +111,15 @@ def _stream(kind, content, parent=None, mid=None, **extra):
     return rec
 
 
-def test_stream_json_subagents_are_their_own_agents(tmp_path) -> None:
-    prompts = {"task1": "Audit packages/api/a.ts and packages/api/c.ts", "task2": "Audit packages/ui/b.ts"}
+STREAM_PROMPTS = {"task1": "Audit packages/api/a.ts and packages/api/c.ts", "task2": "Audit packages/ui/b.ts"}
+
+
+def _stream_run() -> list[dict]:
+    """A headless run: two subagents launched together, their messages interleaved."""
+    prompts = STREAM_PROMPTS
     tasks = [{"type": "tool_use", "id": tid, "name": "Task", "input": {"description": tid, "prompt": text}}
              for tid, text in prompts.items()]
-    path = write(tmp_path, [
+    return [
         {"type": "system", "subtype": "init", "cwd": "/repo", "session_id": "run-1", "tools": ["Task", "Read"]},
         _stream("user", "Audit the api and the ui packages: a.ts, b.ts, c.ts"),
         _stream("assistant", tasks, mid="m1"),
@@ -136,7 +140,11 @@ def test_stream_json_subagents_are_their_own_agents(tmp_path) -> None:
         _stream("user", res("task1", "api done") + res("task2", "ui done")),
         _stream("assistant", [{"type": "text", "text": "Both audits are done."}], mid="m2"),
         {"type": "result", "subtype": "success", "is_error": False, "session_id": "run-1", "num_turns": 2},
-    ])
+    ]
+
+
+def _check_stream_run(path: str) -> None:
+    prompts = STREAM_PROMPTS
     assert sniff(load_sample(path)) == "claude-code"
     s = claude_code.parse(path)
     assert s.session_id == "run-1" and s.cwd == "/repo"
@@ -152,6 +160,22 @@ def test_stream_json_subagents_are_their_own_agents(tmp_path) -> None:
 
     found = [(d.code, d.agent_id) for d in run([path], Config(), load_registry()).diagnostics]
     assert found == [("PAR202", "main"), ("PAR401", "task2")]  # no serial reads across two agents
+
+
+def test_stream_json_subagents_are_their_own_agents(tmp_path) -> None:
+    _check_stream_run(write(tmp_path, _stream_run()))
+
+
+def test_execution_log_array_of_stream_messages(tmp_path) -> None:
+    """claude-code-action keeps the run's stream-json messages as one indented JSON array."""
+    records = _stream_run()
+    path = tmp_path / "claude-execution-output.json"
+    path.write_text(json.dumps(records, indent=2))
+    _check_stream_run(str(path))
+    starts = [n for n, text in enumerate(path.read_text().splitlines(), 1) if text == "  {"]
+    s = claude_code.parse(str(path))
+    assert [c.location.line for c in s.main.steps[0].calls] == [starts[2], starts[2]]
+    assert s.agents["task2"].steps[-1].calls[0].location.line == starts[13]
 
 
 def test_separate_subagent_file_is_attached(tmp_path) -> None:

@@ -13,7 +13,8 @@ One JSON object per line. What this parser rebuilds (see the format notes):
   in ``<session>/subagents/``), linked by the Task result's ``agentId`` or ``.meta.json``.
 * ``claude -p --output-format stream-json`` output is the same messages without the transcript's
   envelope (``session_id``, no ``parentUuid`` or timestamps); a subagent's messages name the
-  Task call that launched it in ``parent_tool_use_id``.
+  Task call that launched it in ``parent_tool_use_id``. claude-code-action keeps them as one
+  indented JSON array (its execution log): each element is read with the line it starts on.
 * Live path: rewinds and regenerations leave dead branches in the file. A branch point is a
   parent with two human prompts, or two assistant messages, as children; the branches not on the
   path to the newest line are dropped. Compaction breaks ``parentUuid`` chains; the
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from linter.context import ContextIndex
 from linter.effects import (
@@ -56,12 +57,14 @@ from linter.model import (
 )
 from linter.parsers._common import EMPTY_COMMAND_ANSWERS, num
 from linter.parsers.jsonl import iter_records
-from linter.parsers.sample import Sample
+from linter.parsers._messages import Place, element_spans
+from linter.parsers.sample import DocumentError, Sample, first_line, first_record, load_document
 from linter.textutil import parse_time
 
 FORMAT = "claude-code"
 DESCRIPTION = ("Claude Code session JSONL (~/.claude/projects/<project>/<session>.jsonl), subagent files included, "
-               "and `claude -p --output-format stream-json` output")
+               "and `claude -p --output-format stream-json` output (JSONL, or one JSON array as "
+               "claude-code-action's execution log keeps it)")
 
 EFFECTS: dict[str, Handler] = {
     "Read": file_read, "NotebookRead": file_read, "LS": file_read,
@@ -87,13 +90,26 @@ _CONTENT_TOOLS = {"Read", "NotebookRead"}
 _CWD_NOTICE = re.compile(r"^Shell cwd was reset to .*$", re.M)
 
 
+def _is_stream_message(rec: Any) -> bool:
+    """A message of ``claude -p --output-format stream-json`` output (or of a file that keeps them
+    as one JSON array, as claude-code-action's execution log does)."""
+    return (isinstance(rec, dict) and isinstance(rec.get("session_id"), str)
+            and ((rec.get("type") in ("user", "assistant") and isinstance(rec.get("message"), dict))
+                 or (rec.get("type") == "system" and rec.get("subtype") == "init")))
+
+
 def sniff(sample: Sample) -> bool:
     """Do these first records look like a Claude Code transcript?"""
+    if not sample.is_jsonl and isinstance(sample.document, list):
+        head = sample.document[:5]
+        return bool(head) and _is_stream_message(head[0]) and all(isinstance(r, dict) for r in head)
     for rec in sample.records:
         if not isinstance(rec, dict):
             return False
         kind = rec.get("type")
         if kind in ("user", "assistant") and "message" in rec and ("uuid" in rec or "sessionId" in rec):
+            return True
+        if _is_stream_message(rec):
             return True
         if kind == "summary" and "leafUuid" in rec:
             return True
@@ -215,7 +231,7 @@ class _Builder:
         return agent
 
     # -- line dispatch ---------------------------------------------------------------------
-    def line(self, lineno: int, rec: Any, path: str, forced_agent: str | None = None) -> None:
+    def line(self, lineno: int | None, rec: Any, path: str, forced_agent: str | None = None) -> None:
         if not isinstance(rec, dict):
             self.session.problems.append(ParseProblem(path, lineno, "line is not a JSON object; line skipped"))
             return
@@ -623,7 +639,7 @@ def parse(path: str, *, standalone_agent: bool | None = None) -> Session:
         builder.standalone_agent = os.path.basename(path)
     session = builder.session
     builder.agent(MAIN_AGENT)
-    for lineno, rec in iter_records(path, session.problems, skip=_no_use):
+    for lineno, rec in _records(path, session.problems):
         builder.line(lineno, rec, path)
     dropped = builder.drop_dead_branches()
     if dropped:
@@ -632,6 +648,27 @@ def parse(path: str, *, standalone_agent: bool | None = None) -> Session:
         _attach_subagent_files(builder, path)
     _finish(builder)
     return session
+
+
+def _records(path: str, problems: list[ParseProblem]) -> Iterator[tuple[int | None, Any]]:
+    """The lines of a transcript, or the elements of a one-document array of stream-json messages
+    (claude-code-action's execution log), each with the line it starts on."""
+    if first_record(path) is not None or not first_line(path).lstrip().startswith(b"["):
+        yield from iter_records(path, problems, skip=_no_use)
+        return
+    try:
+        document = load_document(path)
+    except DocumentError as exc:
+        problems.append(ParseProblem(path, exc.line, f"invalid JSON ({exc.reason}); not checked"))
+        return
+    if not isinstance(document, list):
+        problems.append(ParseProblem(path, 1, "a JSON document that is not an array of messages; not checked"))
+        return
+    with open(path, "rb") as fp:
+        text = fp.read().decode("utf-8", "replace")
+    place = Place(path, text, element_spans(text, {None}))
+    for index, rec in enumerate(document):
+        yield place.line(None, index), rec
 
 
 def _attach_subagent_files(builder: _Builder, path: str) -> None:
