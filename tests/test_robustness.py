@@ -34,6 +34,8 @@ CASES = [(fmt, path) for fmt in FORMATS for path in _samples(fmt)]
 CASES += [("openhands", path) for path in sorted((FIXTURES / "openhands" / "sdk").glob("*.json"))[:4]]
 # Gemini CLI's headless stream-json output
 CASES += [("gemini-cli", path) for path in sorted((FIXTURES / "gemini-cli" / "stream-json").glob("*.jsonl"))[:4]]
+# Codex CLI's codex exec --json output
+CASES += [("codex", path) for path in sorted((FIXTURES / "codex" / "exec-json").glob("*.jsonl"))[:4]]
 JSON = st.recursive(st.none() | st.booleans() | st.integers(-5, 2**40) | st.floats(allow_nan=False) |
                     st.text(max_size=12), lambda inner: st.lists(inner, max_size=3) |
                     st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)

@@ -30,15 +30,13 @@ from typing import Any, Sequence
 from linter.context import ContextIndex
 from linter.model import MAIN_AGENT, Agent, Event, Location, ParseProblem, Session, Step, ToolCall, ToolResult
 from linter.parsers._common import as_str, clip_strings, infer_cwd
-from linter.parsers.jsonl import iter_records
+from linter.parsers.jsonl import fold_text_lines, iter_events
 from linter.textutil import parse_time
 
 EVENTS = frozenset({"init", "message", "tool_use", "tool_result", "error", "result"})
 RESULT_HEAD = 2000
 PROSE_LIMIT = 4000
 INPUT_STRING_LIMIT = 1024
-_SHOWN_LINES = 5
-_NOT_JSON = ("line contains invalid json",)  # what iter_records says of a line that is not JSON
 
 
 def _is_event(rec: Any) -> bool:
@@ -187,32 +185,15 @@ class _Builder:
             self.agent.context.add(text, seq)
 
 
-def _fold_noise(path: str, problems: list[ParseProblem]) -> list[ParseProblem]:
-    """Lines that are not JSON (the CLI's stderr captured with the stream) become one warning."""
-    noise = [p for p in problems if p.level == "error" and p.message.startswith(_NOT_JSON)]
-    if not noise:
-        return problems
-    lines = [p.line for p in noise if p.line is not None]
-    shown = ", ".join(str(n) for n in lines[:_SHOWN_LINES]) + (", ..." if len(lines) > _SHOWN_LINES else "")
-    kept = [p for p in problems if p not in noise]
-    kept.append(ParseProblem(path, lines[0] if lines else None,
-                             f"{len(noise)} line(s) are not JSON events (text the CLI wrote to stderr, captured with "
-                             f"the stream?); skipped: line {shown}", "warning"))
-    return kept
-
-
 def parse(path: str, spawn_tools: frozenset[str], content_tools: frozenset[str]) -> Session:
     builder = _Builder(path, content_tools)
     problems: list[ParseProblem] = []
-    for line, rec in iter_records(path, problems):
-        if _is_event(rec):
-            builder.event(rec, line)
-        else:
-            problems.append(ParseProblem(path, line, "not a stream-json event; skipped", "warning"))
+    for line, rec in iter_events(path, problems, _is_event, "a stream-json event"):
+        builder.event(rec, line)
     builder.close()
     session = builder.session
     session.cwd = infer_cwd(session)  # the stream does not record it
-    session.problems.extend(_fold_noise(path, problems))
+    session.problems.extend(fold_text_lines(path, problems, "the CLI"))
     spawns = [c for c in builder.calls.values() if c.name in spawn_tools]
     if spawns:
         session.note("subagents", f"{len(spawns)} subagent run(s) are not in the headless stream; their calls "

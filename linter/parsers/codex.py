@@ -74,14 +74,16 @@ from linter.model import (
     ToolResult,
     Usage,
 )
+from linter.parsers import _codex_exec
 from linter.parsers._common import as_str, num
 from linter.parsers.jsonl import iter_records
-from linter.parsers.sample import Sample
+from linter.parsers.sample import Sample, first_record
 from linter.shell import command_text, join
 from linter.textutil import parse_time, safe, salient_tokens
 
 FORMAT = "codex"
-DESCRIPTION = "Codex CLI rollout JSONL (~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl), one session per session_meta"
+DESCRIPTION = ("Codex CLI rollout JSONL (~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl), one session per session_meta, "
+               "and `codex exec --json` output")
 
 RESULT_HEAD = 2000
 PROSE_LIMIT = 4000
@@ -206,9 +208,12 @@ def _is_file_dump(command: str) -> bool:
 
 # -- sniffing ------------------------------------------------------------------------------------
 def sniff(sample: Sample) -> bool:
-    """Is every first object a ``{"timestamp", "type", "payload"}`` envelope, one of them a Codex type?"""
+    """Is every first object a ``{"timestamp", "type", "payload"}`` envelope, one of them a Codex type?
+    Or is this ``codex exec --json`` output (see ``_codex_exec``)?"""
     if not sample.is_jsonl or not sample.records:
         return False
+    if _codex_exec.sniff(sample.records):
+        return True
     known = False
     for rec in sample.records:
         if not isinstance(rec, dict):
@@ -724,6 +729,10 @@ def _copy_meta(thread: _Thread, meta: dict[str, Any]) -> bool:
 
 
 def parse_many(path: str) -> Iterator[Session]:
+    first = first_record(path)
+    if first is not None and _codex_exec.sniff([first[1]]):
+        yield _codex_exec.parse(path)
+        return
     problems: list[ParseProblem] = []
     builds: list[_Build] = []
     threads: list[tuple[int, _Thread]] = []  # (first line, thread)

@@ -19,6 +19,10 @@ from linter.model import ParseProblem
 _BLANK_START = frozenset(b" \t\n\r\x0b\x0c")
 
 
+# What jsonlines says of a line that is not JSON (the reason this module reports).
+_INVALID_LINE = "line contains invalid json"
+
+
 class _CountingLines:
     """Iterable over a binary file's non-blank lines that remembers the current line number.
 
@@ -80,3 +84,32 @@ def iter_records(path: str, problems: list[ParseProblem], on_bad: Callable[[int]
                 pending.level = "warning"
                 pending.message = "last line is incomplete (is the session still being written?); line skipped"
             problems.append(pending)
+
+
+_SHOWN_LINES = 5
+
+
+def fold_text_lines(path: str, problems: list[ParseProblem], program: str) -> list[ParseProblem]:
+    """A CLI's JSON output saved with its stderr (``> run.jsonl 2>&1``) holds lines of plain text:
+    those problems become one warning that names the first of their lines."""
+    noise = [p for p in problems if p.level == "error" and p.message.startswith(_INVALID_LINE)]
+    if not noise:
+        return problems
+    lines = [p.line for p in noise if p.line is not None]
+    shown = ", ".join(str(n) for n in lines[:_SHOWN_LINES]) + (", ..." if len(lines) > _SHOWN_LINES else "")
+    kept = [p for p in problems if p not in noise]
+    kept.append(ParseProblem(path, lines[0] if lines else None,
+                             f"{len(noise)} line(s) are not JSON events (text {program} wrote to stderr, captured "
+                             f"with the stream?); skipped: line {shown}", "warning"))
+    return kept
+
+
+def iter_events(path: str, problems: list[ParseProblem], is_event: Callable[[Any], bool],
+                what: str) -> Iterator[tuple[int, Any]]:
+    """The records of a CLI's JSON Lines output that ``is_event`` accepts; any other record is a
+    warning naming ``what`` was expected (lines that are not JSON go to ``problems`` as usual)."""
+    for line, rec in iter_records(path, problems):
+        if is_event(rec):
+            yield line, rec
+        else:
+            problems.append(ParseProblem(path, line, f"not {what}; skipped", "warning"))

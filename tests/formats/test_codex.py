@@ -458,3 +458,96 @@ def test_versions_before_parallel_calls_report_no_serial_calls(tmp_path, version
     assert (session.one_call_per_turn is None) is reported
     result = run([path], Config(), load_registry())
     assert ("PAR101" in [d.code for d in result.diagnostics]) is reported
+
+
+# -- codex exec --json output ------------------------------------------------------------------------
+def _item(kind: str, item_id: str, item_type: str, **fields) -> dict:
+    return {"type": kind, "item": {"id": item_id, "type": item_type, **fields}}
+
+
+def _command(item_id: str, command: str, output: str = "", exit_code: int = 0) -> list[dict]:
+    started = _item("item.started", item_id, "command_execution", command=command, aggregated_output="",
+                    exit_code=None, status="in_progress")
+    done = _item("item.completed", item_id, "command_execution", command=command, aggregated_output=output,
+                 exit_code=exit_code, status="completed" if exit_code == 0 else "failed")
+    return [started, done]
+
+
+def _exec_run(tmp_path, events: list, noise: dict[int, str] | None = None) -> pathlib.Path:
+    lines = [json.dumps(e) for e in [{"type": "thread.started", "thread_id": "th-1"}, {"type": "turn.started"},
+                                     *events, {"type": "turn.completed", "usage": {"input_tokens": 9,
+                                               "cached_input_tokens": 5, "output_tokens": 2}}]]
+    for at, text in sorted((noise or {}).items()):
+        lines.insert(at, text)
+    path = tmp_path / "exec.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_exec_json_steps_batches_results_and_findings(tmp_path) -> None:
+    add, commit = _command("item_3", "/bin/zsh -lc 'git add -A'"), _command("item_4", "/bin/zsh -lc \"git commit -m x\"")
+    path = _exec_run(tmp_path, [
+        _item("item.completed", "item_0", "reasoning", text="**Looking at the app**"),
+        _item("item.completed", "item_1", "agent_message", text="I will fix the typo in src/app.py."),
+        _item("item.started", "item_2", "file_change", changes=[{"path": "/w/src/app.py", "kind": "update"}],
+              status="in_progress"),
+        _item("item.completed", "item_2", "file_change", changes=[{"path": "/w/src/app.py", "kind": "update"}],
+              status="completed"),
+        add[0], commit[0], commit[1], add[1],  # started together, completed in another order
+        *_command("item_5", "bash -lc 'cat missing.txt'", "cat: missing.txt: No such file", exit_code=1),
+        _item("item.completed", "item_6", "agent_message", text="Committed the fix."),
+    ], noise={0: "Reading additional input from stdin...",
+              5: "2026-10-02T10:32:23.394757Z ERROR codex_core::tools::router: error=exec_command failed"})
+    assert support.is_format(path, FORMAT)
+    (session,) = codex.parse_many(str(path))
+    assert session.session_id == "th-1"
+    steps = session.main.steps
+    assert [[c.id for c in s.calls] for s in steps] == [["item_2"], ["item_3", "item_4"], ["item_5"], []]
+    assert steps[0].text == "I will fix the typo in src/app.py." and "Looking at the app" in steps[0].thought
+    assert steps[-1].text == "Committed the fix."
+    patch, add_call, commit_call, cat = session.all_calls()
+    assert patch.name == "apply_patch" and add_call.name == "exec_command"
+    assert add_call.input["command"] == ["/bin/zsh", "-lc", "git add -A"]
+    assert (cat.result.is_error, cat.result.text) == (True, "cat: missing.txt: No such file")
+    assert [p.message for p in session.problems] == [
+        "2 line(s) are not JSON events (text Codex wrote to stderr, captured with the stream?); skipped: line 1, 6"]
+    assert {n.what for n in session.notes} == {"seconds", "context_tokens"}
+    from linter.config import Config
+    from linter.engine import load_registry, run
+
+    found = [(d.code, d.line) for d in run([str(path)], Config(), load_registry()).diagnostics]
+    assert found == [("PAR401", 7), ("PAR201", 9)]
+
+
+def test_exec_json_sequential_calls_and_items_that_only_complete(tmp_path) -> None:
+    path = _exec_run(tmp_path, [
+        *_command("item_0", "bash -lc ls", "a.py\nb.py"),
+        *_command("item_1", "bash -lc 'cat a.py'", "x = 1"),
+        _item("item.completed", "item_2", "web_search", query="pytest fixtures"),
+        _item("item.started", "item_3", "mcp_tool_call", server="docs", tool="search", arguments={"q": "x"},
+              result=None, error=None, status="in_progress"),
+        _item("item.started", "item_4", "mcp_tool_call", server="docs", tool="fetch", arguments={"id": 1},
+              result=None, error=None, status="in_progress"),
+        _item("item.completed", "item_4", "mcp_tool_call", server="docs", tool="fetch", arguments={"id": 1},
+              result=None, error={"message": "not found"}, status="failed"),
+        _item("item.completed", "item_3", "mcp_tool_call", server="docs", tool="search", arguments={"q": "x"},
+              result={"content": [{"type": "text", "text": "hit"}]}, error=None, status="completed"),
+    ])
+    (session,) = codex.parse_many(str(path))
+    assert [[c.name for c in s.calls] for s in session.main.steps] == [
+        ["exec_command"], ["exec_command"], ["web_search"], ["mcp__docs__search", "mcp__docs__fetch"], []]
+    search, fetch = session.main.steps[3].calls
+    assert (search.result.text, search.result.is_error) == ("hit", False)
+    assert (fetch.result.text, fetch.result.is_error) == ("not found", True)
+    assert not any(n.what == "mid-turn" for n in session.notes)
+
+
+def test_exec_json_is_not_a_rollout_nor_a_rollout_exec_json(tmp_path) -> None:
+    from linter.parsers.sample import load_sample
+
+    path = _exec_run(tmp_path, [*_command("item_0", "bash -lc ls")])
+    assert codex.sniff(load_sample(str(path)))
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text(json.dumps({"type": ["thread.started"]}) + "\n" + json.dumps({"type": "turn.started"}) + "\n")
+    assert not codex.sniff(load_sample(str(odd)))
+    assert all(not codex._codex_exec.sniff(list(load_sample(str(p)).records)) for p in sorted(REAL.glob("*.jsonl")))
