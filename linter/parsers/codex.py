@@ -37,6 +37,7 @@ What this parser rebuilds:
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from typing import Any, Iterator
@@ -139,6 +140,37 @@ def shell_call(call: ToolCall, r: Resolver) -> Effect:
 
 
 
+_CELL_TOOL = re.compile(r"\btools\.(\w+)\(\s*")
+_DECODER = json.JSONDecoder()
+
+
+def code_cell(call: ToolCall, r: Resolver) -> Effect:
+    """Code mode's ``exec``: a JavaScript cell whose ``tools.exec_command({"cmd", "workdir"})``
+    calls run shell commands (side by side under ``Promise.all``). The cell does what its commands
+    do together; one that calls another tool, or whose command objects cannot be read whole (a
+    cell cut short), is unknown."""
+    source = call.input.get("input")
+    if not isinstance(source, str):
+        return unknown(call, r)
+    commands, workdirs = [], set()
+    for match in _CELL_TOOL.finditer(source):
+        if match.group(1) != "exec_command":
+            return unknown(call, r)
+        try:
+            value, _ = _DECODER.raw_decode(source, match.end())
+        except ValueError:
+            return unknown(call, r)
+        if not isinstance(value, dict) or not isinstance(value.get("cmd"), str):
+            return unknown(call, r)
+        commands.append(value["cmd"])
+        workdirs.add(value.get("workdir") if isinstance(value.get("workdir"), str) else "")
+    if not commands or len(workdirs) > 1:
+        return unknown(call, r)
+    joined = "\n".join(commands)  # a list of commands, as a script runs them
+    return shell_call(ToolCall(id=call.id, name="exec_command", input={"cmd": joined, "workdir": workdirs.pop()},
+                               location=call.location), r)
+
+
 def apply_patch(call: ToolCall, r: Resolver) -> Effect:
     text = path_arg(call, "input", "patch")
     workdir = path_arg(call, "workdir")
@@ -177,6 +209,7 @@ EFFECTS: dict[str, Handler] = {
     "update_plan": state,
     "web_search": hosted_web,
     "spawn_agent": spawn_agent,
+    "exec": code_cell,
     "send_input": unknown, "wait": unknown, "wait_agent": unknown, "close_agent": unknown,
     "resume_agent": unknown, "request_user_input": ask,
 }

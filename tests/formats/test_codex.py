@@ -551,3 +551,26 @@ def test_exec_json_is_not_a_rollout_nor_a_rollout_exec_json(tmp_path) -> None:
     odd.write_text(json.dumps({"type": ["thread.started"]}) + "\n" + json.dumps({"type": "turn.started"}) + "\n")
     assert not codex.sniff(load_sample(str(odd)))
     assert all(not codex._codex_exec.sniff(list(load_sample(str(p)).records)) for p in sorted(REAL.glob("*.jsonl")))
+
+
+def test_code_mode_cells_do_what_their_commands_do() -> None:
+    from linter.model import Location, ToolCall
+
+    model = EffectModel(codex.EFFECTS, "/w")
+
+    def cell(source: str):
+        return model.of(ToolCall(id=source, name="exec", input={"input": source}, location=Location("x", 1)))
+
+    one = cell('const r = await tools.exec_command({"cmd":"cat a.py && sed -n 1,5p b.py","workdir":"/w"}); text(r)\n')
+    assert (one.kind, sorted(one.reads)) == (READ, ["a.py", "b.py"])
+    checks = cell('const rs = await Promise.all([\n  tools.exec_command({"cmd":"pnpm exec oxlint src","workdir":"/w"}),\n'
+                  '  tools.exec_command({"cmd":"pnpm test:run","workdir":"/w"})\n]);')
+    assert checks.categories == {"lint", "test"}
+    commit = cell('await tools.exec_command({"cmd":"git add -A && git commit -m x","workdir":"/w"})')
+    assert "git:/w:head" in commit.writes
+    # another tool, a command object cut short, two working directories: what the cell does is unknown
+    for source in ('await tools.apply_patch({"input":"*** Begin Patch"})',
+                   'const r = await tools.exec_command({"cmd":"cat a',
+                   'await tools.exec_command({"cmd":"ls","workdir":"/a"}); await tools.exec_command({"cmd":"ls","workdir":"/b"})',
+                   'text("no tools")'):
+        assert cell(source).kind == "unknown", source
