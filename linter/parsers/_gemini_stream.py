@@ -40,7 +40,9 @@ INPUT_STRING_LIMIT = 1024
 
 
 def _is_event(rec: Any) -> bool:
-    return isinstance(rec, dict) and as_str(rec.get("type")) in EVENTS and "uuid" not in rec and "message" not in rec
+    # an ``error`` event says its ``message`` as text; a transcript line holds a message object
+    return (isinstance(rec, dict) and as_str(rec.get("type")) in EVENTS and "uuid" not in rec
+            and not isinstance(rec.get("message"), dict))
 
 
 def sniff(records: Sequence[Any]) -> bool:

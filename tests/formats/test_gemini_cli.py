@@ -446,6 +446,7 @@ def test_stream_json_stderr_lines_are_one_warning_and_change_nothing(tmp_path) -
 
 def test_stream_json_failures_and_a_run_that_stops_mid_turn(tmp_path) -> None:
     path = _stream(tmp_path, _run(
+        _event("error", 2, severity="warning", message="Loop detected, stopping execution"),
         _event("tool_use", 3, tool_name="run_shell_command", tool_id="sh-1", parameters={"command": "make"}),
         _event("tool_result", 4, tool_id="sh-1", status="error", output="Tool execution denied by policy.",
                error={"type": "policy_violation", "message": "Tool execution denied by policy."}),
@@ -460,6 +461,7 @@ def test_stream_json_failures_and_a_run_that_stops_mid_turn(tmp_path) -> None:
     assert (write.result.is_error, write.result.text) == (True, "EACCES")
     assert [s.calls != [] for s in session.main.steps] == [True, True]  # no closing response
     assert [e.kind for e in session.main.events] == ["prompt", "interrupt"]
+    assert session.problems == []  # an error event is the CLI's, not a malformed record
 
 
 def test_stream_json_is_not_taken_for_other_formats_nor_they_for_it(tmp_path) -> None:
