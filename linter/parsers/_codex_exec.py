@@ -34,9 +34,8 @@ from linter.parsers.jsonl import fold_text_lines, iter_events
 
 EVENTS = frozenset({"thread.started", "turn.started", "turn.completed", "turn.failed", "item.started",
                     "item.updated", "item.completed", "error"})
-# item type -> the tool name the codex effect table knows it by
-TOOL_ITEMS = {"command_execution": "exec_command", "file_change": "apply_patch", "mcp_tool_call": "mcp",
-              "web_search": "web_search", "todo_list": "update_plan"}
+# the item types that are tool calls (``_input`` names each as the codex effect table knows it)
+TOOL_ITEMS = frozenset({"command_execution", "file_change", "mcp_tool_call", "web_search", "todo_list"})
 RESULT_HEAD = 2000
 PROSE_LIMIT = 4000
 INPUT_STRING_LIMIT = 1024
