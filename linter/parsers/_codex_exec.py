@@ -8,8 +8,9 @@ its file changes name the files they touch. Each line is one event:
 * ``item.started`` / ``item.updated`` / ``item.completed`` with an ``item`` ``{id, type, ...}``:
   ``command_execution`` (``command``, ``aggregated_output``, ``exit_code``, ``status``),
   ``file_change`` (``changes`` ``[{path, kind}]``), ``mcp_tool_call`` (``server``, ``tool``,
-  ``arguments``, ``result``, ``error``), ``web_search`` (``query``), ``todo_list`` (``items``),
-  ``agent_message`` and ``reasoning`` (``text``).
+  ``arguments``, ``result``, ``error``), ``web_search`` (``query``), ``todo_list`` (``items``:
+  open for the whole turn, each start or update one ``update_plan`` call), ``agent_message`` and
+  ``reasoning`` (``text``).
 
 Codex runs the calls of one model response side by side: their items start before any of them
 completes. So a call that starts while a call of the open step is still running, with no message
@@ -115,6 +116,7 @@ class _Builder:
         self.session.agents[MAIN_AGENT] = self.agent
         self.seq = 0
         self.calls: dict[str, ToolCall] = {}  # item id -> call
+        self.plans: dict[str, int] = {}  # todo list item id -> update_plan calls seen
         self.step: Step | None = None  # the step whose calls may still be joined
         self.prose: list[str] = []
         self.thought: list[str] = []
@@ -158,6 +160,9 @@ class _Builder:
             return
         if item_type not in TOOL_ITEMS:
             return
+        if item_type == "todo_list":
+            self.plan(kind, item, item_id, line)
+            return
         call = self.calls.get(item_id)
         if call is None:
             call = self.start(item, item_id, line)
@@ -165,6 +170,16 @@ class _Builder:
                 return
         if kind == "item.completed" and call.result is None:
             self.finish(call, item)
+
+    def plan(self, kind: str, item: dict[str, Any], item_id: str, line: int) -> None:
+        """A todo list stays open for the whole turn: it starts with the first ``update_plan`` call
+        and each later one updates it. Each is a call answered at once, not one still running."""
+        count = self.plans.get(item_id, 0)
+        if kind == "item.completed" and count:
+            return  # the turn's end closes the list
+        self.plans[item_id] = count + 1
+        call = self.start(item, f"{item_id}#{count + 1}" if count else item_id, line)
+        self.finish(call, item)
 
     def start(self, item: dict[str, Any], item_id: str, line: int) -> ToolCall:
         step = self.step

@@ -574,3 +574,51 @@ def test_code_mode_cells_do_what_their_commands_do() -> None:
                    'await tools.exec_command({"cmd":"ls","workdir":"/a"}); await tools.exec_command({"cmd":"ls","workdir":"/b"})',
                    'text("no tools")'):
         assert cell(source).kind == "unknown", source
+
+
+EXEC_JSON = sorted((support.ROOT / "fixtures" / FORMAT / "exec-json").glob("*.jsonl"))
+
+
+def _exec_counts(path: pathlib.Path) -> tuple[int, int]:
+    """(tool calls, batches), counted from the events alone: a call per command, file change, MCP
+    call or web search item, and per start or update of a todo list; a batch is two or more call
+    items started while one started before them is still running, with no message between."""
+    calls = batches = 0
+    running: set[str] = set()
+    group = 0
+    for line in path.read_text().splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        item = event.get("item") or {}
+        kind, item_type = event.get("type"), item.get("type")
+        if item_type == "todo_list":
+            calls += kind in ("item.started", "item.updated")
+            batches += group > 1
+            group = 0
+        elif item_type in ("command_execution", "file_change", "mcp_tool_call", "web_search"):
+            if kind == "item.started":
+                calls += 1
+                if running:
+                    group += 1
+                else:  # nothing running: a new response's first call
+                    batches += group > 1
+                    group = 1
+                running.add(item["id"])
+            elif kind == "item.completed":
+                if item["id"] in running:
+                    running.discard(item["id"])
+                else:
+                    calls += 1  # an item that only completes
+                    batches += group > 1
+                    group = 0
+        elif item_type in ("agent_message", "reasoning") and kind == "item.completed":
+            batches += group > 1
+            group = 0
+    return calls, batches + (group > 1)
+
+
+@pytest.mark.parametrize("path", EXEC_JSON, ids=lambda p: p.name)
+def test_exec_json_files_parse_with_exact_counts(cli, path: pathlib.Path) -> None:
+    support.check_counts(cli, path, FORMAT, _exec_counts(path))
