@@ -26,7 +26,7 @@ log lines) is often captured with the stream: those lines are counted in one war
 from __future__ import annotations
 
 import shlex
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from linter.context import ContextIndex
 from linter.model import MAIN_AGENT, Agent, Event, Location, ParseProblem, Session, Step, ToolCall, ToolResult
@@ -109,8 +109,9 @@ def _result(item: dict[str, Any]) -> tuple[str, bool]:
 
 
 class _Builder:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, is_content: Callable[[ToolCall], bool]) -> None:
         self.path = path
+        self.is_content = is_content
         self.session = Session(path=path, format="codex", session_id=None, cwd=None)
         self.agent = Agent(id=MAIN_AGENT, context=ContextIndex(), source=path)
         self.session.agents[MAIN_AGENT] = self.agent
@@ -211,7 +212,8 @@ class _Builder:
         seq = self.next_seq()
         call.result = ToolResult.of(text, RESULT_HEAD, is_error=failed, timestamp=None, location=call.location, seq=seq,
                                     empty=not failed and not text.strip())
-        self.context().add(text, seq)
+        if not self.is_content(call):
+            self.context().add(text, seq)
 
     def end_prose(self, line: int) -> None:
         """Prose after the last call of a turn is the turn's closing response."""
@@ -220,8 +222,10 @@ class _Builder:
         self.step = None
 
 
-def parse(path: str) -> Session:
-    builder = _Builder(path)
+def parse(path: str, is_content: Callable[[ToolCall], bool]) -> Session:
+    """``is_content`` tells a call whose answer is a file's content, left out of the context as
+    the rollout parser leaves it out."""
+    builder = _Builder(path, is_content)
     problems: list[ParseProblem] = []
     for line, rec in iter_events(path, problems, _is_event, "a codex exec event"):
         builder.event(rec, line)

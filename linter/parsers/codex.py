@@ -764,7 +764,7 @@ def _copy_meta(thread: _Thread, meta: dict[str, Any]) -> bool:
 def parse_many(path: str) -> Iterator[Session]:
     first = first_record(path)
     if first is not None and _codex_exec.sniff([first[1]]):
-        yield _codex_exec.parse(path)
+        yield _codex_exec.parse(path, _is_content)
         return
     problems: list[ParseProblem] = []
     builds: list[_Build] = []

@@ -522,7 +522,7 @@ def test_exec_json_steps_batches_results_and_findings(tmp_path) -> None:
 def test_exec_json_sequential_calls_and_items_that_only_complete(tmp_path) -> None:
     path = _exec_run(tmp_path, [
         *_command("item_0", "bash -lc ls", "a.py\nb.py"),
-        *_command("item_1", "bash -lc 'cat a.py'", "x = 1"),
+        *_command("item_1", "bash -lc 'cat a.py'", "import settings_module"),
         _item("item.completed", "item_2", "web_search", query="pytest fixtures"),
         _item("item.started", "item_3", "mcp_tool_call", server="docs", tool="search", arguments={"q": "x"},
               result=None, error=None, status="in_progress"),
@@ -540,6 +540,9 @@ def test_exec_json_sequential_calls_and_items_that_only_complete(tmp_path) -> No
     assert (search.result.text, search.result.is_error) == ("hit", False)
     assert (fetch.result.text, fetch.result.is_error) == ("not found", True)
     assert not any(n.what == "mid-turn" for n in session.notes)
+    # a listing's answer is context; a file's content (cat) is left out, as in a rollout
+    assert session.main.context.first_seen("b.py") is not None
+    assert session.main.context.first_seen("settings_module") is None
 
 
 def test_exec_json_is_not_a_rollout_nor_a_rollout_exec_json(tmp_path) -> None:
