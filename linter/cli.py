@@ -93,6 +93,7 @@ def main() -> None:
       parlint check ~/.claude/projects               # every session under a directory
       parlint check ~/.codex/sessions ~/.gemini/tmp  # other harnesses' logs
       parlint check session.jsonl --output-format json
+      claude -p "..." --output-format stream-json --verbose | parlint check -
       parlint check . --select PAR1 --statistics     # only missed-parallelism rules
       parlint report ~/.claude/projects --html report.html
       parlint rules                                  # the rule catalogue
@@ -128,8 +129,9 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
     """Lint transcripts, plans and orchestration code.
 
     Transcripts: files, or directories walked for *.jsonl, *.json and *.traj; each file's format
-    is recognised from its content. Files found by walking that match no format are skipped and
-    counted; a file named explicitly that matches none is an error. Plans: *.md files named
+    is recognised from its content; a PATH of - reads one transcript from standard input (findings
+    name it -). Files found by walking that match no format are skipped and counted; a file named
+    explicitly that matches none is an error. Plans: *.md files named
     explicitly, or found by walking when they match plan-globs (e.g. **/*plan.md, **/tasks.md).
     Python orchestration code: *.py files named explicitly, or matching code-globs.
 

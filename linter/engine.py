@@ -8,9 +8,13 @@ a rule whose code is already taken, or whose declaration is malformed, is reject
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import tempfile
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from linter.config import Config
 from linter.cost import Savings, savings
@@ -360,25 +364,90 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
 
     rules = [r for r in registry.sorted() if config.enabled(r.code)]
     calls: list[list[str]] = []  # per session summary: its call ids, in order (the random ones)
-    inputs: list[Input] = discover(paths, result.errors, result.skipped, config.plan_globs, config.code_globs)
-    for n, item in enumerate(inputs):
-        if progress is not None:
-            progress(n, len(inputs), item.path)
-        result.files += 1
-        if item.kind in ("plan", "code"):
-            found, plan = lint_plan_file(item.path, item.kind, rules, config, result.errors)
-            result.diagnostics.extend(keep(found))
-            if plan is not None:
-                result.plans.append(plan)
-            continue
-        for session in parse_file(item, fmt, result.errors, result.skipped):
-            found = once(keep(lint_session(session, rules, config)), session)
-            result.errors.extend(session.problems)  # the parser's, and any a rule ran into
-            result.diagnostics.extend(found)
-            result.sessions.append(summarise(session, rules, found, timeline))
-            calls.append([c.id for c in session.all_calls() if len(c.id) >= _UNIQUE_ID])
+    spooled = _spool_stdin(result.errors) if STDIN in paths else None
+    paths = [q for q in (spooled if p == STDIN else p for p in paths) if q is not None]
+    try:
+        inputs: list[Input] = discover(paths, result.errors, result.skipped, config.plan_globs, config.code_globs)
+        for n, item in enumerate(inputs):
+            if progress is not None:
+                progress(n, len(inputs), STDIN if item.path == spooled else item.path)
+            result.files += 1
+            if item.kind in ("plan", "code"):
+                found, plan = lint_plan_file(item.path, item.kind, rules, config, result.errors)
+                result.diagnostics.extend(keep(found))
+                if plan is not None:
+                    result.plans.append(plan)
+                continue
+            sessions = _parsed(item, fmt, result.errors, result.skipped, spooled)
+            for session in sessions:
+                found = once(keep(lint_session(session, rules, config)), session)
+                result.errors.extend(session.problems)  # the parser's, and any a rule ran into
+                result.diagnostics.extend(found)
+                result.sessions.append(summarise(session, rules, found, timeline))
+                calls.append([c.id for c in session.all_calls() if len(c.id) >= _UNIQUE_ID])
+    finally:
+        if spooled is not None:
+            _relabel_errors(result.errors, spooled)
+            shutil.rmtree(os.path.dirname(spooled), ignore_errors=True)
     _judge_continued(result, calls, {r.code for r in rules if r.at_end}, repeated)
     return result
+
+
+# The path argument that stands for standard input (``claude -p ... | parlint check -``).
+STDIN = "-"
+
+
+def _spool_stdin(errors: list[ParseProblem]) -> str | None:
+    """Copy standard input to a temporary file, so that it is parsed like any file (streamed, with
+    line numbers); its findings and errors name it ``-``. None when there is nothing to read."""
+    stream = sys.stdin
+    if stream is None or stream.isatty():
+        errors.append(ParseProblem(STDIN, None, "standard input is a terminal: pipe a transcript into "
+                                               "`parlint check -`, or name a file"))
+        return None
+    folder = tempfile.mkdtemp(prefix="parlint-stdin-")
+    target = os.path.join(folder, "stdin")
+    with open(target, "wb") as fp:
+        shutil.copyfileobj(getattr(stream, "buffer", stream), fp, 1 << 20)
+        empty = fp.tell() == 0
+    if empty:
+        shutil.rmtree(folder, ignore_errors=True)
+        errors.append(ParseProblem(STDIN, None, "standard input is empty: nothing to check", level="warning"))
+        return None
+    return target
+
+
+def _parsed(item: Input, fmt: str, errors: list[ParseProblem], skipped: list[str],
+            spooled: str | None) -> Iterator[Session]:
+    """The sessions of one input; those read from standard input are relabelled ``-``."""
+    if spooled is None or item.path != spooled:
+        yield from parse_file(item, fmt, errors, skipped)
+        return
+    for session in parse_file(item, fmt, errors, skipped):
+        _relabel(session, spooled)
+        yield session
+
+
+def _relabel(session: Session, spooled: str) -> None:
+    session.path = STDIN
+    for problem in session.problems:
+        if problem.path == spooled:
+            problem.path = STDIN
+    for agent in session.agents.values():
+        for event in agent.events:
+            event.location.path = STDIN
+        for step in agent.steps:
+            step.location.path = STDIN
+            for call in step.calls:
+                call.location.path = STDIN
+                if call.result is not None:
+                    call.result.location.path = STDIN
+
+
+def _relabel_errors(errors: list[ParseProblem], spooled: str) -> None:
+    for problem in errors:
+        if problem.path == spooled:
+            problem.path = STDIN
 
 
 def _judge_continued(result: RunResult, calls: list[list[str]], at_end: set[str],

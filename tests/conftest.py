@@ -30,11 +30,11 @@ class Cli:
     def __init__(self) -> None:
         self.runner = CliRunner()
 
-    def __call__(self, *args: str):
-        return self.runner.invoke(main, list(args), catch_exceptions=False)
+    def __call__(self, *args: str, input: bytes | str | None = None):
+        return self.runner.invoke(main, list(args), input=input, catch_exceptions=False)
 
-    def json(self, *args: str):
-        result = self(*args, "--output-format", "json")
+    def json(self, *args: str, input: bytes | str | None = None):
+        result = self(*args, "--output-format", "json", input=input)
         return result, json.loads(result.stdout)
 
 

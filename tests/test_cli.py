@@ -237,3 +237,48 @@ def test_short_made_up_call_ids_are_not_taken_for_copies(cli, tmp_path) -> None:
         (tmp_path / name).write_bytes(source.read_bytes())
     _, out = cli.json("check", str(tmp_path))
     assert sorted(os.path.basename(d["path"]) for d in out["diagnostics"]) == ["a.jsonl", "b.jsonl"]
+
+
+def test_dash_reads_one_transcript_from_stdin(cli, tmp_path, monkeypatch) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    _, from_file = cli.json("check", SERIAL)
+    result, doc = cli.json("check", "-", CLEAN, input=(FIXTURES / "par101-serial-reads.jsonl").read_bytes())
+    assert result.exit_code == 1
+    assert [(d["path"], d["line"], d["code"], d["call_ids"]) for d in doc["diagnostics"]] == [
+        ("-", d["line"], d["code"], d["call_ids"]) for d in from_file["diagnostics"]]
+    assert [s["path"] for s in doc["sessions"]] == ["-", CLEAN]
+    assert list(tmp_path.iterdir()) == []  # the spooled copy is gone
+    assert cli("check", "-", input=(FIXTURES / "par101-serial-reads.jsonl").read_bytes()).stdout.startswith(
+        "-:3:1: PAR101 3 independent read-only calls")
+
+
+def test_stdin_errors_name_it_dash(cli) -> None:
+    result, doc = cli.json("check", "-", input=(BROKEN / "malformed-middle.jsonl").read_bytes())
+    assert result.exit_code == 2
+    assert doc["errors"] == [{"path": "-", "line": 6, "message": "line contains invalid json; line skipped",
+                              "level": "error"}]
+    assert "-:6: error: line contains invalid json" in result.stderr
+    result, doc = cli.json("check", "-", input=b"")
+    assert result.exit_code == 2
+    assert doc["errors"] == [{"path": "-", "line": None, "message": "standard input is empty: nothing to check",
+                              "level": "warning"}]
+
+
+def test_stdin_from_a_terminal_is_refused(monkeypatch) -> None:
+    import sys
+
+    from linter.cli import _registry
+    from linter.config import Config
+    from linter.engine import run
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    result = run(["-", CLEAN], Config(), _registry())
+    assert [(e.path, e.level, e.message.split(":")[0]) for e in result.errors] == [
+        ("-", "error", "standard input is a terminal")]
+    assert [s.path for s in result.sessions] == [CLEAN]  # the file named beside it is still checked
