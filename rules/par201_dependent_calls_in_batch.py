@@ -284,6 +284,17 @@ def _dir_change(call: ToolCall, directory: str) -> str:
     return f"changes {where}"
 
 
+_OLD_TEXT_KEYS = ("old_string", "old_str", "edits")
+
+
+def _edits_in_place(call: ToolCall) -> bool:
+    """Does the call replace text it quotes from the file (an Edit, a search-and-replace, a patch
+    that updates a file) rather than write the whole file?"""
+    if any(key in call.input for key in _OLD_TEXT_KEYS):
+        return True
+    return any(isinstance(v, str) and "*** Update File:" in v for v in call.input.values())
+
+
 def _hazard(dep: Dependency, first: ToolCall, first_effect: Effect, second: ToolCall, second_effect: Effect) -> str:
     """What may go wrong when the two calls of a dependent pair run in the other order (or at once)."""
     later = _subject(second, second_effect)
@@ -308,6 +319,9 @@ def _hazard(dep: Dependency, first: ToolCall, first_effect: Effect, second: Tool
     if direction == "WAR":
         noun, read, _, thing, _ = _state(dep.resource, first_effect)
         reader = earlier if earlier.startswith("the ") else "that call"
+        if is_file_resource(dep.resource) and _edits_in_place(second):
+            return (f"{later} went out in the same batch as {earlier}, so its old text was chosen before the "
+                    f"agent saw what {reader} returns (and {reader} may see the edited file)")
         return (f"{later} may run before {earlier} in the same batch {read}s {noun}, so {reader} may "
                 f"see the new {thing}")
     noun, _, write, _, _ = _state(dep.resource, first_effect)

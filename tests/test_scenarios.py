@@ -62,6 +62,12 @@ def _par201(calls: str) -> list[str]:
      "Read src/a.py may run before the Write in the same batch changes src/a.py, and see the old content"),
     ("call Read file_path=src/a.py\ncall Write file_path=src/a.py content=x",
      "Write src/a.py may run before the Read in the same batch reads src/a.py, so the Read may see the new content"),
+    ("call Read file_path=src/a.py\ncall Edit file_path=src/a.py old_string=x new_string=y",
+     "Edit src/a.py went out in the same batch as the Read, so its old text was chosen before the agent saw "
+     "what the Read returns (and the Read may see the edited file)"),
+    ("call Bash command=\"cat src/a.py\"\ncall MultiEdit file_path=src/a.py edits:='[]'",
+     "MultiEdit src/a.py went out in the same batch as Bash cat src/a.py, so its old text was chosen before "
+     "the agent saw what that call returns (and that call may see the edited file)"),
     ("call Write file_path=run.sh content=x\ncall Bash command=\"chmod +x run.sh\"",
      "Bash chmod +x run.sh may run before the Write in the same batch changes run.sh, and act on the old file"),
     ("call Bash command=\"npm run build\"\ncall Bash command=\"npm test\"",
