@@ -32,7 +32,8 @@ _NO_RUN = re.compile(r"\b(no need to|(do not|don'?t|never)( need to)?)\s+(run|te
 # an instruction or a statement of scope, not a report.
 _ON = r"(?!\s+(on|with|for|in|under|at|yet|together|without)\b)"
 _USER_RAN = re.compile(r"\bi\s+(just\s+)?(ran|tested|tried|checked)\b|\btests?\s+(now\s+)?(pass|are passing|"
-                       r"are green)\b|\ball green\b|(?<!how )\bit works\b|\bworks now\b"
+                       r"are green)\b|\ball green\b|(?<!how )\b(it|that|this) work(s|ed)\b|\bworks now\b"
+                       r"|(^|[.!?,;:]\s*)((ok(ay)?|yes|yep|great|perfect|nice|cool|good)\s+)?work(s|ed)\b(?!\s+(on|with|for|in|under|at)\b)"
                        r"|\b(?!(you|we|i|please|and|but|so|now|also|just|then)\b)\w+ (does ?n[o']?t|do ?n[o']?t|did ?n[o']?t) "
                        r"(seem to |really )?work\b" + _ON +
                        r"|\bnot working\b" + _ON +
