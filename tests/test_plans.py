@@ -38,6 +38,18 @@ def test_kiro_tasks_structure() -> None:
     assert plan.groups == []
 
 
+def test_cc_sdd_parallel_marks_and_depends_lines() -> None:
+    plan = parse((ROOT / "fixtures" / "plans" / "cc-sdd-replace-mockery-tasks.md").read_text(), "tasks.md")
+    # "2. (P)", "3. (P)", "4. (P)" run beside each other; so do "2.1 (P)" and "2.2 (P)", and "2.3"
+    # (not marked) comes after them
+    assert [(g.marker, g.may, [s.number for s in g.steps]) for g in plan.groups] == [
+        ("(P)", True, ["2", "3", "4"]), ("(P)", True, ["2.1", "2.2"]), ("(P)", True, ["3.1", "3.2"])]
+    assert plan.steps[4].text.startswith("Replace BTC keygen manual stubs")  # the marker is not the title
+    deps = parse("- [ ] 4.1 (P) Hook\n  - _Requirements: 1.1_\n  - _Depends: 1.1, 3.2_\n"
+                 "- [ ] 4.2 Queue **Depends:** 4.1\n", "tasks.md")
+    assert [s.depends_on for s in deps.steps] == [["1.1", "3.2"], ["4.1"]]
+
+
 def test_markdown_groups_dependencies_and_files() -> None:
     plan = parse(textwrap.dedent("""\
         # Plan

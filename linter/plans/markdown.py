@@ -8,10 +8,12 @@ are phases. Fenced code blocks are skipped.
 Parallel groups: a step or heading whose text says "(parallel)", "in parallel", "parallel tasks",
 "simultaneously", "at the same time" or "concurrently" makes its sub-steps (for a step) or the
 steps under it (for a heading) one group; a paragraph such as "Parallel Tasks:" makes the list
-that follows one group.
+that follows one group. Task markers that say a task may run in parallel form groups too: Spec
+Kit's consecutive ``T005 [P]`` tasks, and cc-sdd's ``2.1 (P)`` tasks (consecutive marked siblings
+of one numbered parent, ``2.1 (P)`` and ``2.2 (P)``, or major tasks ``2. (P)`` and ``3. (P)``).
 
 Dependencies: "after step 2", "depends on 1.2", "using the results of step 3", "once 2 is done",
-"requires 1.1", "blocked by 4". Kiro's ``_Requirements: 1.2_`` lines name acceptance criteria in
+"requires 1.1", "blocked by 4", cc-sdd's ``_Depends: 1.1, 3.2_``. Kiro's ``_Requirements: 1.2_`` lines name acceptance criteria in
 requirements.md, not other tasks, so they are not dependencies.
 """
 
@@ -29,6 +31,8 @@ _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 _STEP_HEADING = re.compile(r"^(?:step|task)\s+(?P<n>\d+(?:\.\d+)*)\b[:.)\s-]*(?P<rest>.*)$", re.I)
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _SPEC_TASK = re.compile(r"^(?P<id>T\d{2,4})\s+(?P<p>\[P\]\s+)?(?P<rest>.*)$")
+# cc-sdd: "2.1 (P) Build the worker" (or the marker at the end of the title)
+_MAY_PARALLEL = re.compile(r"^\(P\)\s+|\s+\(P\)$")
 PARALLEL = re.compile(
     r"\(parallel\)|\bin parallel\b|\bparallel (?:tasks|steps|work|group|track)s?\b|\bsimultaneously\b|"
     r"\bat the same time\b|\bconcurrently\b|\bparallel:", re.I)
@@ -46,7 +50,7 @@ STEP_PARALLEL = re.compile(
     r"|\b(?:these|the following|both|all of them|sub-?tasks|sub-?steps|steps|tasks|agents|subagents|workers)\b[^.]{0,30}\b"
     + _TOGETHER, re.I)
 _DEPENDS = re.compile(
-    r"\b(?:after|depends on|depending on|dependent on|using (?:the )?(?:results?|outputs?) (?:of|from)|"
+    r"\b(?:after|depends on|depends:|depending on|dependent on|using (?:the )?(?:results?|outputs?) (?:of|from)|"
     r"needs|need|wait(?:s|ing)? for|when|uses? (?:the )?(?:results?|outputs?) (?:of|from)|"
     r"once|requires|blocked by|following|builds on|based on (?:the )?(?:results?|outputs?) of|"
     r"(?:found|identified|listed|produced|created) in|from)\s+"
@@ -56,6 +60,7 @@ _DEPENDS = re.compile(
     r"hrs?|days?|weeks?|months?|times?|requests?|calls?|replicas?|items?|records?|rows?|users?|bytes?|[kmg]b\b|"
     r"lines?|characters?|chars?|tokens?|pages?|results?|entries|files?|messages?))",
     re.I)
+_EMPHASIS_LEAD = re.compile(r"(?<![\w*])[_*]{1,2}(?=depends\b)|(?<=depends:)[_*]{1,2}", re.I)
 _SUPPRESS = re.compile(r"<!--\s*parlint:\s*ignore\[(?P<codes>[A-Z0-9, ]+)\]\s*-->")
 _PATH = re.compile(r"(?<![\w/.-])(?:\.{0,2}/)?(?:[\w@.-]+/)*[\w@-]+(?:\.[\w-]+)*\.[A-Za-z][\w]{0,9}(?![\w/])")
 _BACKTICK = re.compile(r"`([^`\n]+)`")
@@ -116,6 +121,7 @@ def _outputs(text: str, files: set[str]) -> set[str]:
 
 def _dependencies(text: str) -> list[str]:
     deps = []
+    text = _EMPHASIS_LEAD.sub(" ", text)  # "_Depends: 1.1_", "**Depends:** 2"
     for match in _DEPENDS.finditer(text):
         deps.append(match.group("n"))
         deps.extend(re.findall(r"\d+(?:\.\d+)*", match.group("more") or ""))
@@ -148,6 +154,7 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
     spec_group: ParallelGroup | None = None  # consecutive Spec Kit "[P]" tasks
     in_fence = False
     last_step: PlanStep | None = None
+    marked: set[int] = set()  # steps with cc-sdd's "(P)"
     for lineno, raw in enumerate(text.splitlines(), 1):
         for match in _SUPPRESS.finditer(raw):
             codes = tuple(c.strip() for c in match.group("codes").split(",") if c.strip())
@@ -236,6 +243,11 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
         lead = _LEAD_NUMBER.match(rest)
         if lead and (check or number is None):
             number, rest = lead.group("n"), lead.group("rest")
+        may = None
+        if number is not None and "(P)" in rest:
+            may = _MAY_PARALLEL.search(rest)
+            if may:
+                rest = (rest[:may.start()] + rest[may.end():]).strip()
         spec = _SPEC_TASK.match(rest)
         if spec:  # Spec Kit: "T005 [P] Add Album in src/models/album.ts"
             number, rest = spec.group("id"), spec.group("rest")
@@ -252,6 +264,8 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
             continue  # a plain bullet list outside any step (or under a paragraph of a phase): prose, not steps
         step = _new_step(plan, rest, lineno, len(stack), number, phase, parent)
         step.done = done
+        if may:
+            marked.add(step.index)
         last_step = step
         stack.append((indent, step))
         if parent is not None and parent.group is None and _owned_group(plan, parent) is not None:
@@ -263,7 +277,7 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
         if spec and spec.group("p") and parent is None and step.group is None:
             # consecutive [P] tasks may run together
             if spec_group is None:
-                spec_group = ParallelGroup(lineno, "[P]")
+                spec_group = ParallelGroup(lineno, "[P]", may=True)
                 plan.groups.append(spec_group)
             _join(spec_group, step)
         elif parent is None:
@@ -271,9 +285,35 @@ def parse(text: str, path: str, kind: str = "markdown", origin_line: int | None 
         marker = is_parallel(rest, STEP_PARALLEL)
         if marker:
             plan.groups.append(ParallelGroup(lineno, marker, owner=step))
+    _marked_groups(plan, marked)
     _named_groups(plan, text)
     plan.groups = [g for g in plan.groups if len(g.steps) >= 2]
     return plan
+
+
+def _marked_groups(plan: Plan, marked: set[int]) -> None:
+    """cc-sdd's "(P)" tasks: consecutive marked siblings (same numbered parent) form a group; an
+    unmarked sibling ("2.3 Verify the tests") or the next task outside the parent ends it."""
+    if not marked:
+        return
+    runs: dict[tuple[int, str], ParallelGroup] = {}  # (list parent, number prefix) -> open group
+    for step in plan.steps:
+        if not step.number or not re.fullmatch(r"\d+(?:\.\d+)*", step.number):
+            continue
+        prefix = step.number.rpartition(".")[0]
+        parent = step.parent.index if step.parent is not None else -1
+        for key in [k for k in runs if k[0] == parent and k[1] and not (step.number + ".").startswith(k[1] + ".")
+                    and k[1] != prefix]:
+            del runs[key]  # the next major task: the sub-task runs of the one before are over
+        key = (parent, prefix)
+        if step.index not in marked:
+            runs.pop(key, None)
+            continue
+        group = runs.get(key)
+        if group is None:
+            group = runs[key] = ParallelGroup(step.line, "(P)", may=True)
+            plan.groups.append(group)
+        _join(group, step)
 
 
 # "Steps 2, 3 and 4 can run in parallel once step 1 is done."

@@ -41,6 +41,8 @@ class ParallelGroup:
     marker: str
     steps: list[PlanStep] = field(default_factory=list)
     owner: PlanStep | None = None  # the step whose sub-steps run in parallel, if any
+    # Spec Kit's "[P]" and cc-sdd's "(P)" mark tasks that may run together, not a launch at once
+    may: bool = False
 
 
 @dataclass(slots=True)
