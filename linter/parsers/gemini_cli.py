@@ -159,7 +159,9 @@ _EMPTY = re.compile(r"^\s*(no files found|no matches found|found 0 match|directo
 # Text the CLI sends as the user on its own: /init's prompt, the environment preamble, nudges.
 _INJECTED = ("You are an AI agent that brings the power of Gemini directly into the terminal",
              "This is the Gemini CLI. We are setting up the context", "<session_context>",
-             "System: Please continue.")
+             "System: Please continue.",
+             # a read_many_files result the CLI passed on as a user turn (older recordings)
+             "[Function Response: ")
 _ABS_PATH = re.compile(r"(?:^|(?<=[\s'\"(=:]))(/[^\s'\"(),:;*?<>|]+)")
 _MAX_CANDIDATES = 2000
 _CANCELLED_INFO = re.compile(r"^\s*Request cancelled\.?\s*$", re.I)

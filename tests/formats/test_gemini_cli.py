@@ -209,6 +209,17 @@ def test_jsonl_replaces_repeated_ids_applies_rewinds_and_set(tmp_path) -> None:
     assert _expected_counts(path) == (2, 0)
 
 
+def test_a_function_response_passed_on_as_a_user_turn_is_not_a_prompt(tmp_path) -> None:
+    path = _jsonl(tmp_path, [
+        _header(), _user("u1", "check the requirements"),
+        _gemini("g1", [_call("read_many_files", T0, {"paths": ["/work/app/a.py"]})]),
+        _user("u2", "[Function Response: read_many_files]--- /work/app/a.py ---\n\nimport torch\n"),
+        _gemini("g2", [_call("read_file", T0 + 2000, {"absolute_path": "/work/app/requirements.txt"})]),
+    ])
+    session = gemini_cli.parse(str(path))
+    assert [e.kind for e in session.main.events] == ["prompt", "meta"]
+
+
 def test_history_snapshot_in_set_updates_messages_without_dropping(tmp_path) -> None:
     path = _jsonl(tmp_path, [
         _header(), _user("u1", "list the repo"),
