@@ -13,8 +13,8 @@ Kit's consecutive ``T005 [P]`` tasks, and cc-sdd's ``2.1 (P)`` tasks (consecutiv
 of one numbered parent, ``2.1 (P)`` and ``2.2 (P)``, or major tasks ``2. (P)`` and ``3. (P)``).
 
 Dependencies: "after step 2", "depends on 1.2", "using the results of step 3", "once 2 is done",
-"requires 1.1", "blocked by 4", cc-sdd's ``_Depends: 1.1, 3.2_``. Kiro's ``_Requirements: 1.2_`` lines name acceptance criteria in
-requirements.md, not other tasks, so they are not dependencies.
+"requires 1.1", "blocked by 4", cc-sdd's ``_Depends: 1.1, 3.2_``. Kiro's ``_Requirements: 1.2_``
+lines name acceptance criteria in requirements.md, not other tasks, so they are not dependencies.
 """
 
 from __future__ import annotations
