@@ -57,6 +57,17 @@ def test_blocks_of_one_message_form_one_step_with_usage_taken_once(tmp_path) -> 
     assert t2.result.timestamp < t1.result.timestamp  # completion order kept
 
 
+def test_a_prompt_hook_that_stops_the_turn_speaks_for_the_harness(tmp_path) -> None:
+    path = write(tmp_path, [
+        line("user", "u1", None, "Implement the plan"),
+        line("user", "u2", "u1", "Operation stopped by hook: Another session is active\n\nYou can continue here."),
+        line("user", "u3", "u2", "Implement the plan"),
+        line("assistant", "a1", "u3", use("t1", file_path="/repo/a"), mid="m1"),
+        line("user", "r1", "a1", res("t1")),
+    ])
+    assert [e.kind for e in claude_code.parse(path).main.events] == ["prompt", "meta", "prompt"]
+
+
 def test_rewound_branch_is_dropped(tmp_path) -> None:
     path = write(tmp_path, [
         line("user", "u1", None, "first attempt"),

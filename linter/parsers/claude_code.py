@@ -437,7 +437,8 @@ class _Builder:
         elif stripped.startswith("<task-notification>"):
             kind = "notification"
         elif rec.get("isMeta") or stripped.startswith(("<local-command-stdout>", "<local-command-stderr>",
-                                                       "Caveat: The messages below")):
+                                                       "Caveat: The messages below",
+                                                       "Operation stopped by hook:")):
             kind = "meta"
         else:
             kind = "prompt"
