@@ -24,7 +24,8 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from linter.model import ToolCall
-from linter.shell import VALIDATION, classify, command_of, is_device, join, positionals, split_command
+from linter.shell import (SEARCH_VALUE_OPTIONS, VALIDATION, classify, command_of, is_device, join, positionals,
+                          split_command)
 from linter.textutil import is_salient, salient_tokens, tokens
 
 READ, WRITE, EXEC, SPAWN, STATE, ASK, UNKNOWN = "read", "write", "exec", "spawn", "state", "ask", "unknown"
@@ -268,8 +269,6 @@ def _plain_names(segments: Any, r: Resolver, cwd: str) -> tuple[tuple[str, ...],
 _SEARCH_PROGRAMS = {"grep", "egrep", "fgrep", "rg", "ag", "ack"}
 # A search of the history for a pattern: `git log --grep=...`, `-S` (pickaxe), `-G`.
 _GIT_LOG_SEARCH = re.compile(r"git\s+(?:-C\s+\S+\s+)?log\b.*\s(?:--grep|-S|-G)")
-_VALUE_OPTIONS = frozenset({"-g", "--glob", "--iglob", "-t", "--type", "-T", "--type-not", "-m", "--max-count", "-A", "-B",
-                            "-C", "--context", "-f", "--file", "-j", "--threads", "-d", "--max-depth", "-M", "--max-columns"})
 _REGEX_NOISE = re.compile(r"\\[a-zA-Z]|[\\^$()|*+?{}\[\]]")
 
 
@@ -287,7 +286,7 @@ def search_pattern_words(command: str) -> tuple[tuple[str, ...], ...]:
         patterns = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-e", "--regexp")]
         patterns += [w.split("=", 1)[1] for w in words if w.startswith("--regexp=")]
         if not patterns:
-            patterns = positionals(words, _VALUE_OPTIONS)[:1]
+            patterns = positionals(words, SEARCH_VALUE_OPTIONS)[:1]
         for pattern in patterns:
             found.update(t for t in tokens(_REGEX_NOISE.sub(" ", pattern)) if len(t) >= 3)
     return tuple((word,) for word in sorted(found))

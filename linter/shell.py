@@ -32,6 +32,11 @@ READ_ONLY = {
     "locale", "bat", "exa", "eza", "fzf", "man", "help", "tldr", "cloc", "tokei", "strings",
     "awk", "sed", "find", "pgrep", "history", "alias", "set", "export", "source", ".",
 }
+# Options of grep / rg / ag that take a value (`-g '!*.pyc'`, `-t py`, `-A 3`): not paths.
+SEARCH_VALUE_OPTIONS = frozenset({"-g", "--glob", "--iglob", "-t", "--type", "-T", "--type-not", "-m", "--max-count",
+                                  "-A", "-B", "-C", "--context", "-f", "--file", "-j", "--threads", "-d", "--max-depth",
+                                  "-M", "--max-columns", "-e", "--regexp"})
+_SEARCHES = {"grep", "egrep", "fgrep", "rg", "ag", "ack"}
 GIT_READ = {
     "status", "log", "diff", "show", "rev-parse", "ls-files", "ls-tree", "blame", "describe",
     "shortlog", "grep", "cat-file", "reflog", "rev-list", "merge-base", "name-rev", "whatchanged",
@@ -600,6 +605,13 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
             if category in ("run", "test", "build"):
                 ports.add(m.group(1))
         paths = [a for a in args if not a.startswith("-")]
+        if prog in _SEARCHES:
+            # the files searched: the operands after the pattern (all of them when the pattern
+            # comes by -e / -f, or when `rg --files` lists files)
+            operands = positionals(args, SEARCH_VALUE_OPTIONS)
+            given = any(a in ("-e", "--regexp", "-f", "--file", "--files") or a.startswith(("--regexp=", "--file="))
+                        for a in args)
+            paths = operands if given else operands[1:]
         if prog == "git":
             at, sub = _subcommand(args, _GIT_VALUE_OPTIONS)
             repo = f"git:{here or '.'}"

@@ -103,6 +103,16 @@ def test_in_place_edits_and_read_only_commands() -> None:
     assert classify("grep -rn seed src/", "/repo").categories == set()
 
 
+@pytest.mark.parametrize(("command", "reads"), [
+    ("rg --files -g '!*.pyc' -g '!__pycache__'", set()),  # glob values are not files
+    ("rg -t py -n import src/app.py", {"/repo/src/app.py"}),
+    ("grep -rn config.load src/app.py", {"/repo/src/app.py"}),  # the pattern is not a file
+    ("grep -A 3 -e parse.args cli.py main.py", {"/repo/cli.py", "/repo/main.py"}),
+])
+def test_searches_read_their_operands_not_their_pattern_or_option_values(command: str, reads: set) -> None:
+    assert classify(command, "/repo").reads == reads
+
+
 @pytest.mark.parametrize("command", [
     "command -v node",
     "command -v rg >/dev/null && echo yes",

@@ -37,7 +37,6 @@ What this parser rebuilds:
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 from typing import Any, Iterator
@@ -141,29 +140,134 @@ def shell_call(call: ToolCall, r: Resolver) -> Effect:
 
 
 _CELL_TOOL = re.compile(r"\btools\.(\w+)\(\s*")
-_DECODER = json.JSONDecoder()
+_CELL_VAR = re.compile(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*")
+_JS_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+_JS_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_JS_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+
+class _Name(str):
+    """A bare identifier in a code cell: a variable, resolved from the cell's own assignments."""
+
+
+def _js_string(src: str, pos: int) -> tuple[str, int]:
+    quote, out, i = src[pos], [], pos + 1
+    while i < len(src):
+        ch = src[i]
+        if ch == quote:
+            return "".join(out), i + 1
+        if quote == "`" and src.startswith("${", i):
+            raise ValueError("template substitution")
+        if ch == "\\" and i + 1 < len(src):
+            nxt = src[i + 1]
+            if nxt == "u" and src[i + 2:i + 3] != "{":
+                out.append(chr(int(src[i + 2:i + 6], 16)))
+                i += 6
+                continue
+            if nxt == "x":
+                out.append(chr(int(src[i + 2:i + 4], 16)))
+                i += 4
+                continue
+            if nxt == "\n":
+                i += 2  # a line continuation
+                continue
+            out.append(_JS_ESCAPES.get(nxt, nxt))
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    raise ValueError("unterminated string")
+
+
+def _js_value(src: str, pos: int) -> tuple[object, int]:
+    """Read one JavaScript literal (string, number, object, array, true/false/null) or a bare
+    name at ``pos``: object keys may go unquoted and strings may use any quote, as cells write them."""
+    while pos < len(src) and src[pos].isspace():
+        pos += 1
+    if pos >= len(src):
+        raise ValueError("end of cell")
+    ch = src[pos]
+    if ch in "\"'`":
+        return _js_string(src, pos)
+    if ch in "{[":
+        close, items, obj = ("}" if ch == "{" else "]"), [], {}
+        pos += 1
+        while True:
+            while pos < len(src) and src[pos].isspace():
+                pos += 1
+            if src.startswith(close, pos):
+                return (obj if close == "}" else items), pos + 1
+            if close == "}":
+                if src[pos:pos + 1] in ("\"", "'"):
+                    key, pos = _js_string(src, pos)
+                else:
+                    ident = _JS_IDENT.match(src, pos)
+                    if ident is None:
+                        raise ValueError("object key")
+                    key, pos = ident.group(0), ident.end()
+                while pos < len(src) and src[pos].isspace():
+                    pos += 1
+                if not src.startswith(":", pos):
+                    raise ValueError("':' expected")
+                obj[key], pos = _js_value(src, pos + 1)
+            else:
+                value, pos = _js_value(src, pos)
+                items.append(value)
+            while pos < len(src) and src[pos].isspace():
+                pos += 1
+            if src.startswith(",", pos):
+                pos += 1
+            elif not src.startswith(close, pos):
+                raise ValueError("',' expected")
+    number = _JS_NUMBER.match(src, pos)
+    if number:
+        return float(number.group(0)), number.end()
+    ident = _JS_IDENT.match(src, pos)
+    if ident:
+        word = ident.group(0)
+        return {"true": True, "false": False, "null": None, "undefined": None}.get(word, _Name(word)), ident.end()
+    raise ValueError(f"unexpected {ch!r}")
 
 
 def code_cell(call: ToolCall, r: Resolver) -> Effect:
-    """Code mode's ``exec``: a JavaScript cell whose ``tools.exec_command({"cmd", "workdir"})``
-    calls run shell commands (side by side under ``Promise.all``). The cell does what its commands
-    do together; one that calls another tool, or whose command objects cannot be read whole (a
-    cell cut short), is unknown."""
+    """Code mode's ``exec``: a JavaScript cell whose ``tools.exec_command({cmd, workdir})`` calls
+    run shell commands (side by side under ``Promise.all``) and whose ``tools.apply_patch(patch)``
+    calls change files (the patch written inline or held in a ``const``). The cell does what its
+    commands do together, or what its patches change; one that calls another tool, mixes commands
+    and patches, or whose arguments cannot be read whole (a cell cut short, a computed string) is
+    unknown."""
     source = call.input.get("input")
     if not isinstance(source, str):
         return unknown(call, r)
-    commands, workdirs = [], set()
-    for match in _CELL_TOOL.finditer(source):
-        if match.group(1) != "exec_command":
-            return unknown(call, r)
+    names: dict[str, object] = {}
+    for match in _CELL_VAR.finditer(source):
         try:
-            value, _ = _DECODER.raw_decode(source, match.end())
-        except ValueError:
+            names[match.group(1)], _ = _js_value(source, match.end())
+        except (ValueError, IndexError):
+            continue
+    commands, workdirs, patches = [], set(), []
+    for match in _CELL_TOOL.finditer(source):
+        try:
+            value, _ = _js_value(source, match.end())
+        except (ValueError, IndexError, RecursionError):
             return unknown(call, r)
-        if not isinstance(value, dict) or not isinstance(value.get("cmd"), str):
+        if isinstance(value, _Name):
+            value = names.get(value)
+        if match.group(1) == "exec_command" and isinstance(value, dict) and isinstance(value.get("cmd"), str):
+            commands.append(value["cmd"])
+            workdirs.add(value.get("workdir") if isinstance(value.get("workdir"), str) else "")
+        elif match.group(1) == "apply_patch":
+            if isinstance(value, dict):
+                value = value.get("input", value.get("patch"))
+            if isinstance(value, _Name):
+                value = names.get(value)
+            if not isinstance(value, str) or not patch_files(value):
+                return unknown(call, r)
+            patches.append(value)
+        else:
             return unknown(call, r)
-        commands.append(value["cmd"])
-        workdirs.add(value.get("workdir") if isinstance(value.get("workdir"), str) else "")
+    if patches:
+        return unknown(call, r) if commands else _patch_effect("\n".join(patches), r, "", "apply_patch")
     if not commands or len(workdirs) > 1:
         return unknown(call, r)
     joined = "\n".join(commands)  # a list of commands, as a script runs them

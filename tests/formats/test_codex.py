@@ -571,8 +571,19 @@ def test_code_mode_cells_do_what_their_commands_do() -> None:
     assert checks.categories == {"lint", "test"}
     commit = cell('await tools.exec_command({"cmd":"git add -A && git commit -m x","workdir":"/w"})')
     assert "git:/w:head" in commit.writes
-    # another tool, a command object cut short, two working directories: what the cell does is unknown
+    # the object literal as cells write it: bare keys, any quotes, a trailing comma
+    bare = cell("const r = await tools.exec_command({cmd:\"sed -n '1,40p' a.py\", workdir:'/w', yield_time_ms:1000,});")
+    assert (bare.kind, sorted(bare.reads)) == (READ, ["a.py"])
+    # a patch held in a const, or written inline: the cell changes the files it names
+    patch = "*** Begin Patch\\n*** Update File: /w/src/a.py\\n@@\\n-x\\n+y\\n*** Add File: /w/tests/t.py\\n+z\\n*** End Patch"
+    held = cell(f'const patch = "{patch}";\ntext(await tools.apply_patch(patch));\n')
+    inline = cell(f'await tools.apply_patch({{input: "{patch}"}})')
+    assert held.kind == inline.kind == WRITE and held.writes == inline.writes == {"src/a.py", "tests/t.py"}
+    # another tool, a command object cut short, two working directories, commands and patches
+    # together, a patch naming no file: what the cell does is unknown
     for source in ('await tools.apply_patch({"input":"*** Begin Patch"})',
+                   f'await tools.apply_patch("{patch}"); await tools.exec_command({{cmd: "ls", workdir: "/w"}})',
+                   'await tools.view_image({path: "a.png"})',
                    'const r = await tools.exec_command({"cmd":"cat a',
                    'await tools.exec_command({"cmd":"ls","workdir":"/a"}); await tools.exec_command({"cmd":"ls","workdir":"/b"})',
                    'text("no tools")'):
