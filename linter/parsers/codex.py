@@ -243,7 +243,7 @@ def code_cell(call: ToolCall, r: Resolver) -> Effect:
     for match in _CELL_VAR.finditer(source):
         try:
             names[match.group(1)], _ = _js_value(source, match.end())
-        except (ValueError, IndexError):
+        except (ValueError, IndexError, RecursionError):
             continue
     commands, workdirs, patches = [], set(), []
     for match in _CELL_TOOL.finditer(source):
