@@ -24,8 +24,8 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from linter.model import ToolCall
-from linter.shell import (SEARCH_VALUE_OPTIONS, VALIDATION, classify, command_of, is_device, join, positionals,
-                          split_command)
+from linter.shell import (SEARCH_VALUE_OPTIONS, VALIDATION, classify, command_of, is_device, is_windows_path, join,
+                          positionals, split_command, windows_path)
 from linter.textutil import is_salient, salient_tokens, tokens
 
 READ, WRITE, EXEC, SPAWN, STATE, ASK, UNKNOWN = "read", "write", "exec", "spawn", "state", "ask", "unknown"
@@ -78,7 +78,10 @@ class Resolver:
     """Turns raw argument paths into resources and value spellings for one session."""
 
     def __init__(self, cwd: str | None) -> None:
+        if cwd and is_windows_path(cwd):
+            cwd = windows_path(cwd)
         self.cwd = posixpath.normpath(cwd) if cwd else ""
+        self.windows = bool(cwd) and bool(re.match(r"^[A-Z]:/", self.cwd))
         self._prefix = self.cwd.rstrip("/") + "/"
         self._cache: dict[str, str] = {}
 
@@ -116,6 +119,8 @@ class Resolver:
                 spellings.add("./" + rel)
                 if self.cwd:
                     spellings.add(posixpath.join(self.cwd, rel))
+        if self.windows or "\\" in raw:
+            spellings |= {s.replace("/", "\\") for s in spellings}  # as Windows tools print them
         return tuple(sorted(s for s in spellings if s and s not in (".", "./", "..", "./.")))
 
 

@@ -150,8 +150,15 @@ _WORD = re.compile(r"""\d?>>?(?:&\d+)?|&>>?|<<<?|(?:[^\s'"\\;&|<>()]+|'[^']*'|"(
 _QUOTED = re.compile(r"""'([^']*)'|"((?:\\.|[^"\\])*)"|\\(.)""")
 
 
+# An unquoted Windows path (`src\\a.ts`, `C:\\repo\\x`, as PowerShell and cmd take them): its
+# backslashes separate directories, they escape nothing.
+_WIN_WORD = re.compile(r"(?=.*(?:\w\\\w|^[A-Za-z]:\\))(?:[^\\'\"]|\\[\w.-])*")
+
+
 def _unquote(word: str) -> str:
     if "'" not in word and '"' not in word and "\\" not in word:
+        return word
+    if _WIN_WORD.fullmatch(word):
         return word
     return _QUOTED.sub(lambda m: m.group(1) if m.group(1) is not None else
                        (m.group(2) if m.group(2) is not None else m.group(3)), word)
@@ -219,11 +226,29 @@ def _strip_prefixes(seg: Segment) -> None:
             break
 
 
+_WIN_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def is_windows_path(path: str) -> bool:
+    return bool(_WIN_DRIVE.match(path)) or "\\" in path
+
+
+def windows_path(path: str) -> str:
+    """``C:\\repo\\src\\a.ts`` as ``C:/repo/src/a.ts`` (drive letter upper-cased), so that it joins
+    and compares like any other path."""
+    path = path.replace("\\", "/")
+    return path[0].upper() + path[1:] if _WIN_DRIVE.match(path) else path
+
+
 def join(base: str, path: str) -> str:
     if not path:
         return base
     if path.startswith("~"):
         return path
+    if is_windows_path(path) or _WIN_DRIVE.match(base):
+        path, base = windows_path(path), windows_path(base)
+        if _WIN_DRIVE.match(path):
+            return posixpath.normpath(path)
     if not base or path.startswith("/"):
         return posixpath.normpath(path)
     return posixpath.normpath(posixpath.join(base, path))
@@ -294,10 +319,24 @@ def _is_read_only(seg: Segment) -> bool:
     if args and args[-1] in ("--version", "--help") and len([a for a in args if not a.startswith("-")]) <= 2 and \
             prog not in _INTERPRETERS and not any("/" in a or "." in a for a in args):
         return True  # `npx tsc --version`: what the tool is, not a run of it (`python app.py --help` runs the app)
-    return prog in READ_ONLY
+    return prog in READ_ONLY or is_powershell_read(prog)
 
 
 _GIT_VALUE_OPTIONS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace"})
+# PowerShell cmdlets that only look (names compared in lower case, as PowerShell does), and their
+# options that take a value which is not a path (`-Filter *.ts`, `-Pattern foo.bar`, `-First 50`).
+_PS_READ_ONLY = frozenset("""
+get-content gc get-childitem gci dir get-item gi test-path resolve-path select-string sls select-object
+where-object foreach-object sort-object format-table format-list measure-object out-string get-filehash
+get-itemproperty convertfrom-json
+""".split())
+_PS_VALUE_OPTIONS = frozenset({"-filter", "-include", "-exclude", "-pattern", "-first", "-last", "-skip",
+                               "-encoding", "-depth", "-totalcount", "-tail", "-head", "-property",
+                               "-expandproperty", "-delimiter", "-readcount", "-context", "-algorithm"})
+
+
+def is_powershell_read(program: str) -> bool:
+    return "-" in program and program.lower() in _PS_READ_ONLY or program.lower() in ("gc", "gci", "sls")
 
 
 def _positionals(args: list[str], value_options: frozenset[str]) -> list[tuple[int, str]]:
@@ -605,6 +644,8 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
             if category in ("run", "test", "build"):
                 ports.add(m.group(1))
         paths = [a for a in args if not a.startswith("-")]
+        if is_powershell_read(prog):
+            paths = positionals([a.lower() if a.startswith("-") else a for a in args], _PS_VALUE_OPTIONS)
         if prog in _SEARCHES:
             # the files searched: the operands after the pattern (all of them when the pattern
             # comes by -e / -f, or when `rg --files` lists files)

@@ -6,7 +6,7 @@ import pytest
 
 from linter.deps import depends
 from linter.effects import WRITE, Effect, Resolver, shell_effect
-from linter.shell import classify
+from linter.shell import classify, join
 
 _REPO = Resolver("/repo")
 
@@ -101,6 +101,28 @@ def test_in_place_edits_and_read_only_commands() -> None:
     assert classify("sed -Ei 's/a/b/' src/a.py", "/repo").writes == {"/repo/src/a.py"}
     assert classify("ls db/migrate", "/repo").categories == set()
     assert classify("grep -rn seed src/", "/repo").categories == set()
+
+
+@pytest.mark.parametrize(("command", "reads"), [
+    ('Get-Content -Path "C:\\Users\\ana\\notes.md"', {"C:/Users/ana/notes.md"}),
+    ("get-content README.md | Select-Object -First 50", {"C:/repo/README.md"}),
+    ("Select-String -Pattern parse.args -Path src\\cli.py", {"C:/repo/src/cli.py"}),  # unquoted, as PowerShell takes it
+    ("Get-ChildItem -Path src -Filter *.ts -Recurse", set()),
+])
+def test_powershell_cmdlets_that_only_look_read_their_paths(command: str, reads: set) -> None:
+    info = classify(command, "C:/repo")
+    assert info.read_only and info.reads == reads
+
+
+def test_windows_paths_resolve_like_any_other() -> None:
+    from linter.effects import Resolver
+
+    assert join("C:\\repo", "src\\a.ts") == join("C:/repo", "C:\\repo\\src\\a.ts") == "C:/repo/src/a.ts"
+    r = Resolver("c:\\repo")
+    assert r.resource("C:\\repo\\src\\a.ts") == r.resource("src/a.ts") == "src/a.ts"
+    assert "src\\a.ts" in r.forms("src/a.ts")  # as a Windows tool prints it
+    assert classify("find . -name \\*.py -exec rm {} \\;", "/w").segments[0].words[3] == "*.py"  # still an escape
+    assert not classify("Set-Content -Path a.txt -Value x", "C:/repo").read_only
 
 
 @pytest.mark.parametrize(("command", "reads"), [
