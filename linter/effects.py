@@ -24,8 +24,8 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from linter.model import ToolCall
-from linter.shell import (SEARCH_VALUE_OPTIONS, VALIDATION, classify, command_of, is_device, is_windows_path, join,
-                          positionals, split_command, windows_path)
+from linter.shell import (SEARCH_PROGRAMS, SEARCH_VALUE_OPTIONS, VALIDATION, classify, command_of, is_device,
+                          is_windows_path, join, positionals, split_command, windows_path)
 from linter.textutil import is_salient, salient_tokens, tokens
 
 READ, WRITE, EXEC, SPAWN, STATE, ASK, UNKNOWN = "read", "write", "exec", "spawn", "state", "ask", "unknown"
@@ -81,7 +81,7 @@ class Resolver:
         if cwd and is_windows_path(cwd):
             cwd = windows_path(cwd)
         self.cwd = posixpath.normpath(cwd) if cwd else ""
-        self.windows = bool(cwd) and bool(re.match(r"^[A-Z]:/", self.cwd))
+        self.windows = bool(self.cwd) and is_windows_path(self.cwd)
         self._prefix = self.cwd.rstrip("/") + "/"
         self._cache: dict[str, str] = {}
 
@@ -271,7 +271,6 @@ def _plain_names(segments: Any, r: Resolver, cwd: str) -> tuple[tuple[str, ...],
     return tuple(values)
 
 
-_SEARCH_PROGRAMS = {"grep", "egrep", "fgrep", "rg", "ag", "ack"}
 # A search of the history for a pattern: `git log --grep=...`, `-S` (pickaxe), `-G`.
 _GIT_LOG_SEARCH = re.compile(r"git\s+(?:-C\s+\S+\s+)?log\b.*\s(?:--grep|-S|-G)")
 _REGEX_NOISE = re.compile(r"\\[a-zA-Z]|[\\^$()|*+?{}\[\]]")
@@ -286,7 +285,7 @@ def search_pattern_words(command: str) -> tuple[tuple[str, ...], ...]:
             if not words or words[0] != "grep":
                 continue
             words = words[1:]
-        elif seg.program not in _SEARCH_PROGRAMS:
+        elif seg.program not in SEARCH_PROGRAMS:
             continue
         patterns = [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-e", "--regexp")]
         patterns += [w.split("=", 1)[1] for w in words if w.startswith("--regexp=")]
@@ -343,7 +342,7 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
         kind = WRITE
     else:
         kind = EXEC
-    search = info.read_only and any(s.program in _SEARCH_PROGRAMS | {"find", "fd"} or
+    search = info.read_only and any(s.program in SEARCH_PROGRAMS | {"find", "fd"} or
                                     (s.program == "git" and (s.words[1:2] == ["grep"] or bool(_GIT_LOG_SEARCH.match(s.text))))
                                     for s in info.segments)
 

@@ -36,7 +36,7 @@ READ_ONLY = {
 SEARCH_VALUE_OPTIONS = frozenset({"-g", "--glob", "--iglob", "-t", "--type", "-T", "--type-not", "-m", "--max-count",
                                   "-A", "-B", "-C", "--context", "-f", "--file", "-j", "--threads", "-d", "--max-depth",
                                   "-M", "--max-columns", "-e", "--regexp"})
-_SEARCHES = {"grep", "egrep", "fgrep", "rg", "ag", "ack"}
+SEARCH_PROGRAMS = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "ack"})
 GIT_READ = {
     "status", "log", "diff", "show", "rev-parse", "ls-files", "ls-tree", "blame", "describe",
     "shortlog", "grep", "cat-file", "reflog", "rev-list", "merge-base", "name-rev", "whatchanged",
@@ -326,17 +326,19 @@ _GIT_VALUE_OPTIONS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--names
 # PowerShell cmdlets that only look (names compared in lower case, as PowerShell does), and their
 # options that take a value which is not a path (`-Filter *.ts`, `-Pattern foo.bar`, `-First 50`).
 _PS_READ_ONLY = frozenset("""
-get-content gc get-childitem gci dir get-item gi test-path resolve-path select-string sls select-object
-where-object foreach-object sort-object format-table format-list measure-object out-string get-filehash
-get-itemproperty convertfrom-json
+get-content get-childitem get-item test-path resolve-path select-string select-object where-object
+foreach-object sort-object format-table format-list measure-object out-string get-filehash get-itemproperty
+convertfrom-json
 """.split())
+_PS_ALIASES = frozenset({"gc", "gci", "gi", "sls", "dir"})
 _PS_VALUE_OPTIONS = frozenset({"-filter", "-include", "-exclude", "-pattern", "-first", "-last", "-skip",
                                "-encoding", "-depth", "-totalcount", "-tail", "-head", "-property",
                                "-expandproperty", "-delimiter", "-readcount", "-context", "-algorithm"})
 
 
 def is_powershell_read(program: str) -> bool:
-    return "-" in program and program.lower() in _PS_READ_ONLY or program.lower() in ("gc", "gci", "sls")
+    name = program.lower()
+    return name in _PS_READ_ONLY or name in _PS_ALIASES
 
 
 def _positionals(args: list[str], value_options: frozenset[str]) -> list[tuple[int, str]]:
@@ -646,7 +648,7 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
         paths = [a for a in args if not a.startswith("-")]
         if is_powershell_read(prog):
             paths = positionals([a.lower() if a.startswith("-") else a for a in args], _PS_VALUE_OPTIONS)
-        if prog in _SEARCHES:
+        if prog in SEARCH_PROGRAMS:
             # the files searched: the operands after the pattern (all of them when the pattern
             # comes by -e / -f, or when `rg --files` lists files)
             operands = positionals(args, SEARCH_VALUE_OPTIONS)
