@@ -336,6 +336,46 @@ _PS_VALUE_OPTIONS = frozenset({"-filter", "-include", "-exclude", "-pattern", "-
                                "-expandproperty", "-delimiter", "-readcount", "-context", "-algorithm"})
 
 
+# PowerShell cmdlets that change files, and their options that take a value which is not a path.
+_PS_WRITES = frozenset({"set-content", "add-content", "out-file", "new-item", "remove-item", "copy-item",
+                        "move-item"})
+_PS_WRITE_VALUE_OPTIONS = frozenset({"-value", "-encoding", "-width", "-inputobject", "-itemtype", "-type", "-name",
+                                     "-destination", "-filter", "-include", "-exclude", "-stream"})
+
+
+def _ps_option(args: list[str], *names: str) -> str | None:
+    for n, a in enumerate(args[:-1]):
+        if a.lower() in names:
+            return args[n + 1]
+    return None
+
+
+def _powershell_write(cmdlet: str, args: list[str], here: str, reads: set[str], writes: set[str],
+                      dir_writes: set[str]) -> None:
+    """`Set-Content -Path a.txt -Value x`, `New-Item -ItemType Directory -Path out`, `Remove-Item -Recurse
+    build`, `Copy-Item a.txt -Destination b.txt`: the files (and directories) they change."""
+    lowered = [a.lower() if a.startswith("-") else a for a in args]
+    named = _ps_option(args, "-path", "-literalpath", "-filepath")
+    targets = [named] if named else positionals(lowered, _PS_WRITE_VALUE_OPTIONS | {"-path", "-literalpath",
+                                                                                     "-filepath"})[:1]
+    if cmdlet in ("copy-item", "move-item"):
+        destination = _ps_option(args, "-destination") or (positionals(lowered, _PS_WRITE_VALUE_OPTIONS)[1:2] or [None])[0]
+        for source in targets:
+            reads.add(join(here, source))
+            if cmdlet == "move-item":
+                writes.add(join(here, source))
+        if destination:
+            writes.add(join(here, destination))
+        return
+    name = _ps_option(args, "-name")
+    for target in targets:
+        path = join(here, posixpath.join(windows_path(target), name) if name else target)
+        writes.add(path)
+        directory = (_ps_option(args, "-itemtype", "-type") or "").lower() == "directory"
+        if (cmdlet == "new-item" and directory) or (cmdlet == "remove-item" and "-recurse" in lowered):
+            dir_writes.add(path)
+
+
 def is_powershell_read(program: str) -> bool:
     name = program.lower()
     return name in _PS_READ_ONLY or name in _PS_ALIASES
@@ -694,7 +734,9 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
             elif sub in ("push",):
                 reads.add(repo + ":head")
             continue
-        if prog in ("mkdir",):
+        if prog.lower() in _PS_WRITES:
+            _powershell_write(prog.lower(), args, here, reads, writes, dir_writes)
+        elif prog in ("mkdir",):
             for p in paths:
                 dir_writes.add(join(here, p))
         elif prog in ("rm", "rmdir"):

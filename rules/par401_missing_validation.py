@@ -19,6 +19,9 @@ from linter.textutil import safe
 # script, renaming a file): nothing new to validate.
 _HOUSEKEEPING = {"rm", "rmdir", "unlink", "mv", "cp", "ln", "chmod", "chown", "touch", "mkdir", "cd", "ls",
                  "echo", "true"}
+# The same in PowerShell (cmdlet names compared in lower case); New-Item only when it writes no content
+_PS_HOUSEKEEPING = {"remove-item", "copy-item", "move-item", "set-location", "get-childitem", "test-path",
+                    "write-output", "write-host"}
 # git moving or removing files, or putting them back as committed: nothing new to validate
 _GIT_HOUSEKEEPING = (["rm"], ["mv"], ["restore"], ["checkout"])
 # The person said not to run anything ("No need to run it", "don't run the tests").
@@ -221,7 +224,9 @@ def _housekeeping(call: ToolCall) -> bool:
     segments = split_command(command)
     return bool(segments) and all(
         not any(op.startswith((">", "&>", "1>", "2>")) for op, _ in seg.redirects)
-        and (seg.program in _HOUSEKEEPING or (seg.program == "git" and seg.words[1:2] in _GIT_HOUSEKEEPING))
+        and (seg.program in _HOUSEKEEPING or (seg.program == "git" and seg.words[1:2] in _GIT_HOUSEKEEPING)
+             or seg.program.lower() in _PS_HOUSEKEEPING
+             or (seg.program.lower() == "new-item" and not any(w.lower() == "-value" for w in seg.words)))
         for seg in segments)
 
 

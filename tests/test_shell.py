@@ -114,6 +114,19 @@ def test_powershell_cmdlets_that_only_look_read_their_paths(command: str, reads:
     assert info.read_only and info.reads == reads
 
 
+@pytest.mark.parametrize(("command", "writes", "dir_writes"), [
+    ("Set-Content -Path src\\a.ts -Value x", {"C:/repo/src/a.ts"}, set()),
+    ("Out-File -FilePath out.txt -InputObject $x", {"C:/repo/out.txt"}, set()),
+    ("New-Item -ItemType Directory -Path out", {"C:/repo/out"}, {"C:/repo/out"}),
+    ("New-Item -Path src -Name b.ts -ItemType File", {"C:/repo/src/b.ts"}, set()),
+    ("remove-item -Recurse -Force build", {"C:/repo/build"}, {"C:/repo/build"}),
+    ("Move-Item -Path a.txt -Destination d\\a.txt", {"C:/repo/a.txt", "C:/repo/d/a.txt"}, set()),
+])
+def test_powershell_cmdlets_that_change_files(command: str, writes: set, dir_writes: set) -> None:
+    info = classify(command, "C:/repo")
+    assert not info.read_only and (info.writes, info.dir_writes) == (writes, dir_writes)
+
+
 def test_windows_paths_resolve_like_any_other() -> None:
     from linter.effects import Resolver
 

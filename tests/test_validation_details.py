@@ -125,3 +125,17 @@ def test_a_patch_that_adds_a_docstring_changes_no_behaviour() -> None:
     assert _comment_only(call) is True
     code = patch.replace('+    """\n', '+    """\n+    root = root.resolve()\n')
     assert _comment_only(ToolCall("c2", "apply_patch", {"input": code}, Location("s.jsonl", 1))) is False
+
+
+@pytest.mark.parametrize(("command", "codes"), [
+    ("Remove-Item -Recurse -Force src\\\\legacy", []),  # deleting changes no behaviour to test
+    ("Copy-Item src/a.py -Destination src/b.py", []),
+    ("New-Item -ItemType Directory -Path src/pkg", []),
+    ("Set-Content -Path src/a.py -Value 'print(1)'", ["PAR401"]),  # new code, never run
+    ("New-Item -Path src/a.py -Value 'print(1)'", ["PAR401"]),
+])
+def test_powershell_file_commands_are_judged_like_their_posix_twins(command: str, codes: list[str]) -> None:
+    from linter.testing import lint_scenario
+
+    scenario = f"user: Tidy up src.\nstep\ncall Bash command=\"{command}\"\n-> ok\nstep: Done.\n"
+    assert [d.code for d in lint_scenario(scenario, select=["PAR401"])] == codes
