@@ -368,11 +368,12 @@ def _powershell_write(cmdlet: str, args: list[str], here: str, reads: set[str], 
             writes.add(join(here, destination))
         return
     name = _ps_option(args, "-name")
+    directory = (cmdlet == "new-item" and (_ps_option(args, "-itemtype", "-type") or "").lower() == "directory") \
+        or (cmdlet == "remove-item" and "-recurse" in lowered)
     for target in targets:
         path = join(here, posixpath.join(windows_path(target), name) if name else target)
         writes.add(path)
-        directory = (_ps_option(args, "-itemtype", "-type") or "").lower() == "directory"
-        if (cmdlet == "new-item" and directory) or (cmdlet == "remove-item" and "-recurse" in lowered):
+        if directory:
             dir_writes.add(path)
 
 

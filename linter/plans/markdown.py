@@ -302,8 +302,7 @@ def _marked_groups(plan: Plan, marked: set[int]) -> None:
             continue
         prefix = step.number.rpartition(".")[0]
         parent = step.parent.index if step.parent is not None else -1
-        for key in [k for k in runs if k[0] == parent and k[1] and not (step.number + ".").startswith(k[1] + ".")
-                    and k[1] != prefix]:
+        for key in [k for k in runs if k[0] == parent and k[1] and not (step.number + ".").startswith(k[1] + ".")]:
             del runs[key]  # the next major task: the sub-task runs of the one before are over
         key = (parent, prefix)
         if step.index not in marked:
