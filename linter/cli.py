@@ -122,15 +122,18 @@ def main() -> None:
 @click.option("--diff", is_flag=True, help="Print the fixes on offer for plan and code files as a unified diff; change nothing.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes to plan and code files, then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, include fixes marked unsafe.")
+@click.option("--stdin-filename", metavar="PATH",
+              help="The path to name the transcript read from standard input (a PATH of -) by, in findings "
+                   "and errors and for per-path-ignores; default: -.")
 def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | None, ignore: str | None,
           exit_zero: bool, statistics: bool, config_path: str | None, diff: bool = False, fix: bool = False,
           unsafe_fixes: bool = False, fail_on: str = "info", baseline_path: str | None = None,
-          show_suppressed: bool = False) -> None:
+          show_suppressed: bool = False, stdin_filename: str | None = None) -> None:
     """Lint transcripts, plans and orchestration code.
 
     Transcripts: files, or directories walked for *.jsonl, *.json and *.traj; each file's format
     is recognised from its content; a PATH of - reads one transcript from standard input (findings
-    name it -). Files found by walking that match no format are skipped and counted; a file named
+    name it -, or the path given with --stdin-filename). Files found by walking that match no format are skipped and counted; a file named
     explicitly that matches none is an error. Plans: *.md files named
     explicitly, or found by walking when they match plan-globs (e.g. **/*plan.md, **/tasks.md).
     Python orchestration code: *.py files named explicitly, or matching code-globs.
@@ -143,6 +146,10 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
     unreadable file, a malformed line, a bad config). An error in one file is reported with
     its path and line, and the other files are still checked.
     """
+    if stdin_filename is not None and "-" not in paths:
+        click.echo("parlint: error: --stdin-filename names the transcript read from standard input: give - among the paths",
+                   err=True)
+        sys.exit(EXIT_ERROR)
     try:
         config = load(config_path)
     except ConfigError as exc:
@@ -169,7 +176,8 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
             click.echo(f"parlint: error: {safe(str(exc))}", err=True)
             sys.exit(EXIT_ERROR)
     known = set(entries) if entries is not None else None
-    result = run(list(paths), config, registry, fmt=fmt, progress=_progress(), baseline=known)
+    result = run(list(paths), config, registry, fmt=fmt, progress=_progress(), baseline=known,
+                 stdin_name=stdin_filename or "-")
     if entries is not None:
         from linter.baseline import stale
 

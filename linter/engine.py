@@ -321,8 +321,12 @@ def _project(session: Session) -> str | None:
 
 def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "auto",
         progress: Callable[[int, int, str], None] | None = None, timeline: bool = False,
-        baseline: set[str] | None = None) -> RunResult:
+        baseline: set[str] | None = None, stdin_name: str = "-") -> RunResult:
     """Lint every transcript, plan and code file under ``paths``.
+
+    A path of ``-`` reads one transcript from standard input; its findings and errors name it
+    ``stdin_name`` (``-`` unless the caller knows the file it came from), which is also the path
+    per-path ignores are matched against.
 
     ``progress(done, total, path)`` is called per file. Findings a configured suppression silences
     go to ``result.suppressed``; findings whose fingerprint is in ``baseline`` to ``result.baselined``.
@@ -364,13 +368,13 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
 
     rules = [r for r in registry.sorted() if config.enabled(r.code)]
     calls: list[list[str]] = []  # per session summary: its call ids, in order (the random ones)
-    spooled = _spool_stdin(result.errors) if STDIN in paths else None
+    spooled = _spool_stdin(result.errors, stdin_name) if STDIN in paths else None
     paths = [q for q in (spooled if p == STDIN else p for p in paths) if q is not None]
     try:
         inputs: list[Input] = discover(paths, result.errors, result.skipped, config.plan_globs, config.code_globs)
         for n, item in enumerate(inputs):
             if progress is not None:
-                progress(n, len(inputs), STDIN if item.path == spooled else item.path)
+                progress(n, len(inputs), stdin_name if item.path == spooled else item.path)
             result.files += 1
             if item.kind in ("plan", "code"):
                 found, plan = lint_plan_file(item.path, item.kind, rules, config, result.errors)
@@ -378,7 +382,7 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
                 if plan is not None:
                     result.plans.append(plan)
                 continue
-            sessions = _parsed(item, fmt, result.errors, result.skipped, spooled)
+            sessions = _parsed(item, fmt, result.errors, result.skipped, spooled, stdin_name)
             for session in sessions:
                 found = once(keep(lint_session(session, rules, config)), session)
                 result.errors.extend(session.problems)  # the parser's, and any a rule ran into
@@ -387,7 +391,7 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
                 calls.append([c.id for c in session.all_calls() if len(c.id) >= _UNIQUE_ID])
     finally:
         if spooled is not None:
-            _relabel_errors(result.errors, spooled)
+            _relabel_errors(result.errors, spooled, stdin_name)
             shutil.rmtree(os.path.dirname(spooled), ignore_errors=True)
     _judge_continued(result, calls, {r.code for r in rules if r.at_end}, repeated)
     return result
@@ -397,12 +401,12 @@ def run(paths: list[str], config: Config, registry: Registry, *, fmt: str = "aut
 STDIN = "-"
 
 
-def _spool_stdin(errors: list[ParseProblem]) -> str | None:
+def _spool_stdin(errors: list[ParseProblem], label: str) -> str | None:
     """Copy standard input to a temporary file, so that it is parsed like any file (streamed, with
-    line numbers); its findings and errors name it ``-``. None when there is nothing to read."""
+    line numbers); its findings and errors name it ``label``. None when there is nothing to read."""
     stream = sys.stdin
     if stream is None or stream.isatty():
-        errors.append(ParseProblem(STDIN, None, "standard input is a terminal: pipe a transcript into "
+        errors.append(ParseProblem(label, None, "standard input is a terminal: pipe a transcript into "
                                                "`parlint check -`, or name a file"))
         return None
     folder = tempfile.mkdtemp(prefix="parlint-stdin-")
@@ -412,42 +416,42 @@ def _spool_stdin(errors: list[ParseProblem]) -> str | None:
         empty = fp.tell() == 0
     if empty:
         shutil.rmtree(folder, ignore_errors=True)
-        errors.append(ParseProblem(STDIN, None, "standard input is empty: nothing to check", level="warning"))
+        errors.append(ParseProblem(label, None, "standard input is empty: nothing to check", level="warning"))
         return None
     return target
 
 
 def _parsed(item: Input, fmt: str, errors: list[ParseProblem], skipped: list[str],
-            spooled: str | None) -> Iterator[Session]:
-    """The sessions of one input; those read from standard input are relabelled ``-``."""
+            spooled: str | None, label: str) -> Iterator[Session]:
+    """The sessions of one input; those read from standard input are relabelled ``label``."""
     if spooled is None or item.path != spooled:
         yield from parse_file(item, fmt, errors, skipped)
         return
     for session in parse_file(item, fmt, errors, skipped):
-        _relabel(session, spooled)
+        _relabel(session, spooled, label)
         yield session
 
 
-def _relabel(session: Session, spooled: str) -> None:
-    session.path = STDIN
+def _relabel(session: Session, spooled: str, label: str) -> None:
+    session.path = label
     for problem in session.problems:
         if problem.path == spooled:
-            problem.path = STDIN
+            problem.path = label
     for agent in session.agents.values():
         for event in agent.events:
-            event.location.path = STDIN
+            event.location.path = label
         for step in agent.steps:
-            step.location.path = STDIN
+            step.location.path = label
             for call in step.calls:
-                call.location.path = STDIN
+                call.location.path = label
                 if call.result is not None:
-                    call.result.location.path = STDIN
+                    call.result.location.path = label
 
 
-def _relabel_errors(errors: list[ParseProblem], spooled: str) -> None:
+def _relabel_errors(errors: list[ParseProblem], spooled: str, label: str) -> None:
     for problem in errors:
         if problem.path == spooled:
-            problem.path = STDIN
+            problem.path = label
 
 
 def _judge_continued(result: RunResult, calls: list[list[str]], at_end: set[str],

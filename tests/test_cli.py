@@ -254,6 +254,29 @@ def test_dash_reads_one_transcript_from_stdin(cli, tmp_path, monkeypatch) -> Non
         "-:3:1: PAR101 3 independent read-only calls")
 
 
+def test_stdin_filename_names_standard_input(cli, tmp_path) -> None:
+    data = (FIXTURES / "par101-serial-reads.jsonl").read_bytes()
+    result, doc = cli.json("check", "-", "--stdin-filename", "logs/run-7.jsonl", input=data)
+    assert result.exit_code == 1
+    assert [(d["path"], d["code"]) for d in doc["diagnostics"]] == [("logs/run-7.jsonl", "PAR101")]
+    assert [s["path"] for s in doc["sessions"]] == ["logs/run-7.jsonl"]
+    assert cli("check", "-", "--stdin-filename", "logs/run-7.jsonl", input=data).stdout.startswith(
+        "logs/run-7.jsonl:3:1: PAR101 ")
+    # per-path ignores match the given name
+    config = tmp_path / "parlint.toml"
+    config.write_text('[per-path-ignores]\n"logs/**" = ["PAR101"]\n')
+    result, doc = cli.json("check", "-", "--stdin-filename", "logs/run-7.jsonl", "--config", str(config), input=data)
+    assert (result.exit_code, doc["diagnostics"]) == (0, [])
+    # errors name it too
+    result, doc = cli.json("check", "-", "--stdin-filename", "logs/bad.jsonl",
+                           input=(BROKEN / "malformed-middle.jsonl").read_bytes())
+    assert [(e["path"], e["line"]) for e in doc["errors"]] == [("logs/bad.jsonl", 6)]
+    # without a PATH of - there is nothing to name
+    result = cli("check", SERIAL, "--stdin-filename", "x.jsonl")
+    assert result.exit_code == 2
+    assert "--stdin-filename names the transcript read from standard input" in result.stderr
+
+
 def test_stdin_errors_name_it_dash(cli) -> None:
     result, doc = cli.json("check", "-", input=(BROKEN / "malformed-middle.jsonl").read_bytes())
     assert result.exit_code == 2
