@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from typing import Callable
+from typing import Any, Callable
 
 import click
 
@@ -68,6 +68,32 @@ def _progress() -> Callable[[int, int, str], None] | None:
         sys.stderr.flush()
 
     return show
+
+
+def _replace_files(result: RunResult, again: RunResult, paths: set[str]) -> None:
+    """Put ``again``'s findings, plans and errors for ``paths`` in place of ``result``'s, in the
+    same order (a file's findings where its first finding was). The notes of fixes dropped stay."""
+
+    def merged(old: list[Any], new: list[Any], path_of: Callable[[Any], str]) -> list[Any]:
+        fresh: dict[str, list[Any]] = {}
+        for item in new:
+            fresh.setdefault(path_of(item), []).append(item)
+        out: list[Any] = []
+        for item in old:
+            path = path_of(item)
+            if path not in paths:
+                out.append(item)
+            elif path in fresh:
+                out.extend(fresh.pop(path))
+        for rest in fresh.values():
+            out.extend(rest)
+        return out
+
+    for name in ("diagnostics", "suppressed", "baselined"):
+        setattr(result, name, merged(getattr(result, name), getattr(again, name), lambda d: d.path))
+    result.plans = merged(result.plans, again.plans, lambda p: str(p["path"]))
+    dropped = [e for e in result.errors if e.path in paths and "fix dropped" in e.message]
+    result.errors = merged([e for e in result.errors if e not in dropped], again.errors, lambda e: e.path) + dropped
 
 
 def _registry() -> Registry:
@@ -207,9 +233,10 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
             count = sum(len(f.applied) for f in fixes)
             click.echo(f"Fixed {count} finding{'s' if count != 1 else ''} in {len(fixes)} "
                        f"file{'s' if len(fixes) != 1 else ''}.", err=True)
-            kept = [e for e in result.errors if "fix dropped" in e.message]
-            result = run(list(paths), config, registry, fmt=fmt, baseline=known)
-            result.errors.extend(kept)
+            # Only the fixed files changed: lint them again and keep the rest of the first run
+            # (standard input, in particular, cannot be read twice).
+            again = run([f.path for f in fixes], config, registry, fmt=fmt, baseline=known)
+            _replace_files(result, again, {f.path for f in fixes})
     for problem in registry.problems:
         from linter.model import ParseProblem
 

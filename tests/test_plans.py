@@ -109,6 +109,21 @@ def test_gather_fix_keeps_comments_parses_and_is_idempotent(cli, tmp_path, snaps
     assert doc["diagnostics"] == []
 
 
+def test_fix_relints_only_the_fixed_files(cli, tmp_path) -> None:
+    # Standard input cannot be read twice: its session and findings outlive the fix.
+    target = tmp_path / "orchestrate.py"
+    shutil.copy(ROOT / "fixtures" / "code" / "orchestrate.py", target)
+    transcript = (ROOT / "fixtures" / "claude-code" / "par101-serial-reads.jsonl").read_bytes()
+    _, before = cli.json("check", "-", str(target), input=transcript)
+    result, after = cli.json("check", "-", str(target), "--fix", input=transcript)
+    assert "Fixed 1 finding in 1 file." in result.stderr
+    assert after["errors"] == []
+    assert [s["path"] for s in after["sessions"]] == ["-"]
+    assert [(d["path"], d["code"]) for d in after["diagnostics"]] == [
+        (d["path"], d["code"]) for d in before["diagnostics"] if d["code"] != "PAR601"]
+    assert [d["path"] for d in after["diagnostics"]][0] == "-"
+
+
 def test_code_acceptance_cases(tmp_path, cli) -> None:
     cases = {
         "independent.py": ("async def main():\n    a = await Runner.run(agent_a, 'x')\n"
