@@ -312,7 +312,10 @@ def _copy_key(d: Diagnostic) -> tuple[str, tuple[str, ...]] | None:
 def _project(session: Session) -> str | None:
     """The project a session belongs to: its working directory, else the folder that holds it."""
     if session.cwd:
-        return session.cwd.rstrip("/").rsplit("/", 1)[-1] or session.cwd
+        from linter.shell import is_windows_path, windows_path
+
+        cwd = windows_path(session.cwd) if is_windows_path(session.cwd) else session.cwd  # C:\repos\app: app
+        return cwd.rstrip("/").rsplit("/", 1)[-1] or session.cwd
     import os
 
     parent = os.path.basename(os.path.dirname(os.path.abspath(session.path)))

@@ -106,3 +106,16 @@ def test_progress_shows_only_on_a_terminal_and_only_for_long_runs(monkeypatch) -
         show(n, 40, f"{n}.jsonl")
     assert "[###############...............] 20/40 files" in screen.getvalue()
     assert screen.getvalue().endswith("\r")  # the line is cleared at the end
+
+
+@pytest.mark.parametrize(("cwd", "project"), [
+    ("/home/dev/work/app/", "app"),
+    ("C:\\repos\\BattleCity", "BattleCity"),  # a Windows working directory
+    ("C:\\Users\\Divik\\", "Divik"),
+    ("/", "/"),
+])
+def test_project_is_the_working_directorys_name(cwd: str, project: str) -> None:
+    from linter.engine import _project
+    from linter.model import Session
+
+    assert _project(Session("s.jsonl", "codex", "s1", cwd)) == project
