@@ -149,8 +149,8 @@ def main() -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes to plan and code files, then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, include fixes marked unsafe.")
 @click.option("--stdin-filename", metavar="PATH",
-              help="The path to name the transcript read from standard input (a PATH of -) by, in findings "
-                   "and errors and for per-path-ignores; default: -.")
+              help="Path under which findings and errors report the transcript read from standard input "
+                   "(a PATH of -); per-path-ignores match it.  [default: -]")
 def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | None, ignore: str | None,
           exit_zero: bool, statistics: bool, config_path: str | None, diff: bool = False, fix: bool = False,
           unsafe_fixes: bool = False, fail_on: str = "info", baseline_path: str | None = None,
@@ -159,9 +159,10 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
 
     Transcripts: files, or directories walked for *.jsonl, *.json and *.traj; each file's format
     is recognised from its content; a PATH of - reads one transcript from standard input (findings
-    name it -, or the path given with --stdin-filename). Files found by walking that match no format are skipped and counted; a file named
-    explicitly that matches none is an error. Plans: *.md files named
-    explicitly, or found by walking when they match plan-globs (e.g. **/*plan.md, **/tasks.md).
+    name it -, or the path given with --stdin-filename). Files found by walking that match no
+    format are skipped and counted; a file named explicitly that matches none is an error. Plans:
+    *.md files named explicitly, or found by walking when they match plan-globs (e.g.
+    **/*plan.md, **/tasks.md).
     Python orchestration code: *.py files named explicitly, or matching code-globs.
 
     --diff prints the fixes on offer as a unified diff; --fix applies the safe ones (and the
@@ -173,8 +174,8 @@ def check(paths: tuple[str, ...], output_format: str, fmt: str, select: str | No
     its path and line, and the other files are still checked.
     """
     if stdin_filename is not None and "-" not in paths:
-        click.echo("parlint: error: --stdin-filename names the transcript read from standard input: give - among the paths",
-                   err=True)
+        click.echo("parlint: error: --stdin-filename names the transcript read from standard input: "
+                   "give - among the paths", err=True)
         sys.exit(EXIT_ERROR)
     try:
         config = load(config_path)
