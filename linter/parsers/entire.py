@@ -8,7 +8,10 @@ What this parser rebuilds:
 
 * Steps: each assistant line is one model turn (consecutive lines with the same ``id`` are one
   turn). Its ``tool_use`` blocks are the calls it issued together; ``text`` blocks are its prose.
-  ``input_tokens`` / ``output_tokens`` are its usage.
+  ``input_tokens`` / ``output_tokens`` are its usage. Lines without an ``id`` (a Codex session)
+  hold one call each, even when the model issued several at once: lines of calls alone that
+  follow such a line within half a second (the calls of one batch are written a few
+  milliseconds apart; a new turn waits for the model) belong to its turn.
 * Results: each ``tool_use`` block carries its own ``result`` (``output``, ``status``); a call
   whose ``status`` is ``error`` failed. A call without a result was never answered.
 * Events: each user line is a prompt.
@@ -68,6 +71,8 @@ def parse(path: str) -> Session:
     builder = Builder(path, FORMAT, EFFECTS)
     session = builder.session
     step: Step | None = None
+    unnamed = False  # the current step began with a line without an id
+    last_ts: float | None = None  # time of the current step's latest line
     times = False
     for lineno, rec in iter_records(path, session.problems):
         loc = Location(path, lineno)
@@ -87,16 +92,20 @@ def parse(path: str) -> Session:
         if kind != "assistant":
             continue  # other line types carry no calls
         mid = rec.get("id")
-        if step is None or not isinstance(mid, str) or step.message_id != mid:
-            step = builder.step(loc, mid if isinstance(mid, str) and mid else f"line-{lineno}")
+        named = isinstance(mid, str) and bool(mid)
+        if step is not None and unnamed and not named and _same_batch(blocks, ts, last_ts):
+            pass  # one more call of the batch the previous line began
+        elif step is None or not named or step.message_id != mid:
+            step = builder.step(loc, mid if named else f"line-{lineno}")
             step.start = step.end = ts
+            unnamed = not named
             turn_usage = usage(num(rec.get("input_tokens")), num(rec.get("output_tokens")))
             if turn_usage is not None:
                 step.usage = turn_usage
-        elif ts is not None:
+        if ts is not None:
             step.end = ts if step.end is None else max(step.end, ts)
-        model = rec.get("model")
-        builder.model(model)
+        last_ts = ts
+        builder.model(rec.get("model"))
         for block in blocks:
             btype = block.get("type")
             if btype == "text":
@@ -116,3 +125,12 @@ def parse(path: str) -> Session:
     session.cwd = infer_cwd(session)
     return builder.finish(timed=times, holder="an Entire transcript")
 
+
+# Seconds within which a line of calls alone, without an id, is one more call of the batch the
+# line before it began: a batch's lines are written milliseconds apart, a new turn waits for the model.
+_BATCH_GAP = 0.5
+
+
+def _same_batch(blocks: list[dict[str, Any]], ts: float | None, last_ts: float | None) -> bool:
+    return (ts is not None and last_ts is not None and 0 <= ts - last_ts <= _BATCH_GAP
+            and bool(blocks) and all(b.get("type") == "tool_use" for b in blocks))

@@ -20,8 +20,13 @@ IN_CORPUS: set[str] = set()  # the shared corpus holds none: the copies are unde
 # -- an independent count: plain JSON --------------------------------------------------------------
 def _expected_counts(path: pathlib.Path) -> tuple[int, int]:
     """(tool calls, batches): tool_use blocks of assistant lines; a turn (one message id, over
-    consecutive lines) with two or more of them is a batch."""
+    consecutive lines) with two or more of them is a batch. Lines without an id (Codex) hold one
+    call each: a line of calls alone written at most half a second after the one before it
+    belongs to that line's turn."""
+    from datetime import datetime
+
     turns: list[tuple[str, set[str]]] = []
+    last = None
     with open(path, encoding="utf-8") as fp:
         for line in fp:
             rec = json.loads(line)
@@ -29,10 +34,14 @@ def _expected_counts(path: pathlib.Path) -> tuple[int, int]:
                 turns.append(("", set()))
                 continue
             ids = {b["id"] for b in rec["content"] if b.get("type") == "tool_use"}
-            if turns and turns[-1][0] == rec["id"]:
+            when = datetime.fromisoformat(rec["ts"].replace("Z", "+00:00")).timestamp()
+            key = rec.get("id") or "no-id"
+            calls_only = len(ids) == len(rec["content"]) > 0
+            if turns and turns[-1][0] == key and (key != "no-id" or (calls_only and 0 <= when - last <= 0.5)):
                 turns[-1][1].update(ids)
             else:
-                turns.append((rec["id"], ids))
+                turns.append((key, ids))
+            last = when
     return sum(len(ids) for _, ids in turns), sum(len(ids) >= 2 for _, ids in turns)
 
 
@@ -44,6 +53,7 @@ def test_real_checkpoints_parse_with_exact_counts(cli, path: pathlib.Path) -> No
 def test_real_checkpoint_counts_are_the_known_ones() -> None:
     counts = {p.name: _expected_counts(p) for p in support.real_files(FORMAT, IN_CORPUS)}
     assert counts == {"entire__02_c170aecfae_0.transcript.jsonl": (47, 10),
+                      "entire__0b_b7377a4f07_0.transcript.jsonl": (78, 17),
                       "entire__40_42ed808959_0.transcript.jsonl": (44, 2),
                       "entire__45_38743510a7_0.transcript.jsonl": (20, 6),
                       "entire__4b_bb6700b1ba_0.transcript.jsonl": (6, 1),
@@ -93,6 +103,34 @@ def test_the_working_directory_is_read_from_a_relative_path_the_prompt_gave(tmp_
     result, doc = cli.json("check", str(path))
     assert [d["code"] for d in doc["diagnostics"]] == ["PAR101"]
     assert doc["diagnostics"][0]["call_ids"] == ["t0", "t1", "t2"]
+
+
+def _codex_line(call_id: str, path: str, at: str) -> str:
+    # Entire writes a Codex session's calls one per line, without an id
+    return json.dumps({"v": 1, "agent": "codex", "cli_version": "dev", "type": "assistant", "ts": at,
+                       "content": [{"type": "tool_use", "id": call_id, "name": "exec_command",
+                                    "input": {"cmd": f"cat {path}", "workdir": "/repo"},
+                                    "result": {"output": "x = 1", "status": "success"}}]}) + "\n"
+
+
+@pytest.mark.parametrize(("times", "steps", "codes"), [
+    # written milliseconds apart: the calls of one batch
+    (["01:00:00.100Z", "01:00:00.101Z", "01:00:00.240Z"], 1, []),
+    # seconds apart: three turns, and the person had named all three files
+    (["01:00:00.100Z", "01:00:04.000Z", "01:00:09.500Z"], 3, ["PAR101"]),
+])
+def test_codex_lines_without_ids_are_grouped_into_batches_by_time(tmp_path, cli, times, steps, codes) -> None:
+    path = tmp_path / "transcript.jsonl"
+    path.write_text(
+        json.dumps({"v": 1, "agent": "codex", "cli_version": "dev", "type": "user", "ts": "2026-05-12T00:59:00Z",
+                    "content": [{"text": "Compare src/a.py, src/b.py and src/c.py"}]}) + "\n"
+        + "".join(_codex_line(f"call_{n}", f"src/{name}.py", f"2026-05-12T{at}")
+                  for n, (name, at) in enumerate(zip("abc", times))))
+    session = entire.parse(str(path))
+    assert len(session.main.steps) == steps
+    assert [len(step.calls) for step in session.main.steps] == [3 // steps] * steps
+    _, doc = cli.json("check", str(path))
+    assert [d["code"] for d in doc["diagnostics"]] == codes
 
 
 def test_a_result_with_error_status_is_a_failed_call(tmp_path) -> None:
