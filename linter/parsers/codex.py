@@ -150,6 +150,12 @@ class _Name(str):
     """A bare identifier in a code cell: a variable, resolved from the cell's own assignments."""
 
 
+def _skip_space(src: str, pos: int) -> int:
+    while pos < len(src) and src[pos].isspace():
+        pos += 1
+    return pos
+
+
 def _js_string(src: str, pos: int) -> tuple[str, int]:
     quote, out, i = src[pos], [], pos + 1
     while i < len(src):
@@ -182,8 +188,7 @@ def _js_string(src: str, pos: int) -> tuple[str, int]:
 def _js_value(src: str, pos: int) -> tuple[object, int]:
     """Read one JavaScript literal (string, number, object, array, true/false/null) or a bare
     name at ``pos``: object keys may go unquoted and strings may use any quote, as cells write them."""
-    while pos < len(src) and src[pos].isspace():
-        pos += 1
+    pos = _skip_space(src, pos)
     if pos >= len(src):
         raise ValueError("end of cell")
     ch = src[pos]
@@ -193,8 +198,7 @@ def _js_value(src: str, pos: int) -> tuple[object, int]:
         close, items, obj = ("}" if ch == "{" else "]"), [], {}
         pos += 1
         while True:
-            while pos < len(src) and src[pos].isspace():
-                pos += 1
+            pos = _skip_space(src, pos)
             if src.startswith(close, pos):
                 return (obj if close == "}" else items), pos + 1
             if close == "}":
@@ -205,16 +209,14 @@ def _js_value(src: str, pos: int) -> tuple[object, int]:
                     if ident is None:
                         raise ValueError("object key")
                     key, pos = ident.group(0), ident.end()
-                while pos < len(src) and src[pos].isspace():
-                    pos += 1
+                pos = _skip_space(src, pos)
                 if not src.startswith(":", pos):
                     raise ValueError("':' expected")
                 obj[key], pos = _js_value(src, pos + 1)
             else:
                 value, pos = _js_value(src, pos)
                 items.append(value)
-            while pos < len(src) and src[pos].isspace():
-                pos += 1
+            pos = _skip_space(src, pos)
             if src.startswith(",", pos):
                 pos += 1
             elif not src.startswith(close, pos):
