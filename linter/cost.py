@@ -58,7 +58,7 @@ def _tool_tokens(step: Step) -> int:
 
 
 def savings(steps: list[Step], depth: int, concurrent: bool, per_call: tuple[int, int],
-            prices: PriceTable | None = None) -> Savings:
+            prices: PriceTable | None = None, timed: bool = True) -> Savings:
     k = len(steps)
     if k == 0:
         return Savings()
@@ -84,7 +84,7 @@ def savings(steps: list[Step], depth: int, concurrent: bool, per_call: tuple[int
                 dollars += sum(n * p for n, p in needed if n) / PER
         result.context_tokens = total
         result.dollars = dollars
-    result.seconds = _seconds(steps, removed, concurrent)
+    result.seconds = _seconds(steps, removed, concurrent) if timed else None
     serial = _serial_time(steps)
     if result.seconds is not None and serial is not None and serial > result.seconds:
         result.speedup = serial / (serial - result.seconds)

@@ -250,7 +250,7 @@ def _diagnostic(rule: type[Rule], finding: Finding, session: Session | None, con
     loc = finding.location or (finding.calls[0].location if finding.calls else None)
     agent = finding.agent_id or (finding.calls[0].agent_id if finding.calls else "main")
     figures = savings(finding.steps, finding.depth, finding.concurrent, config.tokens_per_call,
-                      config.price_table()) if finding.steps else Savings()
+                      config.price_table(), timed=finding.timed) if finding.steps else Savings()
     return Diagnostic(
         code=rule.code, name=rule.name, severity=rule.severity,
         confidence=finding.confidence or rule.confidence, message=finding.message,

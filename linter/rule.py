@@ -47,6 +47,9 @@ class Finding:
     steps: list[Step] = field(default_factory=list)
     depth: int = 0
     concurrent: bool = False  # would the harness run these calls side by side?
+    # Does the time between the turns measure what a batch saves? Not when the model spent it
+    # writing the calls' own arguments (whole files), which a batch must write all the same.
+    timed: bool = True
     location: Location | None = None
     agent_id: str | None = None
     fix: Fix | None = None

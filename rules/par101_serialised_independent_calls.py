@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
-from linter.effects import READ, STATE
+from linter.effects import READ, STATE, WRITE
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.windows import serial_findings
@@ -16,15 +17,16 @@ class SerialisedIndependentCalls(Rule):
     name = "serialised-independent-calls"
     severity = "warning"
     confidence = "high"
-    summary = "Independent read-only calls went out one per turn although all were knowable at the first."
+    summary = ("Independent calls (reads, searches, whole-file writes) went out one per turn although all "
+               "were knowable at the first.")
     rationale = (
         "Every extra turn is one more request that re-reads the whole context and waits for the model "
         "again. When the paths, patterns or URLs of later calls were already in the context (the "
         "person's prompt, an earlier result, the agent's own prose) at the first call, or are plain "
         "names the agent could guess (`ls src`), and no call "
         "reads what another produced, they could have gone out as one batch: the harness runs "
-        "read-only calls side by side. The rule only counts reads (files, searches, URLs, read-only "
-        "shell commands); a run ends at any prompt, interruption, failure or empty result, and a "
+        "read-only calls side by side. Reads are files, searches, URLs and read-only shell "
+        "commands; a run ends at any prompt, interruption, failure or empty result, and a "
         "value that appears in a result inside the run marks the later call as dependent, even when it "
         "was known before (a listing that names a file, then a read of it, reads a found file), "
         "unless a prompt the person gave before the run named every value of that call and of the "
@@ -35,8 +37,17 @@ class SerialisedIndependentCalls(Rule):
         "person named the patterns; a listing asked again for everything (`ls`, then `ls -a`) means "
         "the first answer lacked what was looked for; and a read after a wait (`sleep 30 && gh pr "
         "checks 5`) looks at a state time had to bring about. "
+        "Whole-file writes of separate files (Write, write_file, a create command, a patch that only "
+        "adds files) count too: between them only acknowledgements came back, which tell the agent "
+        "nothing it did not know, so the files could have been written in one turn. Only turns of "
+        "one write each count (an agent that already grouped its writes chose its batches), and a "
+        "failed write is no part of a finding. A run of writes ends as a run of reads does, and at an "
+        "edit, a command or a write of a file already written in it. Turns that generated more than "
+        "`max-batch-output-tokens` (default 16,000) between them are not taken as one batch, since a "
+        "turn that long may pass the model's output limit. "
         "`min-serial-calls` (default 3) sets how many calls make a finding."
     )
+    options = {"max-batch-output-tokens": 16_000}
     VALID = [
         # One batch: nothing to report.
         """
@@ -206,8 +217,50 @@ class SerialisedIndependentCalls(Rule):
         call Bash command="cat .specify/memory/constitution.md"
         -> # [PROJECT_NAME] Constitution
         """,
+        # Each file is written after the previous one was checked: the check's answer came between.
+        """
+        user: Add the models, then the views.
+        step
+        call Write file_path=app/models.py content="class Note: pass"
+        -> File created successfully at: app/models.py
+        step
+        call Bash command="python -c 'import app.models'"
+        -> ok
+        step
+        call Write file_path=app/views.py content="from app.models import Note"
+        -> File created successfully at: app/views.py
+        step
+        call Write file_path=app/urls.py content="urls = []"
+        -> File created successfully at: app/urls.py
+        """,
+        # The same file written again is a rewrite, not a missed batch.
+        """
+        user: Write a config loader.
+        step
+        call Write file_path=config.py content="import os"
+        -> File created successfully at: config.py
+        step
+        call Write file_path=config.py content="import os, json"
+        -> The file config.py has been updated.
+        step
+        call Write file_path=loader.py content="import config"
+        -> File created successfully at: loader.py
+        """,
     ]
     INVALID = [
+        # Three new files written one per turn: only acknowledgements came back in between.
+        """
+        user: Build a Pomodoro timer page with HTML, CSS and JavaScript.
+        step: First I'll create index.html, style.css and script.js.
+        call Write file_path=index.html content="<div id=timer></div>"
+        -> File created successfully at: index.html
+        step
+        call Write file_path=style.css content="#timer { font-size: 6rem }"
+        -> File created successfully at: style.css
+        step
+        call Write file_path=script.js content="let left = 1500"
+        -> File created successfully at: script.js
+        """,
         """
         user: Review src/a.py, src/b.py and src/c.py
         step: Let me start with a.py.
@@ -282,3 +335,63 @@ class SerialisedIndependentCalls(Rule):
 
         yield from serial_findings(session, ctx, accept, min_calls, message, strict=True, concurrent=True,
                                    involved=involved)
+
+        # Whole-file writes: the model wrote every byte, and only acknowledgements came back.
+        limit = int(ctx.options.get("max-batch-output-tokens", 16_000))
+
+        def accept_write(step: Step) -> bool:
+            writes = 0
+            for call in step.calls:
+                eff = ctx.effect(call)
+                if eff.kind == STATE:
+                    continue
+                if eff.kind != WRITE or call.background or call.failed or len(eff.files_written) != 1 or \
+                        whole_file_content(call) is None:
+                    return False
+                writes += 1
+            return writes == 1  # one per turn: a turn that already wrote several files grouped its work
+
+        def output_tokens(step: Step) -> int:
+            """What the turn generated: its recorded output tokens, else its files' text (as kept) / 4."""
+            if step.usage is not None and step.usage.output:
+                return step.usage.output
+            return sum(len(whole_file_content(c) or "") for c in step.calls) // 4
+
+        def fits(window: list[Step], step: Step) -> bool:
+            return sum(output_tokens(s) for s in window + [step]) <= limit
+
+        def write_message(calls: list[ToolCall], extra: int) -> str:
+            return (f"{len(calls)} whole-file writes of separate files went out over {extra + 1} turns "
+                    f"({describe_calls(calls, ctx)}); only acknowledgements came back between them, so one "
+                    f"batch saves {plural(extra, 'round trip')}")
+
+        for finding in serial_findings(session, ctx, accept_write, min_calls, write_message, strict=False,
+                                       concurrent=False, fits=fits, involved=involved):
+            finding.timed = False  # the time between the turns went mostly into writing the files
+            if any(s.text.strip() for s in finding.steps[1:]):
+                finding.confidence = "medium"  # the agent wrote prose between: it may have been deciding
+            yield finding
+
+
+_ADD_ONLY = re.compile(r"^\*\*\* (Add|Update|Delete) File:", re.M)
+
+
+def whole_file_content(call: ToolCall) -> str | None:
+    """The text a call writes when it writes whole files from scratch (Write, write_file, a text
+    editor's create, a patch that only adds files), else None (edits, appends, commands)."""
+    data = call.input
+    if any(key in data for key in ("old_string", "old_str", "new_string", "new_str", "edits", "instruction",
+                                   "insert_line", "cell_id")):
+        return None
+    if data.get("command") not in (None, "create"):
+        return None
+    for key in ("content", "file_text", "contents"):
+        value = data.get(key)
+        if isinstance(value, str):
+            return value
+    patch = data.get("input", data.get("patch"))
+    if isinstance(patch, str):
+        kinds = _ADD_ONLY.findall(patch)
+        if kinds and all(kind == "Add" for kind in kinds):
+            return patch
+    return None

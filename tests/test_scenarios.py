@@ -30,6 +30,7 @@ def codes(doc) -> list[tuple[str, list[str]]]:
     ("clean-user-between-reads", []),
     ("clean-batched-reads", []),
     ("par103-serial-checks", [("PAR103", ["toolu_0001", "toolu_0002", "toolu_0003"])]),
+    ("par101-serial-writes", [("PAR101", ["toolu_0001", "toolu_0002", "toolu_0003"])]),
 ])
 def test_scenario(cli, name: str, expected: list) -> None:
     result, doc = cli.json("check", rel(FIXTURES / f"{name}.jsonl"))
@@ -349,3 +350,78 @@ def test_par101_a_file_named_past_the_head_of_a_long_answer_is_a_found_file() ->
     assert [d.code for d in lint_scenario(scenario, select=["PAR101"])] == []
     elsewhere = scenario.replace("src/registry.go b/src/registry.go", "src/x.go b/src/x.go")
     assert [d.code for d in lint_scenario(elsewhere, select=["PAR101"])] == ["PAR101"]
+
+
+def _writes(*files: tuple[str, str], tool: str = "Write", texts: tuple[str, ...] = ()) -> str:
+    out = ["user: Set up the page."]
+    for n, (path, content) in enumerate(files):
+        prose = texts[n] if n < len(texts) else ""
+        out += [f"step: {prose}" if prose else "step", f"call {tool} file_path={path} content={shlex.quote(content)}",
+                f"-> File created successfully at: {path}"]
+    return "\n".join(out + ["step: Done."]) + "\n"
+
+
+def test_par101_serial_writes_message_confidence_and_no_seconds() -> None:
+    from linter.testing import lint_scenario
+
+    (found,) = lint_scenario(_writes(("a.md", "A"), ("b.md", "B"), ("c.md", "C")), select=["PAR101"])
+    assert found.message == ("3 whole-file writes of separate files went out over 3 turns (Write a.md, Write b.md "
+                             "and Write c.md); only acknowledgements came back between them, so one batch saves "
+                             "2 round trips")
+    assert found.confidence == "high"
+    assert found.savings.extra_round_trips == 2
+    assert found.savings.seconds is None  # the time between the turns went into writing the files
+    # prose between the writes: the agent may have been deciding what to write next
+    (found,) = lint_scenario(_writes(("a.md", "A"), ("b.md", "B"), ("c.md", "C"),
+                                     texts=("", "Let me also add b.", "")), select=["PAR101"])
+    assert found.confidence == "medium"
+
+
+def test_par101_serial_writes_too_long_for_one_turn_are_left_alone(tmp_path) -> None:
+    """Turns that generated more output between them than one turn may hold are no batch."""
+    from linter.config import Config
+    from linter.engine import run
+    from linter.testing import render_as
+
+    def lint(outputs: list[int]) -> list:
+        lines = [json.loads(line) for line in render_as("claude-code", _writes(("a.md", "A"), ("b.md", "B"),
+                                                                        ("c.md", "C")))[0].splitlines()]
+        turns = [rec for rec in lines if rec.get("type") == "assistant" and rec["message"]["content"][0]["type"]
+                 == "tool_use"]
+        for rec, output in zip(turns, outputs):
+            rec["message"]["usage"]["output_tokens"] = output
+        path = tmp_path / "writes.jsonl"
+        path.write_text("".join(json.dumps(rec) + "\n" for rec in lines), encoding="utf-8")
+        return [d for d in run([str(path)], Config(), load_registry()).diagnostics if d.code == "PAR101"]
+
+    assert len(lint([6_000, 6_000, 4_000])) == 1
+    assert lint([6_000, 6_000, 6_000]) == []  # 18,000 output tokens: more than one turn may hold
+
+
+def test_par101_serial_writes_only_whole_files() -> None:
+    from rules.par101_serialised_independent_calls import whole_file_content
+    from linter.model import Location, ToolCall
+
+    def call(name: str, **data: object) -> ToolCall:
+        return ToolCall(id="c", name=name, input=data, location=Location("t.jsonl", 1))
+
+    assert whole_file_content(call("Write", file_path="a.py", content="x = 1")) == "x = 1"
+    assert whole_file_content(call("str_replace_editor", command="create", path="a.py", file_text="x")) == "x"
+    assert whole_file_content(call("str_replace_editor", command="str_replace", path="a.py", old_str="x",
+                                   new_str="y")) is None
+    assert whole_file_content(call("Edit", file_path="a.py", old_string="x", new_string="y")) is None
+    assert whole_file_content(call("replace", file_path="a.py", instruction="fix", content="y")) is None
+    added = "*** Begin Patch\n*** Add File: a.py\n+x = 1\n*** End Patch"
+    updated = "*** Begin Patch\n*** Add File: a.py\n+x\n*** Update File: b.py\n@@\n-y\n+z\n*** End Patch"
+    assert whole_file_content(call("apply_patch", input=added)) == added
+    assert whole_file_content(call("apply_patch", input=updated)) is None
+
+
+def test_par101_serial_writes_of_a_grouped_turn_or_the_same_file_are_not_reported() -> None:
+    from linter.testing import lint_scenario
+
+    grouped = _writes(("a.md", "A"), ("b.md", "B"), ("c.md", "C")).replace(
+        "-> File created successfully at: a.md\nstep\n", "-> File created successfully at: a.md\n")
+    assert "step\ncall Write file_path=b.md" not in grouped  # a.md and b.md in one turn
+    assert lint_scenario(grouped, select=["PAR101"]) == []
+    assert lint_scenario(_writes(("a.md", "A"), ("a.md", "B"), ("c.md", "C")), select=["PAR101"]) == []
