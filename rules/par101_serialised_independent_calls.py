@@ -41,7 +41,8 @@ class SerialisedIndependentCalls(Rule):
         "adds files) count too: between them only acknowledgements came back, which tell the agent "
         "nothing it did not know, so the files could have been written in one turn. Only turns of "
         "one write each count (an agent that already grouped its writes chose its batches), and a "
-        "failed write is no part of a finding. A run of writes ends as a run of reads does, and at an "
+        "failed write is no part of a finding, nor is a write whose answer says more than that it was "
+        "done (a hook's or a checker's report: warnings, errors, lint). A run of writes ends as a run of reads does, and at an "
         "edit, a command or a write of a file already written in it. Turns that generated more than "
         "`max-batch-output-tokens` (default 16,000) between them are not taken as one batch, since a "
         "turn that long may pass the model's output limit. "
@@ -348,6 +349,8 @@ class SerialisedIndependentCalls(Rule):
                 if eff.kind != WRITE or call.background or call.failed or len(eff.files_written) != 1 or \
                         whole_file_content(call) is None:
                     return False
+                if call.result is not None and _FEEDBACK.search(_PATHS.sub(" ", call.result.text)):
+                    return False  # a hook or checker answered (lint output, a warning): news, not an acknowledgement
                 writes += 1
             return writes == 1  # one per turn: a turn that already wrote several files grouped its work
 
@@ -373,6 +376,9 @@ class SerialisedIndependentCalls(Rule):
             yield finding
 
 
+# Words of an answer that carries more than an acknowledgement: a hook's or a checker's report.
+_FEEDBACK = re.compile(r"\b(hooks?|warnings?|errors?|lint|diagnostics?|failed|blocked|denied)\b", re.I)
+_PATHS = re.compile(r"\S*[/\\]\S*")  # the written file's own path (src/hooks/index.ts) is no report
 _ADD_ONLY = re.compile(r"^\*\*\* (Add|Update|Delete) File:", re.M)
 
 

@@ -425,3 +425,10 @@ def test_par101_serial_writes_of_a_grouped_turn_or_the_same_file_are_not_reporte
     assert "step\ncall Write file_path=b.md" not in grouped  # a.md and b.md in one turn
     assert lint_scenario(grouped, select=["PAR101"]) == []
     assert lint_scenario(_writes(("a.md", "A"), ("a.md", "B"), ("c.md", "C")), select=["PAR101"]) == []
+    # a hook reported on the second write: the third may answer it
+    hooked = _writes(("a.md", "A"), ("b.md", "B"), ("c.md", "C")).replace(
+        "-> File created successfully at: b.md", "-> File created successfully at: b.md (PostToolUse hook: 2 warnings)")
+    assert lint_scenario(hooked, select=["PAR101"]) == []
+    # ... but a file under src/hooks/ is just a path in the acknowledgement
+    assert len(lint_scenario(_writes(("src/hooks/a.ts", "A"), ("src/hooks/b.ts", "B"), ("src/hooks/c.ts", "C")),
+                             select=["PAR101"])) == 1
