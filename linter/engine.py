@@ -183,6 +183,7 @@ _NOTE_RULES = {
     "subagents": ("PAR202", "PAR401"),
     "mid-turn": ("PAR302", "PAR401"),
     "one-call-per-turn": ("PAR101", "PAR102", "PAR103"),
+    "results": ("PAR301", "PAR303"),
 }
 
 

@@ -123,7 +123,20 @@ def parse(path: str) -> Session:
                     text = output if isinstance(output, str) else ("" if output is None else safe(str(output)))
                     builder.result(call.id, text, result.get("status") == "error", loc)
     session.cwd = infer_cwd(session)
+    _note_missing_answers(session)
     return builder.finish(timed=times, holder="an Entire transcript")
+
+
+def _note_missing_answers(session: Session) -> None:
+    """Entire's condensed transcript of a Codex session keeps no answer for the calls of a batch:
+    say so, since a failure among them cannot be seen (the last turn is left out: a transcript
+    may stop while its calls run)."""
+    for agent in session.agents.values():
+        done = [call for step in agent.steps[:-1] for call in step.calls]
+        missing = sum(1 for call in done if call.result is None)
+        if missing:
+            session.note("results", f"{missing} of {len(done)} tool calls before the last turn have no recorded "
+                                    "answer: failures among them could not be seen")
 
 
 # Seconds within which a line of calls alone, without an id, is one more call of the batch the

@@ -142,6 +142,26 @@ def test_a_result_with_error_status_is_a_failed_call(tmp_path) -> None:
     assert entire.parse(str(path)).cwd is None  # nothing in the session says where it ran
 
 
+def test_calls_kept_without_an_answer_are_named_in_not_checked(tmp_path, cli) -> None:
+    """A batch whose answers the transcript does not keep (Entire's condensed Codex layout) hides
+    its failures: the session says so, and leaves the last turn out (it may still be running)."""
+    def call(call_id: str, name: str, answered: bool) -> dict:
+        block = {"type": "tool_use", "id": call_id, "name": "Read", "input": {"file_path": f"/x/{name}"}}
+        if answered:
+            block["result"] = {"output": "x = 1", "status": "success"}
+        return block
+
+    path = tmp_path / "transcript.jsonl"
+    path.write_text(_line("user", [{"id": "u1", "text": "read a, b and c"}])
+                    + _line("assistant", [call("t1", "a.py", False), call("t2", "b.py", False)], id="m1")
+                    + _line("assistant", [call("t3", "c.py", True)], id="m2")
+                    + _line("assistant", [call("t4", "d.py", False)], id="m3"))
+    _, doc = cli.json("check", str(path))
+    (session,) = doc["sessions"]
+    assert {"what": "PAR301, PAR303", "reason": "2 of 3 tool calls before the last turn have no recorded answer: "
+            "failures among them could not be seen"} in session["not_checked"]
+
+
 def test_claude_code_lines_are_not_sniffed_as_entire() -> None:
     sample = load_sample(str(support.SCENARIO_DIR.parent / "par101-serial-reads.jsonl"))
     assert not entire.sniff(sample)
