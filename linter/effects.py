@@ -330,6 +330,35 @@ def _command_label(command: str) -> str:
     return _CD_PREFIX.sub("", line, count=1) or line
 
 
+# Programs whose first plain word is a script of their own language (`sed -n '/^func/,/^}/p' f`,
+# `awk '{print $1}' f`, `jq '.scripts' package.json`), unless a script option gives it instead:
+# (options whose value is the script, options that take some other value).
+_SCRIPTED = {
+    "sed": (frozenset({"-e", "--expression"}), frozenset({"-f", "--file", "-l", "--line-length"})),
+    "awk": (frozenset(), frozenset({"-f", "--file", "-v", "--assign", "-F", "--field-separator"})),
+    "jq": (frozenset(), frozenset({"-f", "--from-file", "--arg", "--argjson", "--slurpfile", "--rawfile", "--indent"})),
+    "perl": (frozenset({"-e", "-E"}), frozenset({"-I", "-M", "-m"})),
+}
+_SCRIPTED["gawk"] = _SCRIPTED["mawk"] = _SCRIPTED["awk"]
+
+
+def _scripts(segments: Any) -> list[str]:
+    """The script words of the segments' sed, awk, jq and perl runs: the agent writes them, they
+    name nothing an answer must have shown (`/func main/` is a pattern, not a path)."""
+    out = []
+    for seg in segments:
+        spec = _SCRIPTED.get(seg.program)
+        if spec is None:
+            continue
+        inline, valued = spec
+        args = seg.words[1:]
+        given = [args[n + 1] for n, a in enumerate(args[:-1]) if a in inline]
+        out.extend(given)
+        if not given and not any(a in ("-f", "--file", "--from-file") for a in args):
+            out.extend(positionals(args, inline | valued)[:1])
+    return [s for s in out if s]
+
+
 def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
     cwd = join(r.cwd, workdir) if workdir else r.cwd
     info = classify(command, cwd)
@@ -352,7 +381,10 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
     def values() -> tuple[tuple[str, ...], ...]:
         # every word of a search pattern counts, as for a search tool: a new word marks a
         # search refined after the previous answer
-        found = _shell_values(command, r, cwd) + plain
+        text = command
+        for script in _scripts(info.segments):  # as a whole word, quoted or not (`sed p f.py`)
+            text = re.sub(r"(?<![^\s'\"])" + re.escape(script) + r"(?![^\s'\";|&)])", " ", text)
+        found = _shell_values(text, r, cwd) + plain
         return found + search_pattern_words(command) if search else found
 
     return Effect(kind, reads=frozenset(x for x in reads if x), writes=frozenset(x for x in writes if x),

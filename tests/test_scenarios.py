@@ -432,3 +432,25 @@ def test_par101_serial_writes_of_a_grouped_turn_or_the_same_file_are_not_reporte
     # ... but a file under src/hooks/ is just a path in the acknowledgement
     assert len(lint_scenario(_writes(("src/hooks/a.ts", "A"), ("src/hooks/b.ts", "B"), ("src/hooks/c.ts", "C")),
                              select=["PAR101"])) == 1
+
+
+_SED_READS = '''
+user: Explain how main.go, server.go and config.go start the service.
+step
+call Bash command="sed -n '/^func main/,/^}/p' main.go"
+-> func main() { run() }
+step
+call Bash command="sed -n '/^func Serve/,/^}/p' server.go"
+-> func Serve() {}
+step
+call Bash command="jq '.scripts' config.go"
+-> null
+step: Done.
+'''
+
+
+def test_par101_the_script_of_sed_or_jq_is_no_value_an_answer_must_have_shown() -> None:
+    from linter.testing import lint_scenario
+
+    (found,) = lint_scenario(_SED_READS, select=["PAR101"])
+    assert len(found.call_ids) == 3
