@@ -340,11 +340,12 @@ _SCRIPTED = {
     "perl": (frozenset({"-e", "-E"}), frozenset({"-I", "-M", "-m"})),
 }
 _SCRIPTED["gawk"] = _SCRIPTED["mawk"] = _SCRIPTED["awk"]
+_SCRIPT_NAME = re.compile(r"[A-Za-z_]\w*")
 
 
 def _scripts(segments: Any) -> list[str]:
-    """The script words of the segments' sed, awk, jq and perl runs: the agent writes them, they
-    name nothing an answer must have shown (`/func main/` is a pattern, not a path)."""
+    """The script words of the segments' sed, awk, jq and perl runs: patterns the agent writes, not
+    paths (`/func main/,/^}/p`); only the names in them may have come out of an answer."""
     out = []
     for seg in segments:
         spec = _SCRIPTED.get(seg.program)
@@ -383,7 +384,9 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
         # search refined after the previous answer
         text = command
         for script in _scripts(info.segments):  # as a whole word, quoted or not (`sed p f.py`)
-            text = re.sub(r"(?<![^\s'\"])" + re.escape(script) + r"(?![^\s'\";|&)])", " ", text)
+            # its names stay (`/func fetchState/` names fetchState, which an answer may have shown)
+            names = " " + " ".join(_SCRIPT_NAME.findall(script)) + " "
+            text = re.sub(r"(?<![^\s'\"])" + re.escape(script) + r"(?![^\s'\";|&)])", lambda _: names, text)
         found = _shell_values(text, r, cwd) + plain
         return found + search_pattern_words(command) if search else found
 

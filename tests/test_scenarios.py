@@ -454,3 +454,12 @@ def test_par101_the_script_of_sed_or_jq_is_no_value_an_answer_must_have_shown() 
 
     (found,) = lint_scenario(_SED_READS, select=["PAR101"])
     assert len(found.call_ids) == 3
+
+
+def test_par101_a_name_in_a_sed_script_that_an_answer_showed_makes_the_read_dependent() -> None:
+    from linter.testing import lint_scenario
+
+    traced = _SED_READS.replace("-> func main() { run() }", "-> func main() { startServer() }").replace(
+        "/^func Serve/", "/^func startServer/")
+    assert "startServer/" in traced
+    assert lint_scenario(traced, select=["PAR101"]) == []
