@@ -378,6 +378,13 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
         for run in runs(agent, accept):
             for piece in (pieces(run) if pieces is not None else [run]):
                 for window in windows(piece, ctx, agent, strict=strict, fits=fits, asked=asked):
+                    if involved is not None:  # turns of bookkeeping alone at either end are no part of it
+                        while window and not any(involved(c) for c in window[0].calls):
+                            window = window[1:]
+                        while window and not any(involved(c) for c in window[-1].calls):
+                            window = window[:-1]
+                    if not window:
+                        continue
                     calls = [c for s in window for c in s.calls if involved is None or involved(c)]
                     first = [c for c in window[0].calls if involved is None or involved(c)]
                     if len(calls) < min_calls or len(calls) - len(first) < min_calls - 1:

@@ -46,7 +46,8 @@ class SerialisedIndependentCalls(Rule):
         "edit, a command or a write of a file already written in it. Turns that generated more than "
         "`max-batch-output-tokens` (default 16,000) between them are not taken as one batch, since a "
         "turn that long may pass the model's output limit. "
-        "`min-serial-calls` (default 3) sets how many calls make a finding."
+        "A turn that only updates the agent's todo list tells it nothing: it neither ends a run nor "
+        "counts as one of its calls. `min-serial-calls` (default 3) sets how many calls make a finding."
     )
     options = {"max-batch-output-tokens": 16_000}
     VALID = [
@@ -324,7 +325,7 @@ class SerialisedIndependentCalls(Rule):
                 if eff.kind != READ or eff.adaptive or call.background:
                     return False
                 reads += 1
-            return reads > 0
+            return reads > 0 or _only_todos(step, ctx)
 
         def involved(call: ToolCall) -> bool:
             return ctx.effect(call).kind != STATE
@@ -352,7 +353,8 @@ class SerialisedIndependentCalls(Rule):
                 if call.result is not None and _FEEDBACK.search(_PATHS.sub(" ", call.result.text)):
                     return False  # a hook or checker answered (lint output, a warning): news, not an acknowledgement
                 writes += 1
-            return writes == 1  # one per turn: a turn that already wrote several files grouped its work
+            # one per turn: a turn that already wrote several files grouped its work
+            return writes == 1 or _only_todos(step, ctx)
 
         def output_tokens(step: Step) -> int:
             """What the turn generated: its recorded output tokens, else its files' text (as kept) / 4."""
@@ -374,6 +376,12 @@ class SerialisedIndependentCalls(Rule):
             if any(s.text.strip() for s in finding.steps[1:]):
                 finding.confidence = "medium"  # the agent wrote prose between: it may have been deciding
             yield finding
+
+
+def _only_todos(step: Step, ctx: RuleContext) -> bool:
+    """A turn that only ticked the agent's todo list: bookkeeping that told the agent nothing, so
+    it neither ends a run nor counts as one of its calls."""
+    return bool(step.calls) and all(ctx.effect(call).kind == STATE for call in step.calls)
 
 
 # Words of an answer that carries more than an acknowledgement: a hook's or a checker's report.
