@@ -465,43 +465,26 @@ def test_par101_a_name_in_a_sed_script_that_an_answer_showed_makes_the_read_depe
     assert lint_scenario(traced, select=["PAR101"]) == []
 
 
-_TODO_BETWEEN_WRITES = '''
-user: Build a Pomodoro timer page.
-step
-call TodoWrite todos:='[{"content": "HTML", "status": "in_progress"}]'
--> Todos have been modified successfully.
-step
-call Write file_path=index.html content="<div id=timer></div>"
--> File created successfully at: index.html
-step
-call TodoWrite todos:='[{"content": "CSS", "status": "in_progress"}]'
--> Todos have been modified successfully.
-step
-call Write file_path=styles.css content="#timer {}"
--> File created successfully at: styles.css
-step
-call TodoWrite todos:='[{"content": "JS", "status": "in_progress"}]'
--> Todos have been modified successfully.
-step
-call Write file_path=script.js content="let left = 1500"
--> File created successfully at: script.js
-step
-call TodoWrite todos:='[{"content": "JS", "status": "completed"}]'
--> Todos have been modified successfully.
-step: Done.
-'''
+def _ticked(prompt: str, calls: list[str], results: list[str]) -> str:
+    """A scenario that updates the todo list in a turn of its own before each call and after the last."""
+    todo = "step\ncall TodoWrite todos:='[{{\"content\": \"{}\", \"status\": \"{}\"}}]'\n-> Todos have been modified."
+    out = [f"user: {prompt}"]
+    for n, (call, result) in enumerate(zip(calls, results)):
+        out += [todo.format(n, "in_progress"), "step", call, f"-> {result}"]
+    return "\n".join(out + [todo.format(len(calls), "completed"), "step: Done."]) + "\n"
 
 
 def test_par101_turns_that_only_tick_the_todo_list_neither_end_a_run_nor_count() -> None:
     from linter.testing import lint_scenario
 
-    (found,) = lint_scenario(_TODO_BETWEEN_WRITES, select=["PAR101"])
+    files = ["index.html", "styles.css", "script.js"]
+    writes = _ticked("Build a Pomodoro timer page.", [f"call Write file_path={f} content=x" for f in files],
+                     [f"File created successfully at: {f}" for f in files])
+    (found,) = lint_scenario(writes, select=["PAR101"])
     assert found.message.startswith("3 whole-file writes of separate files went out over 5 turns (Write index.html, ")
     assert len(found.call_ids) == 3  # the todo updates are no part of it
     assert found.savings.extra_round_trips == 4  # the updates before the first write and after the last are left out
-    reads = (_TODO_BETWEEN_WRITES.replace("call Write file_path=", "call Read file_path=")
-             .replace(' content="<div id=timer></div>"', "").replace(' content="#timer {}"', "")
-             .replace(' content="let left = 1500"', "").replace("Build a Pomodoro timer page.",
-                                                                "Review index.html, styles.css and script.js."))
+    reads = _ticked("Review index.html, styles.css and script.js.", [f"call Read file_path={f}" for f in files],
+                    ["<div>", "#timer {}", "let left = 1500"])
     (found,) = lint_scenario(reads, select=["PAR101"])
     assert found.message.startswith("3 independent read-only calls went out over 5 turns (Read index.html, ")
