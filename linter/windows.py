@@ -351,26 +351,38 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
         yield window
 
 
+def one_call_per_turn(session: Session) -> bool:
+    """Did the harness take one tool call per model turn (``ONE_CALL_PER_TURN`` in the format's
+    module, such as SWE-agent, or ``session.one_call_per_turn`` for a harness version from before
+    parallel calls)?"""
+    from linter.parsers import FORMATS
+
+    module = FORMATS.get(session.format)
+    return bool(getattr(module, "ONE_CALL_PER_TURN", False) or session.one_call_per_turn)
+
+
 def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step], bool], min_calls: int,
                     message: Callable[[list[ToolCall], int], str], *, strict: bool = True,
                     concurrent: bool = True, fits: Callable[[list[Step], Step], bool] | None = None,
                     pieces: Callable[[list[Step]], list[list[Step]]] | None = None,
-                    involved: Callable[[ToolCall], bool] | None = None) -> Iterator[Finding]:
+                    involved: Callable[[ToolCall], bool] | None = None,
+                    any_harness: bool = False) -> Iterator[Finding]:
     """Findings for windows of at least ``min_calls`` calls, ``min_calls - 1`` of them after the
     first turn (the calls a batch would save a turn for); ``message(calls, extra_round_trips)``.
     ``involved`` picks the calls a finding is about (bookkeeping such as todo updates left out).
 
     Harnesses that take one call per model turn (``ONE_CALL_PER_TURN`` in the format's module,
     such as SWE-agent, or ``session.one_call_per_turn`` for a harness version from before parallel
-    calls) give no batch to advise, so nothing is reported for them."""
+    calls) give no batch to advise, so nothing is reported for them, unless ``any_harness`` (the
+    calls could have been one call: patches that add files)."""
     from linter.parsers import FORMATS
 
     module = FORMATS.get(session.format) if session.format in FORMATS else None
-    if module is not None and getattr(module, "ONE_CALL_PER_TURN", False):
+    if not any_harness and module is not None and getattr(module, "ONE_CALL_PER_TURN", False):
         session.note("one-call-per-turn", f"{session.format} takes one tool call per model turn: "
                                           "serialised calls cannot be batched there")
         return
-    if session.one_call_per_turn:
+    if not any_harness and session.one_call_per_turn:
         session.note("one-call-per-turn", f"{session.one_call_per_turn}: serialised calls could not be batched there")
         return
     for agent in session.agents.values():

@@ -8,7 +8,7 @@ from typing import Iterable
 from linter.effects import READ, STATE, WRITE
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
-from linter.windows import serial_findings
+from linter.windows import one_call_per_turn, serial_findings
 from rules._common import describe_calls, plural
 
 
@@ -46,6 +46,8 @@ class SerialisedIndependentCalls(Rule):
         "edit, a command or a write of a file already written in it. Turns that generated more than "
         "`max-batch-output-tokens` (default 16,000) between them are not taken as one batch, since a "
         "turn that long may pass the model's output limit. "
+        "On a harness that takes one call per turn (SWE-agent, Codex CLI before 0.65) serialised "
+        "calls are not reported, except patches that add files: one patch could have added them all. "
         "A turn that only updates the agent's todo list tells it nothing: it neither ends a run nor "
         "counts as one of its calls. `min-serial-calls` (default 3) sets how many calls make a finding."
     )
@@ -340,6 +342,8 @@ class SerialisedIndependentCalls(Rule):
 
         # Whole-file writes: the model wrote every byte, and only acknowledgements came back.
         limit = int(ctx.options.get("max-batch-output-tokens", 16_000))
+        # A harness that takes one call per turn still takes one patch that adds several files.
+        patches_only = one_call_per_turn(session)
 
         def accept_write(step: Step) -> bool:
             writes = 0
@@ -348,7 +352,7 @@ class SerialisedIndependentCalls(Rule):
                 if eff.kind == STATE:
                     continue
                 if eff.kind != WRITE or call.background or call.failed or len(eff.files_written) != 1 or \
-                        whole_file_content(call) is None:
+                        whole_file_content(call) is None or (patches_only and not _is_patch(call)):
                     return False
                 if call.result is not None and _FEEDBACK.search(_PATHS.sub(" ", call.result.text)):
                     return False  # a hook or checker answered (lint output, a warning): news, not an acknowledgement
@@ -366,16 +370,22 @@ class SerialisedIndependentCalls(Rule):
             return sum(output_tokens(s) for s in window + [step]) <= limit
 
         def write_message(calls: list[ToolCall], extra: int) -> str:
+            remedy = "one patch adding them all" if patches_only else "one batch"
             return (f"{len(calls)} whole-file writes of separate files went out over {extra + 1} turns "
-                    f"({describe_calls(calls, ctx)}); only acknowledgements came back between them, so one "
-                    f"batch saves {plural(extra, 'round trip')}")
+                    f"({describe_calls(calls, ctx)}); only acknowledgements came back between them, so {remedy} "
+                    f"saves {plural(extra, 'round trip')}")
 
         for finding in serial_findings(session, ctx, accept_write, min_calls, write_message, strict=False,
-                                       concurrent=False, fits=fits, involved=involved):
+                                       concurrent=False, fits=fits, involved=involved, any_harness=patches_only):
             finding.timed = False  # the time between the turns went mostly into writing the files
             if any(s.text.strip() for s in finding.steps[1:]):
                 finding.confidence = "medium"  # the agent wrote prose between: it may have been deciding
             yield finding
+
+
+def _is_patch(call: ToolCall) -> bool:
+    """A call of an apply_patch tool: one patch may add any number of files."""
+    return isinstance(call.input.get("input", call.input.get("patch")), str)
 
 
 def _only_todos(step: Step, ctx: RuleContext) -> bool:

@@ -460,6 +460,28 @@ def test_versions_before_parallel_calls_report_no_serial_calls(tmp_path, version
     assert ("PAR101" in [d.code for d in result.diagnostics]) is reported
 
 
+@pytest.mark.parametrize(("version", "remedy"), [("0.47.0", "one patch adding them all"), ("0.146.0", "one batch")])
+def test_patches_that_add_files_one_per_turn_are_reported_even_before_parallel_calls(tmp_path, version: str,
+                                                                                    remedy: str) -> None:
+    """A release that took one call per turn still took one patch adding several files."""
+    from linter.config import Config
+    from linter.engine import load_registry, run
+
+    def add(call_id: str, name: str) -> list[tuple[str, dict]]:
+        patch = f"*** Begin Patch\n*** Add File: {name}\n+x\n*** End Patch"
+        return [_reasoning(), ("response_item", {"type": "custom_tool_call", "call_id": call_id, "name": "apply_patch",
+                                                 "input": patch}),
+                ("response_item", {"type": "custom_tool_call_output", "call_id": call_id,
+                                   "output": json.dumps({"output": f"Success. Updated the following files:\nA {name}",
+                                                         "metadata": {"exit_code": 0}})})]
+
+    path = _rollout(tmp_path, _meta(cli_version=version), _user("make a page"),
+                    *add("p1", "index.html"), *add("p2", "styles.css"), *add("p3", "script.js"))
+    (finding,) = [d for d in run([path], Config(), load_registry()).diagnostics if d.code == "PAR101"]
+    assert finding.call_ids == ["p1", "p2", "p3"]
+    assert finding.message.endswith(f"only acknowledgements came back between them, so {remedy} saves 2 round trips")
+
+
 # -- codex exec --json output ------------------------------------------------------------------------
 def _item(kind: str, item_id: str, item_type: str, **fields) -> dict:
     return {"type": kind, "item": {"id": item_id, "type": item_type, **fields}}
