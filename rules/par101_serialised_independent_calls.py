@@ -385,7 +385,7 @@ class SerialisedIndependentCalls(Rule):
 
 def _is_patch(call: ToolCall) -> bool:
     """A call of an apply_patch tool: one patch may add any number of files."""
-    return isinstance(call.input.get("input", call.input.get("patch")), str)
+    return _patch_text(call) is not None
 
 
 def _only_todos(step: Step, ctx: RuleContext) -> bool:
@@ -407,15 +407,27 @@ def whole_file_content(call: ToolCall) -> str | None:
     if any(key in data for key in ("old_string", "old_str", "new_string", "new_str", "edits", "instruction",
                                    "insert_line", "cell_id")):
         return None
+    patch = _patch_text(call)
+    if patch is not None:
+        kinds = _ADD_ONLY.findall(patch)
+        return patch if kinds and all(kind == "Add" for kind in kinds) else None
     if data.get("command") not in (None, "create"):
         return None
     for key in ("content", "file_text", "contents"):
         value = data.get(key)
         if isinstance(value, str):
             return value
+    return None
+
+
+def _patch_text(call: ToolCall) -> str | None:
+    """The patch of an apply_patch call: its own argument, or the text after `apply_patch` in an
+    argv command (as Codex CLI releases before custom tools ran it)."""
+    data = call.input
     patch = data.get("input", data.get("patch"))
     if isinstance(patch, str):
-        kinds = _ADD_ONLY.findall(patch)
-        if kinds and all(kind == "Add" for kind in kinds):
-            return patch
+        return patch
+    command = data.get("command")
+    if isinstance(command, list) and len(command) == 2 and command[0] == "apply_patch" and isinstance(command[1], str):
+        return command[1]
     return None

@@ -415,6 +415,9 @@ def test_par101_serial_writes_only_whole_files() -> None:
     updated = "*** Begin Patch\n*** Add File: a.py\n+x\n*** Update File: b.py\n@@\n-y\n+z\n*** End Patch"
     assert whole_file_content(call("apply_patch", input=added)) == added
     assert whole_file_content(call("apply_patch", input=updated)) is None
+    assert whole_file_content(call("shell", command=["apply_patch", added], workdir="/repo")) == added
+    assert whole_file_content(call("shell", command=["apply_patch", updated])) is None
+    assert whole_file_content(call("shell", command=["bash", "-lc", "cat a.py"])) is None
 
 
 def test_par101_serial_writes_of_a_grouped_turn_or_the_same_file_are_not_reported() -> None:
