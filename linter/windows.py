@@ -351,6 +351,9 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
         yield window
 
 
+_PATCHES = " (patches that add files are reported still: one patch could have added them all)"
+
+
 def one_call_per_turn(session: Session) -> bool:
     """Did the harness take one tool call per model turn (``ONE_CALL_PER_TURN`` in the format's
     module, such as SWE-agent, or ``session.one_call_per_turn`` for a harness version from before
@@ -380,10 +383,11 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
     module = FORMATS.get(session.format) if session.format in FORMATS else None
     if not any_harness and module is not None and getattr(module, "ONE_CALL_PER_TURN", False):
         session.note("one-call-per-turn", f"{session.format} takes one tool call per model turn: "
-                                          "serialised calls cannot be batched there")
+                                          "serialised calls cannot be batched there" + _PATCHES)
         return
     if not any_harness and session.one_call_per_turn:
-        session.note("one-call-per-turn", f"{session.one_call_per_turn}: serialised calls could not be batched there")
+        session.note("one-call-per-turn", f"{session.one_call_per_turn}: serialised calls could not be batched "
+                                          "there" + _PATCHES)
         return
     for agent in session.agents.values():
         asked = Asked(agent)
