@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 from linter.effects import READ, STATE, WRITE
 from linter.model import Session, Step, ToolCall
@@ -41,9 +41,10 @@ class SerialisedIndependentCalls(Rule):
         "adds files) count too: between them only acknowledgements came back, which tell the agent "
         "nothing it did not know, so the files could have been written in one turn. Only turns of "
         "one write each count (an agent that already grouped its writes chose its batches), and a "
-        "failed write is no part of a finding, nor is a write whose answer says more than that it was "
-        "done (a hook's or a checker's report: warnings, errors, lint). A run of writes ends as a run of reads does, and at an "
-        "edit, a command or a write of a file already written in it. Turns that generated more than "
+        "failed write is no part of a finding, nor is a write whose answer says more than that it "
+        "was done (a hook's or a checker's report: warnings, errors, lint). A run of writes ends as a "
+        "run of reads does, and at an edit, a command or a write of a file already written in it. "
+        "Turns that generated more than "
         "`max-batch-output-tokens` (default 16,000) between them are not taken as one batch, since a "
         "turn that long may pass the model's output limit. "
         "On a harness that takes one call per turn (SWE-agent, Codex CLI before 0.65) serialised "
@@ -339,8 +340,11 @@ class SerialisedIndependentCalls(Rule):
 
         yield from serial_findings(session, ctx, accept, min_calls, message, strict=True, concurrent=True,
                                    involved=involved)
+        yield from self._writes(session, ctx, min_calls, involved)
 
-        # Whole-file writes: the model wrote every byte, and only acknowledgements came back.
+    def _writes(self, session: Session, ctx: RuleContext, min_calls: int,
+                involved: Callable[[ToolCall], bool]) -> Iterable[Finding]:
+        """Whole-file writes: the model wrote every byte, and only acknowledgements came back."""
         limit = int(ctx.options.get("max-batch-output-tokens", 16_000))
         # A harness that takes one call per turn still takes one patch that adds several files.
         patches_only = one_call_per_turn(session)
