@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from linter.effects import SPAWN
+from linter.effects import SPAWN, STATE
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.windows import serial_findings
@@ -45,7 +45,8 @@ class SerialisedSubagents(Rule):
         "stays silent when a later prompt names something that first appeared in an earlier "
         "subagent's answer, or says it builds on earlier findings, and at a planner or reviewer "
         "(or a prompt to design a plan or summarise) that follows the others. Background launches are not "
-        "waited on and are not counted."
+        "waited on and are not counted. A todo-list update beside the launches, or in a turn of its "
+        "own between them, tells the agent nothing: it neither ends the run nor counts as a launch."
     )
     options = {"min-launches": 3}
     VALID = [
@@ -107,13 +108,35 @@ class SerialisedSubagents(Rule):
         call Task description="audit worker" prompt="Audit packages/worker for unbounded retries"
         -> worker: one issue
         """,
+        # Todo-list updates between the launches, and beside them, tell the agent nothing.
+        """
+        user: Audit the api, web and worker packages.
+        step
+        call TodoWrite todos:='[{"content": "api", "status": "in_progress"}]'
+        call Task description="audit api" prompt="Audit packages/api for unsafe SQL"
+        -> api: two issues
+        step
+        call TodoWrite todos:='[{"content": "web", "status": "in_progress"}]'
+        -> Todos have been modified.
+        step
+        call Task description="audit web" prompt="Audit packages/web for XSS"
+        -> web: clean
+        step
+        call TodoWrite todos:='[{"content": "worker", "status": "in_progress"}]'
+        call Task description="audit worker" prompt="Audit packages/worker for unbounded retries"
+        -> worker: one issue
+        """,
     ]
 
     def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:
         min_launches = int(ctx.options.get("min-launches", 3))
 
         def accept(step: Step) -> bool:
-            return all(ctx.effect(c).kind == SPAWN and not c.background for c in step.calls)
+            # a todo-list update beside the launches, or in a turn of its own, tells the agent nothing
+            return all(ctx.effect(c).kind in (SPAWN, STATE) and not c.background for c in step.calls)
+
+        def involved(call: ToolCall) -> bool:
+            return ctx.effect(call).kind != STATE
 
         def builds_on(step: Step) -> bool:
             return any((isinstance(c.input.get(key), str) and _BUILDS_ON.search(c.input[key]))
@@ -151,4 +174,4 @@ class SerialisedSubagents(Rule):
                     f"{plural(extra, 'round trip')} and lets them run side by side")
 
         yield from serial_findings(session, ctx, accept, min_launches, message, strict=False, concurrent=True,
-                                   pieces=pieces)
+                                   pieces=pieces, involved=involved)
