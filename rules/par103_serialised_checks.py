@@ -6,6 +6,7 @@ import re
 from typing import Iterable
 
 from linter.deps import depends
+from linter.effects import STATE
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.shell import command_of, split_command
@@ -28,7 +29,8 @@ class SerialisedChecks(Rule):
         "issuing them one per turn adds a model round trip, and a context re-read, per check. The "
         "rule counts consecutive turns that each only run checks, none of which builds what another "
         "uses (build then test is an ordered pair, not a missed batch), with no edit, failure or "
-        "prompt between them. Commands that rewrite files (`--fix`, formatters) are not checks."
+        "prompt between them. Commands that rewrite files (`--fix`, formatters) are not checks. A "
+        "todo-list update beside the checks, or in a turn of its own, neither ends a run nor counts."
     )
     options = {"min-checks": 3}
     VALID = [
@@ -79,6 +81,23 @@ class SerialisedChecks(Rule):
         call Bash command="pytest -q"
         -> 42 passed
         """,
+        # Todo-list updates between the checks tell the agent nothing.
+        """
+        user: Run lint, the type checker and the tests.
+        step
+        call Bash command="ruff check ."
+        -> All checks passed!
+        step
+        call TodoWrite todos:='[{"content": "typecheck", "status": "in_progress"}]'
+        -> Todos have been modified.
+        step
+        call TodoWrite todos:='[{"content": "tests", "status": "pending"}]'
+        call Bash command="mypy src"
+        -> Success: no issues found in 12 source files
+        step
+        call Bash command="pytest -q"
+        -> 42 passed
+        """,
     ]
 
     def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:
@@ -87,15 +106,20 @@ class SerialisedChecks(Rule):
         def accept(step: Step) -> bool:
             for call in step.calls:
                 eff = ctx.effect(call)
+                if eff.kind == STATE:
+                    continue  # a todo-list update tells the agent nothing
                 if call.background or not eff.categories or not eff.categories <= CHECKS:
                     return False
                 if eff.modifies_files or _REWRITES.search(eff.label):
                     return False
             return True
 
+        def involved(call: ToolCall) -> bool:
+            return ctx.effect(call).kind != STATE
+
         def fits(window: list[Step], step: Step) -> bool:
-            labels = {ctx.effect(c).label for s in window for c in s.calls}
-            for call in step.calls:
+            labels = {ctx.effect(c).label for s in window for c in s.calls if involved(c)}
+            for call in filter(involved, step.calls):
                 eff = ctx.effect(call)
                 if eff.label in labels:
                     return False  # the same check again is a re-run, not a missed batch
@@ -112,7 +136,7 @@ class SerialisedChecks(Rule):
                     f"issuing them together saves {plural(extra, 'round trip')}")
 
         yield from serial_findings(session, ctx, accept, min_checks, message, strict=True, concurrent=False,
-                                   fits=fits)
+                                   fits=fits, involved=involved)
 
 
 def _scope(call: ToolCall) -> tuple[str, tuple[str, ...]] | None:
