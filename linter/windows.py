@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 
 from linter.context import ContextIndex
 from linter.deps import derived, knowable, same_resource
-from linter.effects import Effect
+from linter.effects import STATE, Effect
 from linter.model import Agent, Event, Session, Step, ToolCall
 from linter.rule import Finding, RuleContext
 from linter.shell import command_of, split_command
@@ -351,6 +351,12 @@ def windows(run: list[Step], ctx: RuleContext, agent: Agent, *, strict: bool = T
         yield window
 
 
+def bookkeeping(call: ToolCall, ctx: RuleContext) -> bool:
+    """A todo-list update: it tells the agent nothing, so it neither ends a run of serialised
+    calls nor counts as one of them."""
+    return ctx.effect(call).kind == STATE
+
+
 _PATCHES = " (patches that add files are reported still: one patch could have added them all)"
 
 
@@ -368,41 +374,36 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
                     message: Callable[[list[ToolCall], int], str], *, strict: bool = True,
                     concurrent: bool = True, fits: Callable[[list[Step], Step], bool] | None = None,
                     pieces: Callable[[list[Step]], list[list[Step]]] | None = None,
-                    involved: Callable[[ToolCall], bool] | None = None,
                     any_harness: bool = False) -> Iterator[Finding]:
     """Findings for windows of at least ``min_calls`` calls, ``min_calls - 1`` of them after the
     first turn (the calls a batch would save a turn for); ``message(calls, extra_round_trips)``.
-    ``involved`` picks the calls a finding is about (bookkeeping such as todo updates left out).
+    Bookkeeping calls (todo-list updates) are no part of a finding, and turns of bookkeeping alone
+    at either end of a window are left out of it.
 
     Harnesses that take one call per model turn (``ONE_CALL_PER_TURN`` in the format's module,
     such as SWE-agent, or ``session.one_call_per_turn`` for a harness version from before parallel
     calls) give no batch to advise, so nothing is reported for them, unless ``any_harness`` (the
     calls could have been one call: patches that add files)."""
-    from linter.parsers import FORMATS
-
-    module = FORMATS.get(session.format) if session.format in FORMATS else None
-    if not any_harness and module is not None and getattr(module, "ONE_CALL_PER_TURN", False):
-        session.note("one-call-per-turn", f"{session.format} takes one tool call per model turn: "
-                                          "serialised calls cannot be batched there" + _PATCHES)
-        return
-    if not any_harness and session.one_call_per_turn:
-        session.note("one-call-per-turn", f"{session.one_call_per_turn}: serialised calls could not be batched "
-                                          "there" + _PATCHES)
+    if not any_harness and one_call_per_turn(session):
+        if session.one_call_per_turn:
+            reason = f"{session.one_call_per_turn}: serialised calls could not be batched there"
+        else:
+            reason = f"{session.format} takes one tool call per model turn: serialised calls cannot be batched there"
+        session.note("one-call-per-turn", reason + _PATCHES)
         return
     for agent in session.agents.values():
         asked = Asked(agent)
         for run in runs(agent, accept):
             for piece in (pieces(run) if pieces is not None else [run]):
                 for window in windows(piece, ctx, agent, strict=strict, fits=fits, asked=asked):
-                    if involved is not None:  # turns of bookkeeping alone at either end are no part of it
-                        while window and not any(involved(c) for c in window[0].calls):
-                            window = window[1:]
-                        while window and not any(involved(c) for c in window[-1].calls):
-                            window = window[:-1]
+                    while window and all(bookkeeping(c, ctx) for c in window[0].calls):
+                        window = window[1:]
+                    while window and all(bookkeeping(c, ctx) for c in window[-1].calls):
+                        window = window[:-1]
                     if not window:
                         continue
-                    calls = [c for s in window for c in s.calls if involved is None or involved(c)]
-                    first = [c for c in window[0].calls if involved is None or involved(c)]
+                    calls = [c for s in window for c in s.calls if not bookkeeping(c, ctx)]
+                    first = [c for c in window[0].calls if not bookkeeping(c, ctx)]
                     if len(calls) < min_calls or len(calls) - len(first) < min_calls - 1:
                         continue
                     yield Finding(message=message(calls, len(window) - 1), calls=calls, steps=window, depth=1,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable
+from typing import Iterable
 
-from linter.effects import READ, STATE, WRITE
+from linter.effects import READ, WRITE
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
-from linter.windows import one_call_per_turn, serial_findings
+from linter.windows import bookkeeping, one_call_per_turn, serial_findings
 from rules._common import describe_calls, plural
 
 
@@ -323,27 +323,22 @@ class SerialisedIndependentCalls(Rule):
             reads = 0
             for call in step.calls:
                 eff = ctx.effect(call)
-                if eff.kind == STATE:
+                if bookkeeping(call, ctx):
                     continue  # a todo-list update alongside (Claude Code ticks its list every turn)
                 if eff.kind != READ or eff.adaptive or call.background:
                     return False
                 reads += 1
             return reads > 0 or _only_todos(step, ctx)
 
-        def involved(call: ToolCall) -> bool:
-            return ctx.effect(call).kind != STATE
-
         def message(calls: list[ToolCall], extra: int) -> str:
             return (f"{len(calls)} independent read-only calls went out over {extra + 1} turns "
                     f"({describe_calls(calls, ctx)}); all were knowable at the first, so one batch saves "
                     f"{plural(extra, 'round trip')}")
 
-        yield from serial_findings(session, ctx, accept, min_calls, message, strict=True, concurrent=True,
-                                   involved=involved)
-        yield from self._writes(session, ctx, min_calls, involved)
+        yield from serial_findings(session, ctx, accept, min_calls, message, strict=True, concurrent=True)
+        yield from self._writes(session, ctx, min_calls)
 
-    def _writes(self, session: Session, ctx: RuleContext, min_calls: int,
-                involved: Callable[[ToolCall], bool]) -> Iterable[Finding]:
+    def _writes(self, session: Session, ctx: RuleContext, min_calls: int) -> Iterable[Finding]:
         """Whole-file writes: the model wrote every byte, and only acknowledgements came back."""
         limit = int(ctx.options.get("max-batch-output-tokens", 16_000))
         # A harness that takes one call per turn still takes one patch that adds several files.
@@ -353,7 +348,7 @@ class SerialisedIndependentCalls(Rule):
             writes = 0
             for call in step.calls:
                 eff = ctx.effect(call)
-                if eff.kind == STATE:
+                if bookkeeping(call, ctx):
                     continue
                 if eff.kind != WRITE or call.background or call.failed or len(eff.files_written) != 1 or \
                         whole_file_content(call) is None or (patches_only and not _is_patch(call)):
@@ -380,7 +375,7 @@ class SerialisedIndependentCalls(Rule):
                     f"saves {plural(extra, 'round trip')}")
 
         for finding in serial_findings(session, ctx, accept_write, min_calls, write_message, strict=False,
-                                       concurrent=False, fits=fits, involved=involved, any_harness=patches_only):
+                                       concurrent=False, fits=fits, any_harness=patches_only):
             finding.timed = False  # the time between the turns went mostly into writing the files
             if any(s.text.strip() for s in finding.steps[1:]):
                 finding.confidence = "medium"  # the agent wrote prose between: it may have been deciding
@@ -395,7 +390,7 @@ def _is_patch(call: ToolCall) -> bool:
 def _only_todos(step: Step, ctx: RuleContext) -> bool:
     """A turn that only ticked the agent's todo list: bookkeeping that told the agent nothing, so
     it neither ends a run nor counts as one of its calls."""
-    return bool(step.calls) and all(ctx.effect(call).kind == STATE for call in step.calls)
+    return bool(step.calls) and all(bookkeeping(call, ctx) for call in step.calls)
 
 
 # Words of an answer that carries more than an acknowledgement: a hook's or a checker's report.

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from linter.effects import SPAWN, STATE
+from linter.effects import SPAWN
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
-from linter.windows import serial_findings
+from linter.windows import bookkeeping, serial_findings
 from rules._common import PROMPT_KEYS, describe_calls, plural
 
 # A prompt that builds on what an earlier agent found is a dependency the text shows.
@@ -133,10 +133,7 @@ class SerialisedSubagents(Rule):
 
         def accept(step: Step) -> bool:
             # a todo-list update beside the launches, or in a turn of its own, tells the agent nothing
-            return all(ctx.effect(c).kind in (SPAWN, STATE) and not c.background for c in step.calls)
-
-        def involved(call: ToolCall) -> bool:
-            return ctx.effect(call).kind != STATE
+            return all((ctx.effect(c).kind == SPAWN or bookkeeping(c, ctx)) and not c.background for c in step.calls)
 
         def builds_on(step: Step) -> bool:
             return any((isinstance(c.input.get(key), str) and _BUILDS_ON.search(c.input[key]))
@@ -174,4 +171,4 @@ class SerialisedSubagents(Rule):
                     f"{plural(extra, 'round trip')} and lets them run side by side")
 
         yield from serial_findings(session, ctx, accept, min_launches, message, strict=False, concurrent=True,
-                                   pieces=pieces, involved=involved)
+                                   pieces=pieces)

@@ -6,11 +6,10 @@ import re
 from typing import Iterable
 
 from linter.deps import depends
-from linter.effects import STATE
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.shell import command_of, split_command
-from linter.windows import serial_findings
+from linter.windows import bookkeeping, serial_findings
 from rules._common import describe_calls, plural
 
 CHECKS = {"test", "lint", "typecheck"}
@@ -106,20 +105,17 @@ class SerialisedChecks(Rule):
         def accept(step: Step) -> bool:
             for call in step.calls:
                 eff = ctx.effect(call)
-                if eff.kind == STATE:
-                    continue  # a todo-list update tells the agent nothing
+                if bookkeeping(call, ctx):
+                    continue
                 if call.background or not eff.categories or not eff.categories <= CHECKS:
                     return False
                 if eff.modifies_files or _REWRITES.search(eff.label):
                     return False
             return True
 
-        def involved(call: ToolCall) -> bool:
-            return ctx.effect(call).kind != STATE
-
         def fits(window: list[Step], step: Step) -> bool:
-            labels = {ctx.effect(c).label for s in window for c in s.calls if involved(c)}
-            for call in filter(involved, step.calls):
+            labels = {ctx.effect(c).label for s in window for c in s.calls if not bookkeeping(c, ctx)}
+            for call in (c for c in step.calls if not bookkeeping(c, ctx)):
                 eff = ctx.effect(call)
                 if eff.label in labels:
                     return False  # the same check again is a re-run, not a missed batch
@@ -136,7 +132,7 @@ class SerialisedChecks(Rule):
                     f"issuing them together saves {plural(extra, 'round trip')}")
 
         yield from serial_findings(session, ctx, accept, min_checks, message, strict=True, concurrent=False,
-                                   fits=fits, involved=involved)
+                                   fits=fits)
 
 
 def _scope(call: ToolCall) -> tuple[str, tuple[str, ...]] | None:
