@@ -25,7 +25,8 @@ from typing import Any, Callable
 
 from linter.model import ToolCall
 from linter.shell import (SEARCH_PROGRAMS, SEARCH_VALUE_OPTIONS, VALIDATION, classify, command_of, is_device,
-                          is_windows_path, join, positionals, split_command, windows_path)
+                          is_windows_path, join, positionals, script_words, split_command,
+                          windows_path)
 from linter.textutil import is_salient, salient_tokens, tokens
 
 READ, WRITE, EXEC, SPAWN, STATE, ASK, UNKNOWN = "read", "write", "exec", "spawn", "state", "ask", "unknown"
@@ -330,34 +331,7 @@ def _command_label(command: str) -> str:
     return _CD_PREFIX.sub("", line, count=1) or line
 
 
-# Programs whose first plain word is a script of their own language (`sed -n '/^func/,/^}/p' f`,
-# `awk '{print $1}' f`, `jq '.scripts' package.json`), unless a script option gives it instead:
-# (options whose value is the script, options that take some other value).
-_SCRIPTED = {
-    "sed": (frozenset({"-e", "--expression"}), frozenset({"-f", "--file", "-l", "--line-length"})),
-    "awk": (frozenset(), frozenset({"-f", "--file", "-v", "--assign", "-F", "--field-separator"})),
-    "jq": (frozenset(), frozenset({"-f", "--from-file", "--arg", "--argjson", "--slurpfile", "--rawfile", "--indent"})),
-    "perl": (frozenset({"-e", "-E"}), frozenset({"-I", "-M", "-m"})),
-}
-_SCRIPTED["gawk"] = _SCRIPTED["mawk"] = _SCRIPTED["awk"]
 _SCRIPT_NAME = re.compile(r"[A-Za-z_]\w*")
-
-
-def _scripts(segments: Any) -> list[str]:
-    """The script words of the segments' sed, awk, jq and perl runs: patterns the agent writes, not
-    paths (`/func main/,/^}/p`); only the names in them may have come out of an answer."""
-    out = []
-    for seg in segments:
-        spec = _SCRIPTED.get(seg.program)
-        if spec is None:
-            continue
-        inline, valued = spec
-        args = seg.words[1:]
-        given = [args[n + 1] for n, a in enumerate(args[:-1]) if a in inline]
-        out.extend(given)
-        if not given and not any(a in ("-f", "--file", "--from-file") for a in args):
-            out.extend(positionals(args, inline | valued)[:1])
-    return [s for s in out if s]
 
 
 def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
@@ -383,7 +357,8 @@ def shell_effect(command: str, r: Resolver, workdir: str = "") -> Effect:
         # every word of a search pattern counts, as for a search tool: a new word marks a
         # search refined after the previous answer
         text = command
-        for script in _scripts(info.segments):  # as a whole word, quoted or not (`sed p f.py`)
+        # a script word counts as a whole word, quoted or not (`sed p f.py`)
+        for script in (w for seg in info.segments for w in script_words(seg)):
             # its names stay (`/func fetchState/` names fetchState, which an answer may have shown)
             names = " " + " ".join(_SCRIPT_NAME.findall(script)) + " "
             text = re.sub(r"(?<![^\s'\"])" + re.escape(script) + r"(?![^\s'\";|&)])", lambda _: names, text)

@@ -396,6 +396,36 @@ def _positionals(args: list[str], value_options: frozenset[str]) -> list[tuple[i
     return out
 
 
+# Programs whose first plain word is a script of their own language (`sed -n '/^func/,/^}/p' f`,
+# `awk '{print $1}' f`, `jq '.scripts' package.json`), unless an option gives the script instead:
+# (options whose value is the script, options that take some other value).
+SCRIPTED = {
+    "sed": (frozenset({"-e", "--expression"}), frozenset({"-f", "--file", "-l", "--line-length"})),
+    "awk": (frozenset(), frozenset({"-f", "--file", "-v", "--assign", "-F", "--field-separator"})),
+    "jq": (frozenset(), frozenset({"-f", "--from-file", "--arg", "--argjson", "--slurpfile", "--rawfile", "--indent"})),
+    "perl": (frozenset({"-e", "-E"}), frozenset({"-I", "-M", "-m"})),
+}
+SCRIPTED["gawk"] = SCRIPTED["mawk"] = SCRIPTED["awk"]
+_SCRIPT_FILE_OPTIONS = frozenset({"-f", "--file", "--from-file"})
+
+
+def script_words(seg: Segment) -> list[str]:
+    """The script words of a sed, awk, jq or perl run: patterns the agent writes, not paths."""
+    spec = SCRIPTED.get(seg.program)
+    if spec is None:
+        return []
+    inline, valued = spec
+    args = seg.words[1:]
+    if _script_given(args, inline):
+        return [args[n + 1] for n, a in enumerate(args[:-1]) if a in inline and args[n + 1]]
+    return [a for a in positionals(args, inline | valued) if a][:1]
+
+
+def _script_given(args: list[str], inline: frozenset[str]) -> bool:
+    """Whether an option gives the script (`sed -e 's/a/b/' f`, `awk -f prog.awk f`)."""
+    return any(a in inline or a in _SCRIPT_FILE_OPTIONS for a in args)
+
+
 def positionals(args: list[str], value_options: frozenset[str] = frozenset()) -> list[str]:
     """The words of a command line that are neither options nor an option's value."""
     return [a for _, a in _positionals(args, value_options)]
@@ -689,6 +719,13 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
         paths = [a for a in args if not a.startswith("-")]
         if is_powershell_read(prog):
             paths = positionals([a.lower() if a.startswith("-") else a for a in args], _PS_VALUE_OPTIONS)
+        if prog in SCRIPTED:
+            # `sed -n '/^func/,/^}/p' main.go`, `jq '.scripts' package.json`: the files are the
+            # operands after the script (all of them when an option gives the script)
+            inline, valued = SCRIPTED[prog]
+            operands = [a for a in positionals(args, inline | valued) if a]  # `sed -i ''`: no suffix
+            paths = operands if _script_given(args, inline) else operands[1:]
+            paths += [args[n + 1] for n, a in enumerate(args[:-1]) if a in _SCRIPT_FILE_OPTIONS]
         if prog in SEARCH_PROGRAMS:
             # the files searched: the operands after the pattern (all of them when the pattern
             # comes by -e / -f, or when `rg --files` lists files)
@@ -761,7 +798,7 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
             for p in paths[1:]:
                 reads.add(join(here, p))
         elif prog in ("sed", "perl") and any(re.match(r"-[^-]*i", a) or a.startswith("--in-place") for a in args):
-            for p in [p for p in paths if p][1:]:  # `sed -i ''` (macOS) passes an empty suffix
+            for p in paths:  # the script is not among them
                 writes.add(join(here, p))
         elif prog in ("tar", "unzip"):
             read_only = False

@@ -103,6 +103,23 @@ def test_in_place_edits_and_read_only_commands() -> None:
     assert classify("grep -rn seed src/", "/repo").categories == set()
 
 
+@pytest.mark.parametrize(("command", "reads", "writes"), [
+    # the script of sed, awk, jq and perl is not a file, whatever its delimiters
+    ("sed 's#^#./#' files.txt", {"/repo/files.txt"}, set()),
+    ("sed -e 's/x/y/' -e 's/q/r/' a.txt", {"/repo/a.txt"}, set()),
+    ("sed -n 1,5p a.txt b.txt", {"/repo/a.txt", "/repo/b.txt"}, set()),
+    ("jq '.scripts' package.json", {"/repo/package.json"}, set()),
+    ("awk -f prog.awk data.txt", {"/repo/prog.awk", "/repo/data.txt"}, set()),
+    ("sed -i.bak -e 's/a/b/' x.py y.py", set(), {"/repo/x.py", "/repo/y.py"}),
+    ("perl -i -pe 's/a/b/' f.c", None, {"/repo/f.c"}),
+])
+def test_script_words_are_not_files(command: str, reads: set[str] | None, writes: set[str]) -> None:
+    info = classify(command, "/repo")
+    if reads is not None:
+        assert info.reads == reads
+    assert info.writes == writes
+
+
 @pytest.mark.parametrize(("command", "reads"), [
     ('Get-Content -Path "C:\\Users\\ana\\notes.md"', {"C:/Users/ana/notes.md"}),
     ("get-content README.md | Select-Object -First 50", {"C:/repo/README.md"}),
