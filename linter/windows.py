@@ -66,8 +66,17 @@ _THOUGHT_REACTS = re.compile(
 )
 
 
+# Prose that makes the call a test of whether something works ("I will try to run Get-Process to
+# see if it's accepted by the shell tool"): the agent probes, and picks the next call by the answer.
+_PROBES = re.compile(
+    r"\b(?:to (?:see|check|test|verify|confirm) (?:if|whether|that)\b[^.!?\n]{0,80}?\b(?:accepted|allowed|permitted|"
+    r"rejected|blocked|works?|working|functioning|functions)\b|(?:i will|i'll|let me|let's) try\b)",
+    re.I,
+)
+
+
 def _reacts(step: Step) -> bool:
-    if step.text and _REACTS.search(step.text.strip()):
+    if step.text and (_REACTS.search(step.text.strip()) or _PROBES.search(step.text[:300])):
         return True
     return bool(step.thought) and bool(_THOUGHT_REACTS.search(step.thought[:300]))
 

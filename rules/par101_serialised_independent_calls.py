@@ -251,6 +251,23 @@ class SerialisedIndependentCalls(Rule):
         call Write file_path=loader.py content="import config"
         -> File created successfully at: loader.py
         """,
+        # Each call tests whether a tool works after the shell refused commands: probes, each
+        # chosen by how the one before went.
+        """
+        user: whoami
+        step
+        call Bash command="whoami"
+        -> Error: Command rejected because it could not be parsed safely
+        step: I will read remediate_hardening.ps1 to understand the system's security configuration.
+        call Read file_path=remediate_hardening.ps1
+        -> # Applies Tier 1 and Tier 2 hardening measures
+        step: I will search for .ps1 files to verify that tools are functioning correctly.
+        call Glob pattern="*.ps1"
+        -> remediate_hardening.ps1
+        step: I will try to run Get-Process to see if it's accepted by the shell tool.
+        call Bash command="Get-Process"
+        -> Error: Command rejected because it could not be parsed safely
+        """,
     ]
     INVALID = [
         # Three new files written one per turn: only acknowledgements came back in between.
