@@ -296,6 +296,8 @@ def _is_read_only(seg: Segment) -> bool:
         return False
     if prog == "command":
         return True  # left in place only as `command -v X`: a lookup
+    if prog in _SYSTEM_READERS:
+        return _system_reads(prog, args)
     if prog == "tee":
         return all(is_device(a) for a in args if not a.startswith("-"))  # `tee /dev/stderr` only copies
     if prog in ("docker", "docker-compose"):
@@ -379,7 +381,51 @@ def _powershell_write(cmdlet: str, args: list[str], here: str, reads: set[str], 
 
 def is_powershell_read(program: str) -> bool:
     name = program.lower()
-    return name in _PS_READ_ONLY or name in _PS_ALIASES
+    # PowerShell's approved verb Get only retrieves (Get-Service, Get-NetRoute, Get-Process)
+    return name in _PS_READ_ONLY or name in _PS_ALIASES or bool(_PS_GET.match(name))
+
+
+_PS_GET = re.compile(r"get-[a-z]+$")
+# System inspection commands, and the first words that make them only look: {program: words}
+# (an empty set: the program only looks unless a word of _SYSTEM_CHANGES is given).
+_SYSTEM_READERS: dict[str, frozenset[str]] = {
+    "lscpu": frozenset(), "lsblk": frozenset(), "lspci": frozenset(), "lsusb": frozenset(),
+    "lsmod": frozenset(), "nproc": frozenset(), "vmstat": frozenset(), "iostat": frozenset(),
+    "systeminfo": frozenset(), "tasklist": frozenset(), "ipconfig": frozenset(), "nvidia-smi": frozenset(),
+    "journalctl": frozenset(),
+    "systemctl": frozenset({"status", "is-active", "is-enabled", "is-failed", "list-units", "list-unit-files",
+                            "list-timers", "show", "cat"}),
+    "reg": frozenset({"query"}),
+    "w32tm": frozenset({"/query"}),
+    "wmic": frozenset(),
+    "winget": frozenset({"list", "search", "show"}),
+    "choco": frozenset({"list", "search", "info", "outdated"}),
+    "ip": frozenset({"addr", "address", "a", "route", "r", "link", "l", "neigh", "n"}),
+}
+# Words that make an inspection command change something (`ipconfig /renew`, `nvidia-smi -pl 300`,
+# `journalctl --vacuum-size=1G`, `ip route add ...`, `wmic process call create ...`).
+_SYSTEM_CHANGES = {
+    "ipconfig": re.compile(r"/(release|renew|flushdns|registerdns|setclassid)\w*$", re.I),
+    "nvidia-smi": re.compile(r"(-pl|-pm|-r|-e|-c|-ac|-rac|-lgc|-rgc|-lmc|-rmc|-am|-caa|--gpu-reset|--persistence-mode.*|"
+                             r"--power-limit.*|--compute-mode.*|--ecc-config.*|--applications-clocks.*|"
+                             r"--lock-\w+-clocks.*|--reset-\w+)$"),
+    "journalctl": re.compile(r"--(vacuum.*|rotate|flush|sync|relinquish-var|setup-keys)$"),
+    "wmic": re.compile(r"(call|create|delete|set)$", re.I),
+    "ip": re.compile(r"(add|del|delete|change|replace|set|flush|append|restore)$"),
+}
+
+
+def _system_reads(prog: str, args: list[str]) -> bool:
+    changes = _SYSTEM_CHANGES.get(prog)
+    if changes is not None and any(changes.match(a) for a in args):
+        return False
+    words = _SYSTEM_READERS[prog]
+    if not words:
+        return True
+    first = next((a for a in args if not a.startswith("-")), "")
+    if not first:
+        return prog == "systemctl"  # a bare `systemctl` lists the units
+    return first.lower() in words
 
 
 def _positionals(args: list[str], value_options: frozenset[str]) -> list[tuple[int, str]]:
@@ -718,7 +764,8 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
                 ports.add(m.group(1))
         paths = [a for a in args if not a.startswith("-")]
         if is_powershell_read(prog):
-            paths = positionals([a.lower() if a.startswith("-") else a for a in args], _PS_VALUE_OPTIONS)
+            paths = positionals([a.lower() if a.startswith("-") else a for a in args], _PS_VALUE_OPTIONS) \
+                if prog.lower() in _PS_READ_ONLY or prog.lower() in _PS_ALIASES else []  # Get-NetRoute 0.0.0.0/0
         if prog in SCRIPTED:
             # `sed -n '/^func/,/^}/p' main.go`, `jq '.scripts' package.json`: the files are the
             # operands after the script (all of them when an option gives the script)
@@ -802,7 +849,7 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
                 writes.add(join(here, p))
         elif prog in ("tar", "unzip"):
             read_only = False
-        elif _is_read_only(seg) and prog not in _NO_PATH_ARGS:
+        elif _is_read_only(seg) and prog not in _NO_PATH_ARGS and prog not in _SYSTEM_READERS:
             for p in paths:
                 if "/" in p or "." in p:
                     reads.add(join(here, p))

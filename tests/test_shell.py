@@ -103,6 +103,38 @@ def test_in_place_edits_and_read_only_commands() -> None:
     assert classify("grep -rn seed src/", "/repo").categories == set()
 
 
+@pytest.mark.parametrize(("command", "read_only"), [
+    # system inspection only looks, unless a word makes it change something
+    ("lscpu", True),
+    ("nvidia-smi --query-gpu=name,memory.total --format=csv", True),
+    ("nvidia-smi -pl 300", False),
+    ("systemctl status nginx", True),
+    ("systemctl restart nginx", False),
+    ("journalctl -u sshd -e -n 50", True),
+    ("journalctl --vacuum-size=1G", False),
+    ("ip addr show dev eth0", True),
+    ("ip route add 10.0.0.0/8 via 192.168.1.1", False),
+    ("ipconfig /all", True),
+    ("ipconfig /flushdns", False),
+    ('reg query "HKLM\\SYSTEM\\CurrentControlSet\\Control\\TimeZoneInformation" /v RealTimeIsUniversal', True),
+    ("reg add HKLM\\Software\\X /v Y /t REG_DWORD /d 1", False),
+    ("w32tm /query /status", True),
+    ("w32tm /resync", False),
+    ("winget search latencymon", True),
+    ("winget install Resplendence.LatencyMon", False),
+    ("wmic os get osarchitecture", True),
+    ("wmic process call create notepad.exe", False),
+    # PowerShell's Get verb only retrieves; its parameters are no files
+    ('Get-NetRoute -DestinationPrefix "0.0.0.0/0" | Select-Object -ExpandProperty NextHop', True),
+    ("Set-Service w32time -StartupType Automatic", False),
+])
+def test_system_inspection(command: str, read_only: bool) -> None:
+    info = classify(command, "/repo")
+    assert info.read_only is read_only
+    if read_only:
+        assert info.reads == set()
+
+
 @pytest.mark.parametrize(("command", "reads", "writes"), [
     # the script of sed, awk, jq and perl is not a file, whatever its delimiters
     ("sed 's#^#./#' files.txt", {"/repo/files.txt"}, set()),
