@@ -28,7 +28,10 @@ class SerialisedChecks(Rule):
         "issuing them one per turn adds a model round trip, and a context re-read, per check. The "
         "rule counts consecutive turns that each only run checks, none of which builds what another "
         "uses (build then test is an ordered pair, not a missed batch), with no edit, failure or "
-        "prompt between them. Commands that rewrite files (`--fix`, formatters) are not checks. A "
+        "prompt between them. A run narrowed to some tests (`go test -run TestX`, `pytest -k name`, one "
+        "test file) followed by a wider one is a gate, not a missed batch; two tasks of one runner "
+        "(`mise run test`, `mise run test:integration`) are two checks. "
+        "Commands that rewrite files (`--fix`, formatters) are not checks. A "
         "todo-list update beside the checks, or in a turn of its own, neither ends a run nor counts."
     )
     options = {"min-checks": 3}
@@ -66,8 +69,37 @@ class SerialisedChecks(Rule):
         -> All checks passed!
         step: Fixed.
         """,
+        # The targeted run gates the wider ones, whatever runs them.
+        """
+        user: Fix the flaky TestConcurrentSessions test.
+        step
+        call Edit file_path=it/sessions_test.go old_string=full.log new_string=full.jsonl
+        -> ok
+        step
+        call Bash command="go test -tags=integration -run TestConcurrentSessions ./it/"
+        -> ok
+        step
+        call Bash command="mise run test:integration"
+        -> ok
+        step
+        call Bash command="mise run test"
+        -> ok
+        """,
     ]
     INVALID = [
+        # Two tasks of one runner are two checks, not one run inside the other.
+        """
+        user: Check the change.
+        step
+        call Bash command="mise run test"
+        -> ok  entire.io/cli/cmd/entire/cli
+        step
+        call Bash command="mise run test:integration"
+        -> ok  entire.io/cli/cmd/entire/cli/integration_test
+        step
+        call Bash command="mise run lint"
+        -> 0 issues.
+        """,
         """
         user: Run lint, the type checker and the tests.
         step
@@ -123,7 +155,7 @@ class SerialisedChecks(Rule):
                     for prev in s.calls:
                         if depends(ctx.effect(prev), eff) or depends(eff, ctx.effect(prev)):
                             return False
-                        if _nested(prev, call, ctx):
+                        if _nested(prev, call, ctx) or _gates(prev, call, ctx):
                             return False  # a quick targeted run gating the full one is deliberate
             return True
 
@@ -151,6 +183,39 @@ def _nested(a: ToolCall, b: ToolCall, ctx: RuleContext) -> bool:
     sa, sb = _scope(a), _scope(b)
     if sa is None or sb is None or sa[0] != sb[0]:
         return False
-    if not sa[1] or not sb[1]:
-        return True
-    return any(x.startswith(y) or y.startswith(x) for x in sa[1] for y in sb[1])
+    wa, wb = sa[1], sb[1]
+    if wa[:len(wb)] == wb or wb[:len(wa)] == wa:
+        return True  # `pytest` and `pytest tests/test_a.py`, `npm test` and `npm test -- src/a.test.ts`
+    if len(wa) != len(wb):
+        return False
+    # the same words but for paths, one inside the other (`pytest tests/unit`, `pytest tests/unit/test_a.py`);
+    # task names are no paths (`mise run test`, `mise run test:integration` are two tasks)
+    return all(x == y or (_is_path(x) and _is_path(y) and (_inside(x, y) or _inside(y, x))) for x, y in zip(wa, wb))
+
+
+# A test run narrowed to some tests: by name (`go test -run TestX`, `pytest -k name`, `vitest -t`,
+# `jest --testNamePattern`), by node id (`tests/test_a.py::test_x`) or by test file.
+_TARGETED = re.compile(r"(?:^|\s)(?:-run|-k|-t|--testNamePattern|--grep|--filter|-m)(?:[\s=])|::|"
+                       r"(?:^|[\s/])(?:test_\w+\.py|\w+_test\.(?:go|py)|[\w.-]+\.(?:test|spec)\.[jt]sx?)\b")
+
+
+def _gates(first: ToolCall, then: ToolCall, ctx: RuleContext) -> bool:
+    """Is ``first`` a test run narrowed to some tests, and ``then`` a test run that is not (the
+    targeted run gating a wider one, whatever runs it: `go test -run TestX ./it/`, then
+    `mise run test:integration`)?"""
+    if "test" not in ctx.effect(first).categories or "test" not in ctx.effect(then).categories:
+        return False
+    return bool(_TARGETED.search(command_of(first))) and not _TARGETED.search(command_of(then))
+
+
+def _is_path(word: str) -> bool:
+    return "/" in word or word.startswith(".") or word.endswith((".py", ".ts", ".js", ".go", ".rs", ".rb"))
+
+
+def _inside(inner: str, outer: str) -> bool:
+    """Is path ``inner`` within ``outer`` (`./...` and `.` hold everything)?"""
+    outer = outer.rstrip("/")
+    if outer in (".", "./...", "...") or outer.endswith("/..."):
+        base = outer[:-4] if outer.endswith("/...") else ""
+        return not base or base == "." or inner.lstrip("./").startswith(base.lstrip("./"))
+    return inner.rstrip("/") == outer or inner.startswith(outer + "/") or inner.startswith(outer)
