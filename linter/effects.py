@@ -95,6 +95,8 @@ class Resolver:
         raw = path.strip()
         if raw.startswith("~"):
             out = raw
+        elif not self.windows and is_windows_path(raw):
+            out = windows_path(raw)  # `C:\Users\ana\a.txt` and `C:/Users/ana/a.txt` are one file
         elif raw:
             full = join(self.cwd, raw) if self.cwd else posixpath.normpath(raw)
             if self.cwd and full == self.cwd:
@@ -116,7 +118,7 @@ class Resolver:
         rel = self.resource(raw)
         if rel:
             spellings.add(rel)
-            if not rel.startswith("/"):
+            if not rel.startswith("/") and not is_windows_path(rel):
                 spellings.add("./" + rel)
                 if self.cwd:
                     spellings.add(posixpath.join(self.cwd, rel))

@@ -187,6 +187,16 @@ def test_windows_paths_resolve_like_any_other() -> None:
     assert not classify("Set-Content -Path a.txt -Value x", "C:/repo").read_only
 
 
+def test_windows_paths_without_a_working_directory() -> None:
+    """A session that records no working directory (Gemini CLI's JSON files) still sees one file
+    in `C:\\Users\\ana\\a.txt` and `C:/Users/ana/a.txt`, and spells neither as relative."""
+    from linter.effects import Resolver
+
+    r = Resolver(None)
+    assert r.resource("C:\\Users\\ana\\a.txt") == r.resource("c:/Users/ana/a.txt") == "C:/Users/ana/a.txt"
+    assert set(r.forms("C:\\Users\\ana\\a.txt")) == {"C:/Users/ana/a.txt", "C:\\Users\\ana\\a.txt"}
+
+
 @pytest.mark.parametrize(("command", "reads"), [
     ("rg --files -g '!*.pyc' -g '!__pycache__'", set()),  # glob values are not files
     ("rg -t py -n import src/app.py", {"/repo/src/app.py"}),
