@@ -66,11 +66,12 @@ _THOUGHT_REACTS = re.compile(
 )
 
 
-# Prose that makes the call a test of whether something works ("I will try to run Get-Process to
-# see if it's accepted by the shell tool"): the agent probes, and picks the next call by the answer.
+# Prose that makes the call a test of whether a tool or command is let through ("I will try to run
+# Get-Process to see if it's accepted by the shell tool"): the agent probes, and picks the next call
+# by the answer. A check run "to verify that it works" is no probe: that is what checks are for.
 _PROBES = re.compile(
     r"\b(?:to (?:see|check|test|verify|confirm) (?:if|whether|that)\b[^.!?\n]{0,80}?\b(?:accepted|allowed|permitted|"
-    r"rejected|blocked|works?|working|functioning|functions)\b|(?:i will|i'll|let me|let's) try\b)",
+    r"rejected|blocked|functioning)\b|(?:i will|i'll|let me|let's) try\b)",
     re.I,
 )
 

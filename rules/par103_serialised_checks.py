@@ -112,6 +112,19 @@ class SerialisedChecks(Rule):
         call Bash command="pytest -q"
         -> 42 passed
         """,
+        # Checks run "to verify that it works" are no probes: that is what checks are for.
+        """
+        user: Run lint, the type checker and the tests.
+        step: Running the linter to check that it works.
+        call Bash command="ruff check ."
+        -> All checks passed!
+        step: Now the type checker, to verify that everything works.
+        call Bash command="mypy src"
+        -> Success: no issues found in 12 source files
+        step: And the tests, to confirm that it works.
+        call Bash command="pytest -q"
+        -> 42 passed
+        """,
         # Todo-list updates between the checks tell the agent nothing.
         """
         user: Run lint, the type checker and the tests.
