@@ -84,6 +84,36 @@ def test_empty_and_binary_files_are_named_for_what_they_are(cli, tmp_path) -> No
     assert len(doc["sessions"]) == 1 and result.exit_code == 2
 
 
+def _pretty(path, out) -> None:
+    """The records of a JSON Lines file, each pretty-printed over several lines (`jq . file`)."""
+    records = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    out.write_text("".join(json.dumps(r, indent=2) + "\n" for r in records))
+
+
+def test_pretty_printed_json_lines_read_as_their_records(cli, tmp_path) -> None:
+    """A session passed through `jq .` before it was saved gives the same findings, each at the
+    line its record starts on."""
+    pretty = tmp_path / "pretty.jsonl"
+    _pretty(FIXTURES / "par101-serial-reads.jsonl", pretty)
+    _, compact = cli.json("check", SERIAL)
+    result, doc = cli.json("check", str(pretty))
+    assert result.exit_code == 1 and doc["errors"] == []
+    assert [(d["code"], d["call_ids"]) for d in doc["diagnostics"]] == \
+        [(d["code"], d["call_ids"]) for d in compact["diagnostics"]]
+    starts = [n for n, line in enumerate(pretty.read_text().splitlines(), 1) if line == "{"]
+    assert doc["diagnostics"][0]["line"] in starts and doc["diagnostics"][0]["line"] > 1
+    assert doc["sessions"][0]["tool_calls"] == compact["sessions"][0]["tool_calls"]
+
+
+def test_broken_pretty_printed_json_is_still_an_error(cli, tmp_path) -> None:
+    pretty = tmp_path / "pretty.jsonl"
+    _pretty(FIXTURES / "par101-serial-reads.jsonl", pretty)
+    pretty.write_text(pretty.read_text()[:-40])  # cut inside the last record
+    result, doc = cli.json("check", str(pretty))
+    assert result.exit_code == 2 and doc["sessions"] == []
+    assert doc["errors"][0]["message"].startswith("invalid JSON")
+
+
 def test_empty_directory_is_an_input_error(cli, tmp_path) -> None:
     result = cli("check", str(tmp_path))
     assert result.exit_code == 2

@@ -6,6 +6,8 @@ line is most often a session that is still being written: it is a warning, not a
 
 from __future__ import annotations
 
+import json
+import os
 from typing import Any, Callable, Iterator
 
 import jsonlines
@@ -56,8 +58,14 @@ def iter_records(path: str, problems: list[ParseProblem], on_bad: Callable[[int]
                  skip: Callable[[bytes], bool] | None = None) -> Iterator[tuple[int, Any]]:
     """Yield ``(line number, decoded value)`` for each non-blank line of a JSONL file.
 
-    ``skip`` lets a parser pass over lines it has no use for without decoding them.
+    ``skip`` lets a parser pass over lines it has no use for without decoding them. A file of
+    pretty-printed records (JSON Lines passed through `jq .`) yields each record with the line it
+    starts on.
     """
+    stream = pretty_records(path)
+    if stream is not None:
+        yield from stream
+        return
     with open(path, "rb") as fp:
         lines = _CountingLines(fp, skip)
         reader = jsonlines.Reader(lines, loads=orjson.loads)
@@ -84,6 +92,59 @@ def iter_records(path: str, problems: list[ParseProblem], on_bad: Callable[[int]
                 pending.level = "warning"
                 pending.message = "last line is incomplete (is the session still being written?); line skipped"
             problems.append(pending)
+
+
+# The most a file of pretty-printed records may hold (it is decoded whole, not line by line).
+MAX_PRETTY_BYTES = 256 * 1024 * 1024
+
+
+def pretty_records(path: str) -> list[tuple[int, Any]] | None:
+    """The records of a file of pretty-printed JSON objects one after another (`jq . session.jsonl`),
+    each with the line it starts on; None when the file is not that: its first line is a JSON value
+    of its own, the file is not two or more JSON objects and nothing else, or it is too large."""
+    with open(path, "rb") as fp:
+        first = b""
+        for line in fp:
+            if line.strip():
+                first = line.strip()
+                break
+    if not first.startswith(b"{") or first.endswith(b"}") and _is_json(first):
+        return None
+    if os.path.getsize(path) > MAX_PRETTY_BYTES:
+        return None
+    try:
+        with open(path, "rb") as fp:
+            text = fp.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    decoder = json.JSONDecoder()
+    out: list[tuple[int, Any]] = []
+    at, line, size = 0, 1, len(text)
+    while True:
+        start = at
+        while at < size and text[at] in " \t\r\n":
+            at += 1
+        line += text.count("\n", start, at)
+        if at >= size:
+            break
+        try:
+            value, end = decoder.raw_decode(text, at)
+        except ValueError:
+            return None
+        if not isinstance(value, dict):
+            return None
+        out.append((line, value))
+        line += text.count("\n", at, end)
+        at = end
+    return out if len(out) >= 2 else None
+
+
+def _is_json(line: bytes) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
 
 
 _SHOWN_LINES = 5

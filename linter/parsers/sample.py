@@ -18,7 +18,7 @@ from typing import Any, overload
 import orjson
 
 from linter.model import ParseProblem
-from linter.parsers.jsonl import iter_records
+from linter.parsers.jsonl import iter_records, pretty_records
 
 SNIFF_RECORDS = 20
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -156,7 +156,12 @@ def load_sample(path: str) -> Sample:
         with open(path, "rb") as fp:
             sample.document = orjson.loads(fp.read())
     except orjson.JSONDecodeError as exc:
-        sample.json_error = (exc.lineno, str(exc).split(":", 1)[0])
+        stream = pretty_records(path)
+        if stream is None:
+            sample.json_error = (exc.lineno, str(exc).split(":", 1)[0])
+        else:  # pretty-printed JSON Lines (`jq . session.jsonl`): read as its records
+            sample.records = _Records(rec for _, rec in stream[:SNIFF_RECORDS])
+            sample.is_jsonl = True
     return sample
 
 
