@@ -129,7 +129,7 @@ def pretty_records(path: str) -> list[tuple[int, Any]] | None:
             break
         try:
             value, end = decoder.raw_decode(text, at)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         if not isinstance(value, dict):
             return None
