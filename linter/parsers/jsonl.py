@@ -62,20 +62,23 @@ def iter_records(path: str, problems: list[ParseProblem], on_bad: Callable[[int]
     pretty-printed records (JSON Lines passed through `jq .`) yields each record with the line it
     starts on.
     """
-    stream = pretty_records(path)
-    if stream is not None:
-        yield from stream
-        return
     with open(path, "rb") as fp:
         lines = _CountingLines(fp, skip)
         reader = jsonlines.Reader(lines, loads=orjson.loads)
         pending: ParseProblem | None = None
+        first = True
         while True:
             try:
                 value = reader.read(allow_none=True)  # blank lines are left out by _CountingLines
             except EOFError:
                 break
             except jsonlines.InvalidLineError as exc:
+                if first:  # the first line is no JSON value: pretty-printed records?
+                    first = False
+                    stream = pretty_records(path)
+                    if stream is not None:
+                        yield from stream
+                        return
                 if pending is not None:
                     problems.append(pending)
                 reason = str(exc).split(":", 1)[0]
@@ -83,6 +86,7 @@ def iter_records(path: str, problems: list[ParseProblem], on_bad: Callable[[int]
                 if on_bad is not None:
                     on_bad(lines.lineno)
                 continue
+            first = False
             if pending is not None:
                 problems.append(pending)
                 pending = None
