@@ -231,4 +231,4 @@ def _inside(inner: str, outer: str) -> bool:
     if outer in (".", "./...", "...") or outer.endswith("/..."):
         base = outer[:-4] if outer.endswith("/...") else ""
         return not base or base == "." or inner.lstrip("./").startswith(base.lstrip("./"))
-    return inner.rstrip("/") == outer or inner.startswith(outer + "/") or inner.startswith(outer)
+    return inner.startswith(outer)
