@@ -3,7 +3,8 @@
 Part of the ``gemini-cli`` format: the same tools, so the same effect table. Each line is one event
 ``{"type", "timestamp", ...}``:
 
-* ``init``: ``session_id`` and ``model``;
+* ``init``: ``session_id`` and ``model`` (a wrapper may have logged the prompt it gave, as a
+  ``message`` event, before it);
 * ``message``: ``role`` ``user`` (the prompt) or ``assistant`` (prose; ``delta: true`` marks a
   streamed chunk, joined to the chunks before it);
 * ``tool_use``: ``tool_name``, ``tool_id``, ``parameters``;
@@ -45,11 +46,27 @@ def _is_event(rec: Any) -> bool:
             and not isinstance(rec.get("message"), dict))
 
 
+def _is_init(rec: Any) -> bool:
+    return _is_event(rec) and rec["type"] == "init" and isinstance(rec.get("session_id"), str)
+
+
+# Prompts a wrapper logged before the run's ``init`` event (an eval harness that writes the task
+# it gave, then the CLI's stream): at most this many.
+LEADING_PROMPTS = 2
+
+
 def sniff(records: Sequence[Any]) -> bool:
-    """The stream starts with an ``init`` event holding a session id, and the other records are
+    """The stream starts with an ``init`` event holding a session id (after at most
+    ``LEADING_PROMPTS`` user messages a wrapper wrote before it), and the other records are
     stream events too (a record of another kind means another format)."""
-    first = next((r for r in records if isinstance(r, dict)), None)
-    if not (_is_event(first) and first["type"] == "init" and isinstance(first.get("session_id"), str)):
+    dicts = (r for r in records if isinstance(r, dict))
+    for _ in range(LEADING_PROMPTS + 1):
+        first = next(dicts, None)
+        if _is_init(first):
+            break
+        if not (_is_event(first) and first["type"] == "message" and first.get("role") == "user"):
+            return False
+    else:
         return False
     return all(_is_event(r) for r in records if isinstance(r, dict))
 

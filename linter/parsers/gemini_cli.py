@@ -70,7 +70,7 @@ from linter.parsers import _gemini_stream
 from linter.parsers._common import as_str, clip_strings
 from linter.parsers._messages import Place, element_spans, is_jsonl
 from linter.parsers.jsonl import iter_records
-from linter.parsers.sample import Sample, first_record, load_document
+from linter.parsers.sample import Sample, load_document, load_sample
 from linter.textutil import parse_time
 
 FORMAT = "gemini-cli"
@@ -695,10 +695,10 @@ def _spawning_call(builder: _Builder, spawns: list[ToolCall], sub_id: str, agent
 
 # -- entry point -------------------------------------------------------------------------------
 def _is_stream(path: str) -> bool:
-    """Is this JSONL file a headless run's stream-json output (its first JSON record an ``init``
-    event)? Lines before it that are not JSON (stderr) are passed over."""
-    first = first_record(path)
-    return first is not None and _gemini_stream.sniff([first[1]])
+    """Is this JSONL file a headless run's stream-json output (an ``init`` event among its first
+    records, only prompts before it)? Lines before it that are not JSON (stderr) are passed over."""
+    sample = load_sample(path)
+    return sample.is_jsonl and _gemini_stream.sniff(sample.records)
 
 
 def parse(path: str) -> Session:

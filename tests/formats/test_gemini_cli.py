@@ -492,3 +492,23 @@ def test_stream_json_is_not_taken_for_other_formats_nor_they_for_it(tmp_path) ->
     text = tmp_path / "log.jsonl"
     text.write_text("".join(f"line {n}\n" for n in range(100)) + json.dumps(_run()[0]) + "\n")
     assert not load_sample(str(text)).is_jsonl
+
+
+def test_stream_json_after_a_prompt_a_wrapper_logged_before_init(tmp_path) -> None:
+    """An eval harness that logs the task it gave (a user ``message`` with its own fields), then
+    the CLI's stream: still Gemini CLI's stream, with the same findings."""
+    events = _run(*_reads(3, "notes/a.md"), *_reads(6, "notes/b.md"), *_reads(9, "notes/c.md"))
+    plain = _stream(tmp_path, events, name="plain.jsonl")
+    logged = {"type": "message", "role": "user", "content": events[1]["content"], "ts": "2026-01-11T20:59:58"}
+    wrapped = _stream(tmp_path, [logged, *events], name="wrapped.jsonl")
+    assert support.is_format(wrapped, FORMAT)
+    session = gemini_cli.parse(str(wrapped))
+    assert session.session_id == "s-1" and [len(s.calls) for s in session.main.steps] == [1, 1, 1, 0]
+    found = support.findings(lint_scenario_file(wrapped), [])
+    assert found == support.findings(lint_scenario_file(plain), []) and [c for c, _ in found] == ["PAR101"]
+    # more than two records before the init, or one that is no prompt: not this format
+    from linter.parsers.sample import load_sample
+
+    for lead in ([logged] * 3, [{**logged, "role": "assistant"}]):
+        other = _stream(tmp_path, [*lead, *events], name="other.jsonl")
+        assert not gemini_cli.sniff(load_sample(str(other)))
