@@ -30,7 +30,10 @@ _NEGATIVE = re.compile(r"""^\W*(?:"?(?:available|found|exists|success|ok)"?\s*:\
                        r"""|not found|none found|unavailable|fully booked|sold out)""", re.I)
 
 
-def runs(agent: Agent, accept: Callable[[Step], bool]) -> Iterator[list[Step]]:
+def runs(agent: Agent, accept: Callable[[Step], bool], empty_ends: bool = True) -> Iterator[list[Step]]:
+    """Runs of consecutive accepted turns. A failed, negative or missing answer ends a run (the
+    next call may be chosen from it), and so does an empty one unless ``empty_ends`` is false
+    (for writes, where an empty answer is an acknowledgement)."""
     current: list[Step] = []
     for item in agent.timeline():
         if isinstance(item, Event) or item.synthetic or not item.calls or not accept(item):
@@ -39,7 +42,8 @@ def runs(agent: Agent, accept: Callable[[Step], bool]) -> Iterator[list[Step]]:
             current = []
             continue
         current.append(item)
-        if any(c.result is None or c.result.is_error or c.result.empty or _NEGATIVE.match(c.result.text[:200])
+        if any(c.result is None or c.result.is_error or (empty_ends and c.result.empty)
+               or _NEGATIVE.match(c.result.text[:200])
                for c in item.calls):
             if len(current) > 1:
                 yield current
@@ -384,7 +388,7 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
                     message: Callable[[list[ToolCall], int], str], *, strict: bool = True,
                     concurrent: bool = True, fits: Callable[[list[Step], Step], bool] | None = None,
                     pieces: Callable[[list[Step]], list[list[Step]]] | None = None,
-                    any_harness: bool = False) -> Iterator[Finding]:
+                    any_harness: bool = False, empty_ends: bool = True) -> Iterator[Finding]:
     """Findings for windows of at least ``min_calls`` calls, ``min_calls - 1`` of them after the
     first turn (the calls a batch would save a turn for); ``message(calls, extra_round_trips)``.
     Bookkeeping calls (todo-list updates) are no part of a finding, and turns of bookkeeping alone
@@ -393,7 +397,7 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
     Harnesses that take one call per model turn (``ONE_CALL_PER_TURN`` in the format's module,
     such as SWE-agent, or ``session.one_call_per_turn`` for a harness version from before parallel
     calls) give no batch to advise, so nothing is reported for them, unless ``any_harness`` (the
-    calls could have been one call: patches that add files)."""
+    calls could have been one call: patches that add files). ``empty_ends``: see ``runs``."""
     if not any_harness and one_call_per_turn(session):
         if session.one_call_per_turn:
             reason = f"{session.one_call_per_turn}: serialised calls could not be batched there"
@@ -403,7 +407,7 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
         return
     for agent in session.agents.values():
         asked = Asked(agent)
-        for run in runs(agent, accept):
+        for run in runs(agent, accept, empty_ends):
             for piece in (pieces(run) if pieces is not None else [run]):
                 for window in windows(piece, ctx, agent, strict=strict, fits=fits, asked=asked):
                     while window and all(bookkeeping(c, ctx) for c in window[0].calls):

@@ -45,7 +45,8 @@ class SerialisedIndependentCalls(Rule):
         "one write each count (an agent that already grouped its writes chose its batches), and a "
         "failed write is no part of a finding, nor is a write whose answer says more than that it "
         "was done (a hook's or a checker's report: warnings, errors, lint). A run of writes ends as a "
-        "run of reads does, and at an edit, a command or a write of a file already written in it. "
+        "run of reads does (except that an empty answer to a write is an acknowledgement too), and "
+        "at an edit, a command or a write of a file already written in it. "
         "Turns that generated more than "
         "`max-batch-output-tokens` (default 16,000) between them are not taken as one batch, since a "
         "turn that long may pass the model's output limit. "
@@ -285,6 +286,19 @@ class SerialisedIndependentCalls(Rule):
         call Write file_path=script.js content="let left = 1500"
         -> File created successfully at: script.js
         """,
+        # A harness that answers a write with nothing: an empty answer is an acknowledgement too.
+        """
+        user: Add a Card component and the bar and line chart blocks of the dashboard.
+        step
+        call Write file_path=src/Card.tsx content="export const Card = () => null"
+        ->
+        step
+        call Write file_path=src/BarChart.tsx content="export const BarChart = () => null"
+        ->
+        step
+        call Write file_path=src/LineChart.tsx content="export const LineChart = () => null"
+        ->
+        """,
         """
         user: Review src/a.py, src/b.py and src/c.py
         step: Let me start with a.py.
@@ -394,7 +408,7 @@ class SerialisedIndependentCalls(Rule):
                     f"saves {plural(extra, 'round trip')}")
 
         for finding in serial_findings(session, ctx, accept_write, min_calls, write_message, strict=False,
-                                       concurrent=False, fits=fits, any_harness=patches_only):
+                                       concurrent=False, fits=fits, any_harness=patches_only, empty_ends=False):
             finding.timed = False  # the time between the turns went mostly into writing the files
             if any(s.text.strip() for s in finding.steps[1:]):
                 finding.confidence = "medium"  # the agent wrote prose between: it may have been deciding
