@@ -36,13 +36,16 @@ def plural(n: int, word: str) -> str:
 
 
 def ends_mid_turn(agent: Agent) -> bool:
-    """Did the transcript stop right after a turn that issued calls (no final answer, no prompt)?"""
+    """Did the transcript stop right after a turn that issued calls, or that only reasoned (its
+    answer not yet written: "Now let me create the Docker integration"), with no final answer
+    and no prompt after it?"""
     last = None
     for item in agent.timeline():
         if isinstance(item, Event) and item.kind in ("meta", "notification"):
             continue
         last = item
-    return isinstance(last, Step) and bool(last.calls) and not last.synthetic
+    return isinstance(last, Step) and not last.synthetic and (
+        bool(last.calls) or (not last.text.strip() and bool(last.thought.strip())))
 
 
 MID_TURN = "mid-turn"
@@ -50,7 +53,7 @@ MID_TURN = "mid-turn"
 
 def note_mid_turn(session: Session) -> None:
     session.note(MID_TURN, "the transcript ends while the agent is still working (its last turn issued calls "
-                           "and no answer followed): validation or collection may still have been coming")
+                           "or only reasoned, and no answer followed): validation or collection may still have been coming")
 
 
 def waves(calls: list[ToolCall]) -> list[list[ToolCall]]:

@@ -139,3 +139,34 @@ def test_powershell_file_commands_are_judged_like_their_posix_twins(command: str
 
     scenario = f"user: Tidy up src.\nstep\ncall Bash command=\"{command}\"\n-> ok\nstep: Done.\n"
     assert [d.code for d in lint_scenario(scenario, select=["PAR401"])] == codes
+
+
+def test_a_transcript_cut_after_a_turn_that_only_reasoned_is_not_judged(tmp_path) -> None:
+    """Seen in a real Claude Code backup: a Write, then a message holding only its thinking
+    ("Now let me create the Docker integration"), and nothing after it. The agent was still
+    working: what it would have run next is unknown."""
+    import json
+
+    from linter.config import Config
+    from linter.engine import load_registry, run
+    from linter.testing import render
+
+    scenario = """
+        user: Design the direct streaming mode
+        step
+        call Write file_path=stream.sh content="zfs send pool@s | dd of=$1"
+        -> File created successfully at: /repo/stream.sh
+        """
+    finished = render(scenario + "step: The script is in stream.sh.\n").splitlines()
+    lines = finished[:-1]
+    answer = json.loads(finished[-1])
+    cut = {**answer, "message": {**answer["message"], "content": [
+        {"type": "thinking", "thinking": "Now let me create the Docker integration:", "signature": "x"}]}}
+    codes = {}
+    for name, body in (("finished.jsonl", finished), ("cut.jsonl", [*lines, json.dumps(cut)])):
+        path = tmp_path / name
+        path.write_text("\n".join(body) + "\n")
+        result = run([str(path)], Config(select=["PAR401"]), load_registry())
+        codes[name] = ([d.code for d in result.diagnostics],
+                       [n["what"] for s in result.sessions for n in s.not_checked])
+    assert codes == {"finished.jsonl": (["PAR401"], []), "cut.jsonl": ([], ["PAR401"])}
