@@ -53,7 +53,8 @@ MID_TURN = "mid-turn"
 
 def note_mid_turn(session: Session) -> None:
     session.note(MID_TURN, "the transcript ends while the agent is still working (its last turn issued calls "
-                           "or only reasoned, and no answer followed): validation or collection may still have been coming")
+                           "or only reasoned, and no answer followed): validation or collection may still have "
+                           "been coming")
 
 
 def waves(calls: list[ToolCall]) -> list[list[ToolCall]]:

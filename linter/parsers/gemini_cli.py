@@ -70,7 +70,7 @@ from linter.parsers import _gemini_stream
 from linter.parsers._common import as_str, clip_strings
 from linter.parsers._messages import Place, element_spans, is_jsonl
 from linter.parsers.jsonl import iter_records
-from linter.parsers.sample import Sample, load_document, load_sample
+from linter.parsers.sample import Sample, first_record, load_document, load_sample
 from linter.textutil import parse_time
 
 FORMAT = "gemini-cli"
@@ -697,6 +697,8 @@ def _spawning_call(builder: _Builder, spawns: list[ToolCall], sub_id: str, agent
 def _is_stream(path: str) -> bool:
     """Is this JSONL file a headless run's stream-json output (an ``init`` event among its first
     records, only prompts before it)? Lines before it that are not JSON (stderr) are passed over."""
+    if first_record(path) is None:
+        return False  # a JSON document (a recording), not JSON Lines: no need to decode it here
     sample = load_sample(path)
     return sample.is_jsonl and _gemini_stream.sniff(sample.records)
 
