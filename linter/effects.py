@@ -580,8 +580,9 @@ def _number_forms(value: float) -> tuple[str, ...]:
 
 
 # Words of a string argument, split as the context splits text: "Gluten-free" and "grams/mole"
-# stay whole, so they are found where the prompt wrote them.
-_ARG_WORD = re.compile(r"[^\W_][\w./~+-]*[^\W_]|[^\W_]")
+# stay whole, so they are found where the prompt wrote them. A path keeps its leading "/", "~/",
+# "./" or "../": "user/data.csv" is no whole word of "/user/data.csv".
+_ARG_WORD = re.compile(r"(?:(?:~|\.\.?)?/)?[^\W_][\w./~+-]*[^\W_]|[^\W_]")
 _ARG_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>`]+")
 
 

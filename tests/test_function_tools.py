@@ -138,3 +138,30 @@ def test_urls_the_prompt_gave_are_known_up_front() -> None:
 
     # the host and path were no words of their own: a URL the person wrote was never "known"
     assert [d.code for d in lint_scenario(_PAGES, select=["PAR101"], fmt="openai-chat")] == ["PAR101"]
+
+
+def test_a_path_keeps_its_leading_slash() -> None:
+    effect = function_tool(_call("get_r_squared", dataset_path="/user/home/data/finance.csv", target="~/out"),
+                           Resolver(None))
+    assert effect.values == (("/user/home/data/finance.csv",), ("~/out",))
+
+
+_DATASETS = '''
+user: What is the R squared of the models on "/data/finance.csv", ../data/sales.csv and ~/data/hr.csv?
+step
+call get_r_squared dataset_path=/data/finance.csv
+-> 0.81
+step
+call get_r_squared dataset_path=../data/sales.csv
+-> 0.64
+step
+call get_r_squared dataset_path=~/data/hr.csv
+-> 0.12
+'''
+
+
+def test_paths_the_prompt_gave_are_known_up_front() -> None:
+    from linter.testing import lint_scenario
+
+    # "data/finance.csv" follows a "/" in the prompt, so it was no whole word there
+    assert [d.code for d in lint_scenario(_DATASETS, select=["PAR101"], fmt="openai-chat")] == ["PAR101"]
