@@ -49,11 +49,16 @@ class Effect:
     extra: dict[str, Any] = field(default_factory=dict)
     lazy_spellings: Callable[[], tuple[tuple[str, ...], ...]] | None = None
 
+    def __post_init__(self) -> None:
+        if self.spellings and () in self.spellings:
+            self.spellings = tuple(v for v in self.spellings if v)  # a value known anyway (the working directory)
+
     @property
     def values(self) -> tuple[tuple[str, ...], ...]:
         """Values the call's arguments name, each as its equivalent spellings (computed on demand)."""
         if self.spellings is None:
-            self.spellings = self.lazy_spellings() if self.lazy_spellings is not None else ()
+            found = self.lazy_spellings() if self.lazy_spellings is not None else ()
+            self.spellings = tuple(v for v in found if v) if () in found else found
         return self.spellings
 
     @property
@@ -110,12 +115,15 @@ class Resolver:
         return out
 
     def forms(self, path: str) -> tuple[str, ...]:
-        """Spellings under which a path may have appeared in the context."""
+        """Spellings under which a path may have appeared in the context; none for the working
+        directory itself, which the agent was told at the start (it needs no appearance)."""
         raw = path.strip()
         if not raw:
             return ()
-        spellings = {raw, raw.rstrip("/")}
         rel = self.resource(raw)
+        if rel == "." and self.cwd:
+            return ()
+        spellings = {raw, raw.rstrip("/")}
         if rel:
             spellings.add(rel)
             if not rel.startswith("/") and not is_windows_path(rel):
@@ -219,6 +227,8 @@ def _shell_values(command: str, r: Resolver, cwd: str) -> tuple[tuple[str, ...],
             continue
         if "/" in tok or "." in tok:
             forms = set(r.forms(join(cwd, tok) if cwd and not tok.startswith(("/", "~")) else tok))
+            if not forms:
+                continue  # the working directory (`cd /home/ana/app && ...`)
             forms.add(tok)
             values.append(tuple(sorted(forms)))
         else:

@@ -108,3 +108,27 @@ def test_asking_again_for_everything(first: str, then: str, requeries: bool) -> 
     before.calls.append(ToolCall("c1", "Bash", {"command": first}, Location("t.jsonl", 1)))
     after.calls.append(ToolCall("c2", "Bash", {"command": then}, Location("t.jsonl", 2)))
     assert _requeries(after, [before]) is requeries
+
+
+_WORKING_DIRECTORY = '''
+user: Show me package.json and tsconfig.json, and what else is in this project.
+step
+call Read file_path=/repo/package.json
+-> {{"name": "demo"}}
+step
+call Read file_path=/repo/tsconfig.json
+-> {{"compilerOptions": {{}}}}
+step
+call {last}
+-> ok
+'''
+
+
+@pytest.mark.parametrize("last", ['Bash command="ls -la /repo"', "LS path=/repo", 'Bash command="git -C /repo status"'])
+def test_the_working_directory_is_known_from_the_start(last: str) -> None:
+    from linter.testing import lint_scenario
+
+    # the agent was told its working directory (/repo) before the first turn: naming it is no
+    # sign that an answer was waited for
+    found = lint_scenario(_WORKING_DIRECTORY.format(last=last), select=["PAR101"])
+    assert [(d.code, d.line) for d in found] == [("PAR101", 2)]
