@@ -94,6 +94,7 @@ class Step:
     end: float | None = None
     text: str = ""
     thought: str = ""  # the head of its reasoning, where the transcript keeps it
+    reasoned: bool = False  # it reasoned, even where the text is redacted or encrypted
     usage: Usage | None = None
     calls: list[ToolCall] = field(default_factory=list)
     synthetic: bool = False

@@ -37,15 +37,15 @@ def plural(n: int, word: str) -> str:
 
 def ends_mid_turn(agent: Agent) -> bool:
     """Did the transcript stop right after a turn that issued calls, or that only reasoned (its
-    answer not yet written: "Now let me create the Docker integration"), with no final answer
-    and no prompt after it?"""
+    answer not yet written: "Now let me create the Docker integration", or reasoning kept
+    redacted or encrypted), with no final answer and no prompt after it?"""
     last = None
     for item in agent.timeline():
         if isinstance(item, Event) and item.kind in ("meta", "notification"):
             continue
         last = item
     return isinstance(last, Step) and not last.synthetic and (
-        bool(last.calls) or (not last.text.strip() and bool(last.thought.strip())))
+        bool(last.calls) or (not last.text.strip() and (last.reasoned or bool(last.thought.strip()))))
 
 
 MID_TURN = "mid-turn"

@@ -141,7 +141,12 @@ def test_powershell_file_commands_are_judged_like_their_posix_twins(command: str
     assert [d.code for d in lint_scenario(scenario, select=["PAR401"])] == codes
 
 
-def test_a_transcript_cut_after_a_turn_that_only_reasoned_is_not_judged(tmp_path) -> None:
+@pytest.mark.parametrize("block", [
+    {"type": "thinking", "thinking": "Now let me create the Docker integration:", "signature": "x"},
+    {"type": "thinking", "thinking": "", "signature": "x"},  # newer versions keep only the signature
+    {"type": "redacted_thinking", "data": "x"},
+])
+def test_a_transcript_cut_after_a_turn_that_only_reasoned_is_not_judged(tmp_path, block) -> None:
     """Seen in a real Claude Code backup: a Write, then a message holding only its thinking
     ("Now let me create the Docker integration"), and nothing after it. The agent was still
     working: what it would have run next is unknown."""
@@ -160,8 +165,7 @@ def test_a_transcript_cut_after_a_turn_that_only_reasoned_is_not_judged(tmp_path
     finished = render(scenario + "step: The script is in stream.sh.\n").splitlines()
     lines = finished[:-1]
     answer = json.loads(finished[-1])
-    cut = {**answer, "message": {**answer["message"], "content": [
-        {"type": "thinking", "thinking": "Now let me create the Docker integration:", "signature": "x"}]}}
+    cut = {**answer, "message": {**answer["message"], "content": [block]}}
     codes = {}
     for name, body in (("finished.jsonl", finished), ("cut.jsonl", [*lines, json.dumps(cut)])):
         path = tmp_path / name
@@ -169,4 +173,33 @@ def test_a_transcript_cut_after_a_turn_that_only_reasoned_is_not_judged(tmp_path
         result = run([str(path)], Config(select=["PAR401"]), load_registry())
         codes[name] = ([d.code for d in result.diagnostics],
                        [n["what"] for s in result.sessions for n in s.not_checked])
+    assert codes == {"finished.jsonl": (["PAR401"], []), "cut.jsonl": ([], ["PAR401"])}
+
+
+def test_a_codex_rollout_cut_after_encrypted_reasoning_is_not_judged(tmp_path) -> None:
+    """A Codex reasoning item with no summary holds only ``encrypted_content``: a rollout that
+    stops there stopped while the model was still working."""
+    from linter.config import Config
+    from linter.engine import load_registry, run
+    from linter.testing import render_as
+
+    scenario = """
+        user: Add a retry to fetch.py
+        step
+        call Edit file_path=fetch.py old_string="get(url)" new_string="retry(get, url)"
+        -> ok
+        step: Added the retry.
+        """
+    finished = render_as("codex", scenario)[0].splitlines()
+    # the renderer writes the answer as a reasoning item (encrypted only) and then the message
+    at = max(n for n, line in enumerate(finished) if '"role": "assistant"' in line)
+    assert '"encrypted_content"' in finished[at - 1]
+    cut = finished[:at]
+    codes = {}
+    for name, body in (("finished.jsonl", finished), ("cut.jsonl", cut)):
+        path = tmp_path / name
+        path.write_text("\n".join(body) + "\n")
+        result = run([str(path)], Config(select=["PAR401"]), load_registry())
+        codes[name] = ([d.code for d in result.diagnostics],
+                       [n["what"] for s in result.sessions for n in s.not_checked if n["what"].startswith("PAR")])
     assert codes == {"finished.jsonl": (["PAR401"], []), "cut.jsonl": ([], ["PAR401"])}

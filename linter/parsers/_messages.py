@@ -375,6 +375,8 @@ class Builder:
         self.context(text, step.seq)
 
     def thought(self, step: Step, text: str) -> None:
+        """Reasoning of the turn; empty where the transcript keeps it redacted or encrypted."""
+        step.reasoned = True
         self.context(text, step.seq)
         step.think(text)
 

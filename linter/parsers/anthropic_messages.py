@@ -192,6 +192,8 @@ class _Messages:
                 b.prose(step, block["text"])
             elif kind == "thinking" and isinstance(block.get("thinking"), str):
                 b.thought(step, block["thinking"])
+            elif kind == "redacted_thinking":
+                b.thought(step, "")
             elif kind in _CALL_BLOCKS:
                 cid = block.get("id")
                 at = place.loc(group, index, cid if isinstance(cid, str) else None)

@@ -357,8 +357,11 @@ class _Builder:
                     step.text = text[:PROSE_LIMIT]
                 ctx.add(block["text"], step.seq)
             elif btype == "thinking" and isinstance(block.get("thinking"), str):
+                step.reasoned = True  # newer versions keep only the signature: the text is ""
                 ctx.add(block["thinking"], step.seq)
                 step.think(block["thinking"])
+            elif btype == "redacted_thinking":
+                step.reasoned = True
             elif btype == "tool_use":
                 self.tool_use(block, step, agent, loc, ts, pos)
 

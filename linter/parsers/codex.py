@@ -554,6 +554,7 @@ class _Thread:
             step = self.new_step(loc, ts, str(p.get("id") or f"line-{loc.line}"))
             texts = [_content_text(p.get("summary")), _content_text(p.get("content"))]
             thought = "\n".join(t for t in texts if t)
+            step.reasoned = True  # with no summary, the reasoning is only encrypted_content
             self.ctx.add(thought, step.seq)
             if thought:
                 step.think(thought)
