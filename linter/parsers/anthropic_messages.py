@@ -11,7 +11,8 @@ What this parser rebuilds:
   are its prose, ``thinking`` blocks enter the context.
 * Results: ``tool_result`` blocks of the next user message joined on ``tool_use_id``, failed when
   ``is_error`` is set; hosted tools' ``*_tool_result`` blocks in the assistant message itself.
-* Events: a user message without results is a prompt; ``system`` is harness text (meta). Text
+* Events: a user message without results is a prompt; ``system`` is harness text (meta), and so
+  is a message with role ``system``, as applications that log their whole conversation write. Text
   sent alongside results enters the context without being a prompt, and so do the request's
   ``tools`` definitions, before the first turn.
 * Usage: a ``usage`` on the message, else the recorded response that produced it (matched by
@@ -60,7 +61,7 @@ _CALL_BLOCKS = {"tool_use", "server_tool_use", "mcp_tool_use"}
 
 # -- sniffing ------------------------------------------------------------------------------------
 def _is_message(msg: Any) -> bool:
-    if not isinstance(msg, dict) or msg.get("role") not in ("user", "assistant"):
+    if not isinstance(msg, dict) or msg.get("role") not in ("user", "assistant", "system"):
         return False
     content = msg.get("content")
     if "type" in msg and (msg["type"] != "message" or not isinstance(content, list)):
@@ -79,6 +80,11 @@ def _distinctive(msg: dict[str, Any]) -> bool:
     return msg["role"] == "assistant" or any(b.get("type") != "text" for b in content)
 
 
+def _calls_or_results(msg: dict[str, Any]) -> bool:
+    content = msg.get("content")
+    return isinstance(content, list) and any(b.get("type") in ("tool_use", "tool_result") for b in content)
+
+
 def sniff(sample: Sample) -> bool:
     """A list of role/content messages whose content blocks are Anthropic's (tool_use, tool_result,
     thinking, text in assistant turns), or such a list under a top-level ``system``."""
@@ -90,6 +96,8 @@ def sniff(sample: Sample) -> bool:
         items = items[:SNIFF_MESSAGES]
         if not items or not all(_is_message(m) for m in items):
             return False
+        if any(m["role"] == "system" for m in items) and not any(_calls_or_results(m) for m in items):
+            return False  # an application that logs its system prompt as a message: only when it used tools
         seen = seen or "system" in wrapper or any(_distinctive(m) for m in items)
     return seen
 
@@ -145,6 +153,8 @@ class _Messages:
             self.assistant(msg, group, index, place, loc)
         elif role == "user":
             self.user(msg, group, index, place, loc)
+        elif role == "system":  # not the API's own layout: an application logged its system prompt
+            b.event("meta", text_of(msg.get("content"), ("text",)), loc)
         else:
             b.warn(loc, f"message with unknown role {safe(str(role), 40)!r}; skipped")
 

@@ -146,6 +146,28 @@ def test_a_system_prompt_states_the_working_directory(tmp_path) -> None:
     assert session.cwd == "/work/app" and [e.kind for e in session.main.events] == ["meta", "prompt"]
 
 
+def test_a_logged_system_message_is_harness_text(tmp_path) -> None:
+    """Seen in a real coding agent's log: the application wrote its whole conversation, the system
+    prompt first as a message with role ``system`` (not the API's layout), then the messages."""
+    messages = [
+        {"role": "system", "content": "You are a coding agent.\nWorking directory: /work/app"},
+        {"role": "user", "content": "Read a.py"},
+        {"role": "assistant", "content": [_use("t1", path="a.py")]},
+        {"role": "user", "content": [_result("t1")]},
+        {"role": "assistant", "content": [{"type": "text", "text": "Done."}]},
+    ]
+    path = tmp_path / "transcript.jsonl"
+    path.write_text("".join(json.dumps(m) + "\n" for m in messages))
+    assert support.is_format(path, FORMAT)
+    (session,) = anthropic_messages.parse_many(str(path))
+    assert session.problems == []
+    assert session.cwd == "/work/app" and [e.kind for e in session.main.events] == ["meta", "prompt"]
+    # without a tool call or result, a list with a system message is a plain chat: not claimed
+    chat = tmp_path / "chat.jsonl"
+    chat.write_text("".join(json.dumps(m) + "\n" for m in (messages[0], messages[1], messages[4])))
+    assert not support.is_format(chat, FORMAT)
+
+
 # -- bad input --------------------------------------------------------------------------------------
 def test_truncated_document_is_a_clear_error(cli, tmp_path) -> None:
     support.check_truncated(cli, tmp_path, PARALLEL.read_text(), 2000, "cut.json", FORMAT)
