@@ -132,3 +132,32 @@ def test_the_working_directory_is_known_from_the_start(last: str) -> None:
     # sign that an answer was waited for
     found = lint_scenario(_WORKING_DIRECTORY.format(last=last), select=["PAR101"])
     assert [(d.code, d.line) for d in found] == [("PAR101", 2)]
+
+
+_FALLBACKS = '''
+user: Which test files are there in src, src/routes and src/utils?
+step
+call run_command command="find src -name *.test.js"
+-> Access denied - SRC
+step
+call run_command command="ls src"
+-> 'ls' is not recognized as an internal or external command, operable program or batch file.
+step
+call run_command command="dir src"
+-> a.test.js
+step
+call run_command command="dir src\\\\routes"
+-> tasks.test.js
+step
+call run_command command="dir src\\\\utils"
+-> markdown.test.js
+'''
+
+
+def test_a_command_the_shell_could_not_run_ends_the_run() -> None:
+    from linter.testing import lint_scenario
+
+    # seen in a real coding agent's log (no exit codes, no error flags): `find` and `ls` failed on
+    # Windows, and each next command was a fallback; only the three `dir` calls were one batch
+    (found,) = lint_scenario(_FALLBACKS, select=["PAR101"], fmt="anthropic-messages")
+    assert found.message.startswith("3 independent read-only calls went out over 3 turns (run_command dir src, ")
