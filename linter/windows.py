@@ -238,8 +238,16 @@ def _waits(step: Step) -> bool:
     return any(_WAITS.search(command_of(call).strip()) for call in step.calls)
 
 
+# Arguments that say why or how long, not what: the same command with a new description is the
+# same call again (`pwd && git remote -v`, re-run as "Check git remotes from correct directory").
+_ASIDE_ARGUMENTS = frozenset({"description", "justification", "explanation", "reason", "timeout", "timeout_ms"})
+
+
 def _call_key(call: ToolCall) -> tuple[str, str]:
-    return call.name, json.dumps(call.input, sort_keys=True, default=str)
+    args = call.input
+    if _ASIDE_ARGUMENTS.intersection(args):
+        args = {k: v for k, v in args.items() if k not in _ASIDE_ARGUMENTS}
+    return call.name, json.dumps(args, sort_keys=True, default=str)
 
 
 def _repeats(step: Step, window: list[Step]) -> bool:

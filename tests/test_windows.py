@@ -161,3 +161,28 @@ def test_a_command_the_shell_could_not_run_ends_the_run() -> None:
     # Windows, and each next command was a fallback; only the three `dir` calls were one batch
     (found,) = lint_scenario(_FALLBACKS, select=["PAR101"], fmt="anthropic-messages")
     assert found.message.startswith("3 independent read-only calls went out over 3 turns (run_command dir src, ")
+
+
+_RETRIES = '''
+user: Write a script that syncs the repo to GitHub.
+step
+call Bash command="pwd && git remote -v" description="Check current directory and git remotes"
+-> /home/ana/.bashrc: line 159: bind: warning: line editing not enabled
+step
+call Bash command="pwd && git remote -v" description="Navigate to the repo and check git remotes"
+-> /home/ana/.bashrc: line 159: bind: warning: line editing not enabled
+step
+call Bash command="pwd && git remote -v" description="Check git remote configuration"
+-> /home/ana/.bashrc: line 159: bind: warning: line editing not enabled
+step
+call Bash command="pwd && git remote -v" description="Check git remotes from the correct directory"
+-> /home/ana/.bashrc: line 159: bind: warning: line editing not enabled
+'''
+
+
+def test_the_same_command_with_a_new_description_is_a_retry() -> None:
+    from linter.testing import lint_scenario
+
+    # seen in a real Claude Code session: a noisy .bashrc hid the answer, and the agent ran the
+    # same command again four times, each with a new description
+    assert lint_scenario(_RETRIES, select=["PAR101"]) == []
