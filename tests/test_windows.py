@@ -163,21 +163,11 @@ def test_a_command_the_shell_could_not_run_ends_the_run() -> None:
     assert found.message.startswith("3 independent read-only calls went out over 3 turns (run_command dir src, ")
 
 
-_RETRIES = '''
-user: Write a script that syncs the repo to GitHub.
-step
-call Bash command="pwd && git remote -v" description="Check current directory and git remotes"
--> /home/ana/.bashrc: line 159: bind: warning: line editing not enabled
-step
-call Bash command="pwd && git remote -v" description="Navigate to the repo and check git remotes"
--> /home/ana/.bashrc: line 159: bind: warning: line editing not enabled
-step
-call Bash command="pwd && git remote -v" description="Check git remote configuration"
--> /home/ana/.bashrc: line 159: bind: warning: line editing not enabled
-step
-call Bash command="pwd && git remote -v" description="Check git remotes from the correct directory"
--> /home/ana/.bashrc: line 159: bind: warning: line editing not enabled
-'''
+_NOISE = "/home/ana/.bashrc: line 159: bind: warning: line editing not enabled"
+_RETRIES = "user: Write a script that syncs the repo to GitHub.\n" + "".join(
+    f'step\ncall Bash command="pwd && git remote -v" description="{why}"\n-> {_NOISE}\n'
+    for why in ("Check current directory and git remotes", "Navigate to the repo and check git remotes",
+                "Check git remote configuration", "Check git remotes from the correct directory"))
 
 
 def test_the_same_command_with_a_new_description_is_a_retry() -> None:
