@@ -57,8 +57,7 @@ class Effect:
     def values(self) -> tuple[tuple[str, ...], ...]:
         """Values the call's arguments name, each as its equivalent spellings (computed on demand)."""
         if self.spellings is None:
-            found = self.lazy_spellings() if self.lazy_spellings is not None else ()
-            self.spellings = tuple(v for v in found if v) if () in found else found
+            self.spellings = self.lazy_spellings() if self.lazy_spellings is not None else ()
         return self.spellings
 
     @property
