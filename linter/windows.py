@@ -28,17 +28,19 @@ from linter.shell import command_of, split_command
 # call may be the fallback it calls for.
 _NEGATIVE = re.compile(r"""^\W*(?:"?(?:available|found|exists|success|ok)"?\s*:\s*false|no \w+(?: \w+)? (?:available|found|left)"""
                        r"""|not found|none found|unavailable|fully booked|sold out)""", re.I)
-# A command the shell could not run, in an answer that carries no exit code or error flag (an
-# application's own `run_command`): the next call is a fallback chosen from it.
-_UNRUNNABLE = re.compile(r"is not recognized as (?:an internal or external command|the name of a cmdlet)"
-                         r"|\bcommand not found\b|^(?:Access denied|File not found) - ", re.M)
+# A command that failed, in an answer that carries no exit code or error flag (an application's
+# own `run_command`): the shell could not run it, or a file it named is missing. The next call
+# is a fallback chosen from it.
+_SHELL_FAILED = re.compile(r"is not recognized as (?:an internal or external command|the name of a cmdlet)"
+                           r"|\bcommand not found\b|^(?:Access denied|File not found) - "
+                           r"|^[\w.-]+: [^\n]{0,200}?: No such file or directory", re.M)
 
 
 def runs(agent: Agent, accept: Callable[[Step], bool], empty_ends: bool = True) -> Iterator[list[Step]]:
     """Runs of consecutive accepted turns. A failed, negative or missing answer ends a run (the
     next call may be chosen from it), and so does an empty one unless ``empty_ends`` is false
     (for writes, where an empty answer is an acknowledgement). An answer saying the command could
-    not run counts as failed even where nothing flags it so."""
+    not run, or that a file it named is missing, counts as failed even where nothing flags it so."""
     current: list[Step] = []
     for item in agent.timeline():
         if isinstance(item, Event) or item.synthetic or not item.calls or not accept(item):
@@ -48,7 +50,7 @@ def runs(agent: Agent, accept: Callable[[Step], bool], empty_ends: bool = True) 
             continue
         current.append(item)
         if any(c.result is None or c.result.is_error or (empty_ends and c.result.empty)
-               or _NEGATIVE.match(c.result.text[:200]) or _UNRUNNABLE.search(c.result.text[:300])
+               or _NEGATIVE.match(c.result.text[:200]) or _SHELL_FAILED.search(c.result.text[:300])
                for c in item.calls):
             if len(current) > 1:
                 yield current

@@ -176,3 +176,28 @@ def test_the_same_command_with_a_new_description_is_a_retry() -> None:
     # seen in a real Claude Code session: a noisy .bashrc hid the answer, and the agent ran the
     # same command again four times, each with a new description
     assert lint_scenario(_RETRIES, select=["PAR101"]) == []
+
+
+_MISSING = '''
+user: What do notes.txt, todo.txt and plan.txt say?
+step
+call run_command command="cat notes.txt"
+-> {first}
+step
+call run_command command="cat todo.txt"
+-> buy milk
+step
+call run_command command="cat plan.txt"
+-> ship it
+'''
+
+
+@pytest.mark.parametrize(("first", "codes"), [
+    ("cat: notes.txt: No such file or directory", []),  # the next read may be the fallback it calls for
+    ("remember the milk", ["PAR101"]),
+])
+def test_a_missing_file_ends_the_run_even_unflagged(first: str, codes: list[str]) -> None:
+    from linter.testing import lint_scenario
+
+    found = lint_scenario(_MISSING.format(first=first), select=["PAR101"], fmt="anthropic-messages")
+    assert [d.code for d in found] == codes
