@@ -240,9 +240,11 @@ def _waits(step: Step) -> bool:
     return any(_WAITS.search(command_of(call).strip()) for call in step.calls)
 
 
-# Arguments that say why or how long, not what: the same command with a new description is the
-# same call again (`pwd && git remote -v`, re-run as "Check git remotes from correct directory").
-_ASIDE_ARGUMENTS = frozenset({"description", "justification", "explanation", "reason", "timeout", "timeout_ms"})
+# Arguments that say why, how long or how much output, not what: the same command with a new
+# description is the same call again (`pwd && git remote -v`, re-run as "Check git remotes from
+# correct directory"), and so is Codex's `exec_command` with a larger `max_output_tokens`.
+_ASIDE_ARGUMENTS = frozenset({"description", "justification", "explanation", "reason", "timeout", "timeout_ms",
+                              "yield_time_ms", "max_output_tokens"})
 
 
 def _call_key(call: ToolCall) -> tuple[str, str]:

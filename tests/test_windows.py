@@ -178,6 +178,15 @@ def test_the_same_command_with_a_new_description_is_a_retry() -> None:
     assert lint_scenario(_RETRIES, select=["PAR101"]) == []
 
 
+def test_the_same_command_asking_for_more_output_is_a_retry() -> None:
+    from linter.testing import lint_scenario
+
+    scenario = "user: What changed lately?\n" + "".join(
+        f'step\ncall exec_command cmd="git log --oneline -5" max_output_tokens:={size}\n-> {_NOISE}\n'
+        for size in (200, 2000, 20000))
+    assert lint_scenario(scenario, select=["PAR101"], fmt="codex") == []
+
+
 _MISSING = '''
 user: What do notes.txt, todo.txt and plan.txt say?
 step
