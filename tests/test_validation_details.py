@@ -141,6 +141,24 @@ def test_powershell_file_commands_are_judged_like_their_posix_twins(command: str
     assert [d.code for d in lint_scenario(scenario, select=["PAR401"])] == codes
 
 
+def _par401_finished_and_cut(tmp_path, finished: list[str], cut: list[str],
+                             rules_only: bool = False) -> dict[str, tuple[list[str], list[str]]]:
+    """PAR401's findings, and what was left unchecked (``rules_only``: only the rules, not the
+    figures), on a finished transcript and on the same transcript cut short (JSONL lines each)."""
+    from linter.config import Config
+    from linter.engine import load_registry, run
+
+    codes = {}
+    for name, body in (("finished.jsonl", finished), ("cut.jsonl", cut)):
+        path = tmp_path / name
+        path.write_text("\n".join(body) + "\n")
+        result = run([str(path)], Config(select=["PAR401"]), load_registry())
+        codes[name] = ([d.code for d in result.diagnostics],
+                       [n["what"] for s in result.sessions for n in s.not_checked
+                        if not rules_only or n["what"].startswith("PAR")])
+    return codes
+
+
 @pytest.mark.parametrize("block", [
     {"type": "thinking", "thinking": "Now let me create the Docker integration:", "signature": "x"},
     {"type": "thinking", "thinking": "", "signature": "x"},  # newer versions keep only the signature
@@ -152,8 +170,6 @@ def test_a_transcript_cut_after_a_turn_that_only_reasoned_is_not_judged(tmp_path
     working: what it would have run next is unknown."""
     import json
 
-    from linter.config import Config
-    from linter.engine import load_registry, run
     from linter.testing import render
 
     scenario = """
@@ -166,21 +182,13 @@ def test_a_transcript_cut_after_a_turn_that_only_reasoned_is_not_judged(tmp_path
     lines = finished[:-1]
     answer = json.loads(finished[-1])
     cut = {**answer, "message": {**answer["message"], "content": [block]}}
-    codes = {}
-    for name, body in (("finished.jsonl", finished), ("cut.jsonl", [*lines, json.dumps(cut)])):
-        path = tmp_path / name
-        path.write_text("\n".join(body) + "\n")
-        result = run([str(path)], Config(select=["PAR401"]), load_registry())
-        codes[name] = ([d.code for d in result.diagnostics],
-                       [n["what"] for s in result.sessions for n in s.not_checked])
+    codes = _par401_finished_and_cut(tmp_path, finished, [*lines, json.dumps(cut)])
     assert codes == {"finished.jsonl": (["PAR401"], []), "cut.jsonl": ([], ["PAR401"])}
 
 
 def test_a_codex_rollout_cut_after_encrypted_reasoning_is_not_judged(tmp_path) -> None:
     """A Codex reasoning item with no summary holds only ``encrypted_content``: a rollout that
     stops there stopped while the model was still working."""
-    from linter.config import Config
-    from linter.engine import load_registry, run
     from linter.testing import render_as
 
     scenario = """
@@ -194,12 +202,5 @@ def test_a_codex_rollout_cut_after_encrypted_reasoning_is_not_judged(tmp_path) -
     # the renderer writes the answer as a reasoning item (encrypted only) and then the message
     at = max(n for n, line in enumerate(finished) if '"role": "assistant"' in line)
     assert '"encrypted_content"' in finished[at - 1]
-    cut = finished[:at]
-    codes = {}
-    for name, body in (("finished.jsonl", finished), ("cut.jsonl", cut)):
-        path = tmp_path / name
-        path.write_text("\n".join(body) + "\n")
-        result = run([str(path)], Config(select=["PAR401"]), load_registry())
-        codes[name] = ([d.code for d in result.diagnostics],
-                       [n["what"] for s in result.sessions for n in s.not_checked if n["what"].startswith("PAR")])
+    codes = _par401_finished_and_cut(tmp_path, finished, finished[:at], rules_only=True)
     assert codes == {"finished.jsonl": (["PAR401"], []), "cut.jsonl": ([], ["PAR401"])}
