@@ -49,10 +49,12 @@ class ToolResult:
     location: Location
     seq: int = 0
     empty: bool = False
+    cut: bool = False  # the content went on past ``head``
 
     @classmethod
     def of(cls, text: str, limit: int, **fields: object) -> "ToolResult":
-        return cls(head=text[:limit].encode("utf-8", "replace"), **fields)  # type: ignore[arg-type]
+        return cls(head=text[:limit].encode("utf-8", "replace"), cut=len(text) > limit,  # type: ignore[arg-type]
+                   **fields)
 
     @property
     def text(self) -> str:

@@ -47,8 +47,10 @@ class DependentCallsInBatch(Rule):
         "state the agent never observed: if the first fails, the second runs anyway on stale input "
         "(a test run that passes on the code the failed edit left unchanged). "
         "A call that asks to wait for the ones before it (Gemini CLI's `wait_for_previous`) starts a "
-        "new wave and is not compared with them. Two writes to one file are reported by PAR202 instead. Subagents launched together count "
-        "too: one told to create something (a `useTodos` hook, `src/api/client.ts`) while another "
+        "new wave and is not compared with them. An edit that replaces quoted text and a read of some "
+        "lines of the same file whose whole answer shows none of that text touch different parts of "
+        "it: either order gives the same answer. Two writes to one file are reported by PAR202 "
+        "instead. Subagents launched together count too: one told to create something (a `useTodos` hook, `src/api/client.ts`) while another "
         "is told to import or use it, when nothing before the launch shows it already exists, will "
         "look for it before it is there."
     )
@@ -125,6 +127,15 @@ class DependentCallsInBatch(Rule):
         call Bash command="mise run fmt"
         call Bash command="go test ./..."
         """,
+        # An edit at one call site and a read of the lines of the next: the read shows none of it.
+        """
+        user: Pass ctx to every walk() call in migrate.go.
+        step
+        call Edit file_path=cmd/migrate.go old_string="err := walk(repo, tree)" new_string="err := walk(ctx, repo, tree)"
+        -> The file cmd/migrate.go has been updated successfully.
+        call Read file_path=cmd/migrate.go offset:=955 limit:=3
+        -> 955\tgen, found := timestamps(tree)\\n956\tif !found {\\n957\t\tn, err := count(tree)
+        """,
     ]
     INVALID = [
         """
@@ -157,6 +168,15 @@ class DependentCallsInBatch(Rule):
         call Bash command="git checkout -- src/a.py"
         call Read file_path=src/a.py
         """,
+        # The read shows the lines the edit replaces: what it returns depends on which ran first.
+        """
+        user: Pass ctx to walk() in migrate.go and show me the call.
+        step
+        call Edit file_path=cmd/migrate.go old_string="err := walk(repo, tree)" new_string="err := walk(ctx, repo, tree)"
+        -> The file cmd/migrate.go has been updated successfully.
+        call Read file_path=cmd/migrate.go offset:=820 limit:=2
+        -> 820\terr := walk(repo, tree)\\n821\tif err != nil {
+        """,
         """
         user: Add todo state and wire it into the page.
         step
@@ -178,6 +198,8 @@ class DependentCallsInBatch(Rule):
                     if wave_of[id(step.calls[i])] != wave_of[id(step.calls[j])]:
                         continue  # the later call waits for the earlier one
                     dep = depends(effects[i], effects[j])
+                    if dep is not None and dep.kind in ("RAW", "WAR") and _apart(step.calls[i], step.calls[j]):
+                        continue  # an edit here, a read of lines elsewhere: either order gives the same
                     if dep is not None and dep.kind != "WAW":
                         pairs.append((i, j, dep))
                         break  # one reason per dependent call is enough
@@ -293,6 +315,44 @@ def _edits_in_place(call: ToolCall) -> bool:
     if any(key in call.input for key in _OLD_TEXT_KEYS):
         return True
     return any(isinstance(v, str) and "*** Update File:" in v for v in call.input.values())
+
+# Arguments that ask a read for some lines of a file rather than all of it.
+_RANGE_KEYS = ("offset", "limit", "view_range", "start_line", "end_line")
+# An edit's text this long may have been cut when the transcript was read: its end is unknown.
+_KEPT_TEXT = 1000
+# A line as a read shows it: its number (`955→`, `955<tab>`), then the file's text.
+_NUMBERED = re.compile(r"^\s*\d+(?:→|\t)")
+
+
+def _apart(first: ToolCall, second: ToolCall) -> bool:
+    """Is one of the two a read of some lines of a file, whose whole answer shows no part of what
+    the other, a search-and-replace edit, replaces or writes? Then they touch different parts of
+    the file (an `Edit` at one call site, a `Read offset=955` of the next), and the read shows the
+    same text whichever runs first."""
+    for edit, read in ((first, second), (second, first)):
+        result = read.result
+        if not any(key in read.input for key in _RANGE_KEYS) or result is None or read.failed or result.cut:
+            continue
+        old = next((edit.input[k] for k in ("old_string", "old_str") if isinstance(edit.input.get(k), str)), None)
+        new = next((edit.input[k] for k in ("new_string", "new_str") if isinstance(edit.input.get(k), str)), None)
+        if old is None or new is None or len(old) >= _KEPT_TEXT or len(new) >= _KEPT_TEXT:
+            continue
+        raw = result.text.splitlines()
+        if any(_NUMBERED.match(line) for line in raw):  # leave out notes the harness appends
+            raw = [_NUMBERED.sub("", line, count=1) for line in raw if _NUMBERED.match(line)]
+        shown = [line.strip() for line in raw if line.strip()]
+        blocks = [[line.strip() for line in text.splitlines() if line.strip()] for text in (old, new)]
+        if shown and all(blocks) and not any(_touches(block, shown) for block in blocks):
+            return True
+    return False
+
+
+def _touches(block: list[str], shown: list[str]) -> bool:
+    """Do the lines a read shows hold the block, or begin or end inside it?"""
+    n = len(block)
+    if any(shown[k:k + n] == block for k in range(len(shown) - n + 1)):
+        return True
+    return any(block[:k] == shown[-k:] or block[-k:] == shown[:k] for k in range(1, min(n, len(shown)) + 1))
 
 
 def _hazard(dep: Dependency, first: ToolCall, first_effect: Effect, second: ToolCall, second_effect: Effect) -> str:

@@ -90,6 +90,25 @@ def test_par201_message_says_what_may_go_wrong(calls: str, message: str) -> None
     assert _par201(calls) == [message + "; issue dependent calls after the results they need"]
 
 
+_EDIT = 'call Edit file_path=src/a.py old_string="x = load(path)" new_string="x = load(ctx, path)"\n-> updated\n'
+
+
+@pytest.mark.parametrize("read,reported", [
+    # lines elsewhere in the file, shown whole: either order gives the same answer
+    ("call Read file_path=src/a.py offset:=40 limit:=2\n-> 40\ty = parse(x)\\n41\treturn y", False),
+    ("call Read file_path=src/a.py offset:=40 limit:=2\n-> 40→y = parse(x)\\n41→return y", False),
+    # the edited line is shown, before or after the edit, alone or at either end of the read
+    ("call Read file_path=src/a.py offset:=9 limit:=2\n-> 9\tdef f(path):\\n10\t    x = load(path)", True),
+    ("call Read file_path=src/a.py offset:=10 limit:=2\n-> 10\t    x = load(ctx, path)\\n11\t    return x", True),
+    # the whole file, an answer cut short, or an empty one: nothing shows the read missed the edit
+    ("call Read file_path=src/a.py\n-> y = parse(x)", True),
+    ("call Read file_path=src/a.py offset:=40 limit:=500\n-> " + "40\\ty = 1\\n" * 300, True),
+    ("call Read file_path=src/a.py offset:=40 limit:=2\n-> ", True),
+])
+def test_par201_an_edit_and_a_read_of_other_lines(read: str, reported: bool) -> None:
+    assert bool(_par201(_EDIT + read)) is reported
+
+
 def test_par201_restoring_one_file_does_not_touch_the_others() -> None:
     assert _par201("call Bash command=\"git checkout -- src/a.py\"\ncall Read file_path=src/b.py") == []
     assert _par201("call Bash command=\"git restore src/a.py\"\ncall Bash command=\"git restore src/b.py\"") == []
