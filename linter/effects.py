@@ -337,8 +337,12 @@ def is_code(path: str) -> bool:
 _CD_PREFIX = re.compile(r"^cd +(\"[^\"]*\"|'[^']*'|\S+) *&& *")
 
 
+# A backslash that ends a line joins the next to it (`\<newline>  sed -i ...` is one command).
+_CONTINUATION = re.compile(r"[ \t]*\\\r?\n[ \t]*")
+
+
 def _command_label(command: str) -> str:
-    line = command.strip().split("\n", 1)[0]
+    line = _CONTINUATION.sub(" ", command).strip().split("\n", 1)[0].strip()
     return _CD_PREFIX.sub("", line, count=1) or line
 
 

@@ -291,6 +291,9 @@ def test_tee_writes_its_files_but_not_devices() -> None:
     ("cd 'my dir' && npm test\nnpm run lint", "npm test"),
     ("cd /repo", "cd /repo"),
     ("npm test", "npm test"),
+    # a line that ends in a backslash goes on in the next one
+    ("\\\n  sed -i 's/a/b/' \\\n    src/x.go \\\n    src/y.go", "sed -i 's/a/b/' src/x.go src/y.go"),
+    ("go vet ./... \\\r\n  && go test ./...", "go vet ./... && go test ./..."),
 ])
 def test_a_command_is_labelled_by_what_it_runs_after_a_leading_cd(command: str, label: str) -> None:
     assert shell_effect(command, _REPO).label == label
