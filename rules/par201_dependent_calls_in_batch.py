@@ -12,7 +12,7 @@ from linter.model import Session, Step, ToolCall
 from linter.shell import command_of, split_command
 from linter.rule import Finding, Rule, RuleContext
 from linter.textutil import safe, salient_tokens
-from rules._common import PROMPT_KEYS, waves
+from rules._common import PROMPT_KEYS, replaced_text, waves
 
 # The clause a named thing sits in says whether a subagent is to make it or to use it.
 _MAKES = re.compile(r"\b(create|implement|write|add|build|define|generate|scaffold|introduce|set up|make)\b", re.I)
@@ -50,7 +50,8 @@ class DependentCallsInBatch(Rule):
         "new wave and is not compared with them. An edit that replaces quoted text and a read of some "
         "lines of the same file whose whole answer shows none of that text touch different parts of "
         "it: either order gives the same answer. Two writes to one file are reported by PAR202 "
-        "instead. Subagents launched together count too: one told to create something (a `useTodos` hook, `src/api/client.ts`) while another "
+        "instead. Subagents launched together count too: one told to create something (a "
+        "`useTodos` hook, `src/api/client.ts`) while another "
         "is told to import or use it, when nothing before the launch shows it already exists, will "
         "look for it before it is there."
     )
@@ -316,6 +317,7 @@ def _edits_in_place(call: ToolCall) -> bool:
         return True
     return any(isinstance(v, str) and "*** Update File:" in v for v in call.input.values())
 
+
 # Arguments that ask a read for some lines of a file rather than all of it.
 _RANGE_KEYS = ("offset", "limit", "view_range", "start_line", "end_line")
 # An edit's text this long may have been cut when the transcript was read: its end is unknown.
@@ -333,15 +335,14 @@ def _apart(first: ToolCall, second: ToolCall) -> bool:
         result = read.result
         if not any(key in read.input for key in _RANGE_KEYS) or result is None or read.failed or result.cut:
             continue
-        old = next((edit.input[k] for k in ("old_string", "old_str") if isinstance(edit.input.get(k), str)), None)
-        new = next((edit.input[k] for k in ("new_string", "new_str") if isinstance(edit.input.get(k), str)), None)
-        if old is None or new is None or len(old) >= _KEPT_TEXT or len(new) >= _KEPT_TEXT:
+        replaced = replaced_text(edit)
+        if replaced is None or any(len(text) >= _KEPT_TEXT for text in replaced):
             continue
         raw = result.text.splitlines()
         if any(_NUMBERED.match(line) for line in raw):  # leave out notes the harness appends
             raw = [_NUMBERED.sub("", line, count=1) for line in raw if _NUMBERED.match(line)]
         shown = [line.strip() for line in raw if line.strip()]
-        blocks = [[line.strip() for line in text.splitlines() if line.strip()] for text in (old, new)]
+        blocks = [[line.strip() for line in text.splitlines() if line.strip()] for text in replaced]
         if shown and all(blocks) and not any(_touches(block, shown) for block in blocks):
             return True
     return False

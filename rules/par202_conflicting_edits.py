@@ -8,7 +8,7 @@ from linter.effects import SPAWN
 from linter.model import Agent, Session, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.textutil import safe
-from rules._common import waves
+from rules._common import replaced_text, waves
 
 
 class ConflictingEdits(Rule):
@@ -149,11 +149,10 @@ def _confidence(calls: list[ToolCall]) -> str:
     for call in calls:
         if any(key in call.input for key in _WHOLE_FILE):
             return "high"  # whole-file writes always clobber each other
-        old = next((call.input[k] for k in ("old_string", "old_str") if isinstance(call.input.get(k), str)), None)
-        new = next((call.input[k] for k in ("new_string", "new_str") if isinstance(call.input.get(k), str)), None)
-        if old is None or new is None:
+        replaced = replaced_text(call)
+        if replaced is None:
             continue  # a patch or a multi-edit: nothing to compare, the batch alone is the evidence
-        texts.append((old, new))
+        texts.append(replaced)
     for i, (old_i, new_i) in enumerate(texts):
         for old_j, _ in texts[i + 1:]:
             if old_j and (old_j in old_i or old_i in old_j or old_j in new_i):
