@@ -9,9 +9,13 @@ What this parser rebuilds:
 * Steps: each assistant line is one model turn (consecutive lines with the same ``id`` are one
   turn). Its ``tool_use`` blocks are the calls it issued together; ``text`` blocks are its prose.
   ``input_tokens`` / ``output_tokens`` are its usage. Lines without an ``id`` (a Codex session)
-  hold one call each, even when the model issued several at once: lines of calls alone that
-  follow such a line within half a second (the calls of one batch are written a few
-  milliseconds apart; a new turn waits for the model) belong to its turn.
+  are not turns: Entire writes the calls that followed one message into its line, each with its
+  answer when the answer came right after it (a call that was alone in its turn), and without
+  one when the model issued several at once. So a call with an answer is a turn of its own, and
+  calls in a row without one are one batch (`exec_command mise run lint`, then `write_stdin`
+  polling the session that answer opened, are two turns). Lines of unanswered calls alone that
+  follow such a batch within half a second (the calls of one batch are written a few
+  milliseconds apart; a new turn waits for the model) belong to it.
 * Results: each ``tool_use`` block carries its own ``result`` (``output``, ``status``); a call
   whose ``status`` is ``error`` failed. A call without a result was never answered.
 * Events: each user line is a prompt.
@@ -72,6 +76,7 @@ def parse(path: str) -> Session:
     session = builder.session
     step: Step | None = None
     unnamed = False  # the current step began with a line without an id
+    answered = False  # ... and its call came with its answer: a turn of its own
     last_ts: float | None = None  # time of the current step's latest line
     times = False
     for lineno, rec in iter_records(path, session.problems):
@@ -93,12 +98,12 @@ def parse(path: str) -> Session:
             continue  # other line types carry no calls
         mid = rec.get("id")
         named = isinstance(mid, str) and bool(mid)
-        if step is not None and unnamed and not named and _same_batch(blocks, ts, last_ts):
+        if step is not None and unnamed and not named and not answered and _same_batch(blocks, ts, last_ts):
             pass  # one more call of the batch the previous line began
         elif step is None or not named or step.message_id != mid:
             step = builder.step(loc, mid if named else f"line-{lineno}")
             step.start = step.end = ts
-            unnamed = not named
+            unnamed, answered = not named, False
             turn_usage = usage(num(rec.get("input_tokens")), num(rec.get("output_tokens")))
             if turn_usage is not None:
                 step.usage = turn_usage
@@ -113,6 +118,12 @@ def parse(path: str) -> Session:
             elif btype == "thinking" and isinstance(block.get("thinking"), str):
                 builder.thought(step, block["thinking"])
             elif btype == "tool_use":
+                if unnamed:
+                    alone = isinstance(block.get("result"), dict)
+                    if step.calls and (alone or answered):  # the call after an answered one, or one answered
+                        step = builder.step(loc, f"line-{lineno}.{len(step.calls)}-{block.get('id')}")
+                        step.start = step.end = ts
+                    answered = alone
                 raw = block.get("input")
                 call = builder.call(step, block.get("id"), block.get("name"), raw if isinstance(raw, dict) else {}, loc)
                 call.timestamp = ts
@@ -146,4 +157,5 @@ _BATCH_GAP = 0.5
 
 def _same_batch(blocks: list[dict[str, Any]], ts: float | None, last_ts: float | None) -> bool:
     return (ts is not None and last_ts is not None and 0 <= ts - last_ts <= _BATCH_GAP
-            and bool(blocks) and all(b.get("type") == "tool_use" for b in blocks))
+            and bool(blocks) and all(b.get("type") == "tool_use" and not isinstance(b.get("result"), dict)
+                                     for b in blocks))

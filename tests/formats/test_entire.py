@@ -105,32 +105,62 @@ def test_the_working_directory_is_read_from_a_relative_path_the_prompt_gave(tmp_
     assert doc["diagnostics"][0]["call_ids"] == ["t0", "t1", "t2"]
 
 
-def _codex_line(call_id: str, path: str, at: str) -> str:
-    # Entire writes a Codex session's calls one per line, without an id
+def _codex_call(call_id: str, cmd: str, answered: bool = True) -> dict:
+    call = {"type": "tool_use", "id": call_id, "name": "exec_command", "input": {"cmd": cmd, "workdir": "/repo"}}
+    if answered:  # Entire keeps the answer of a call that was alone in its turn, not those of a batch
+        call["result"] = {"output": "x = 1", "status": "success"}
+    return call
+
+
+def _codex_line(call_id: str, path: str, at: str, answered: bool = True) -> str:
+    # Entire writes a Codex session's lines without an id
     return json.dumps({"v": 1, "agent": "codex", "cli_version": "dev", "type": "assistant", "ts": at,
-                       "content": [{"type": "tool_use", "id": call_id, "name": "exec_command",
-                                    "input": {"cmd": f"cat {path}", "workdir": "/repo"},
-                                    "result": {"output": "x = 1", "status": "success"}}]}) + "\n"
+                       "content": [_codex_call(call_id, f"cat {path}", answered)]}) + "\n"
 
 
-@pytest.mark.parametrize(("times", "steps", "codes"), [
-    # written milliseconds apart: the calls of one batch
-    (["01:00:00.100Z", "01:00:00.101Z", "01:00:00.240Z"], 1, []),
+_CODEX_PROMPT = json.dumps({"v": 1, "agent": "codex", "cli_version": "dev", "type": "user",
+                            "ts": "2026-05-12T00:59:00Z",
+                            "content": [{"text": "Compare src/a.py, src/b.py and src/c.py"}]}) + "\n"
+
+
+@pytest.mark.parametrize(("times", "answered", "steps", "codes"), [
+    # unanswered lines written milliseconds apart: the calls of one batch
+    (["01:00:00.100Z", "01:00:00.101Z", "01:00:00.240Z"], False, 1, []),
+    # answered lines: each call came back before the next went out, however close their lines
+    (["01:00:00.100Z", "01:00:00.101Z", "01:00:00.240Z"], True, 3, ["PAR101"]),
     # seconds apart: three turns, and the person had named all three files
-    (["01:00:00.100Z", "01:00:04.000Z", "01:00:09.500Z"], 3, ["PAR101"]),
+    (["01:00:00.100Z", "01:00:04.000Z", "01:00:09.500Z"], True, 3, ["PAR101"]),
 ])
-def test_codex_lines_without_ids_are_grouped_into_batches_by_time(tmp_path, cli, times, steps, codes) -> None:
+def test_codex_lines_without_ids_are_grouped_into_batches_by_time(tmp_path, cli, times, answered, steps,
+                                                                   codes) -> None:
     path = tmp_path / "transcript.jsonl"
     path.write_text(
-        json.dumps({"v": 1, "agent": "codex", "cli_version": "dev", "type": "user", "ts": "2026-05-12T00:59:00Z",
-                    "content": [{"text": "Compare src/a.py, src/b.py and src/c.py"}]}) + "\n"
-        + "".join(_codex_line(f"call_{n}", f"src/{name}.py", f"2026-05-12T{at}")
+        _CODEX_PROMPT
+        + "".join(_codex_line(f"call_{n}", f"src/{name}.py", f"2026-05-12T{at}", answered)
                   for n, (name, at) in enumerate(zip("abc", times))))
     session = entire.parse(str(path))
     assert len(session.main.steps) == steps
     assert [len(step.calls) for step in session.main.steps] == [3 // steps] * steps
     _, doc = cli.json("check", str(path))
     assert [d["code"] for d in doc["diagnostics"]] == codes
+
+
+@pytest.mark.parametrize(("answered", "sizes"), [
+    ([True, True, True], [1, 1, 1]),  # `lint`, then `write_stdin` polling it: one call per turn
+    ([False, False, False], [3]),  # a batch: Entire kept none of its answers
+    ([True, False, False], [1, 2]),  # a call on its own, then a batch
+    ([False, False, True], [2, 1]),
+])
+def test_a_codex_line_holds_a_call_per_answer_and_a_batch_per_run_of_unanswered_calls(
+        tmp_path, answered, sizes) -> None:
+    path = tmp_path / "transcript.jsonl"
+    calls = [_codex_call(f"call_{n}", f"cat src/{n}.py", a) for n, a in enumerate(answered)]
+    path.write_text(_CODEX_PROMPT + json.dumps(
+        {"v": 1, "agent": "codex", "cli_version": "dev", "type": "assistant", "ts": "2026-05-12T01:00:00Z",
+         "content": [{"type": "text", "text": "Checking the three files."}, *calls]}) + "\n")
+    steps = entire.parse(str(path)).main.steps
+    assert [len(step.calls) for step in steps] == sizes
+    assert steps[0].text == "Checking the three files." and all(not step.text for step in steps[1:])
 
 
 def test_a_result_with_error_status_is_a_failed_call(tmp_path) -> None:
