@@ -93,6 +93,10 @@ def _reacts(step: Step) -> bool:
     return bool(step.thought) and bool(_THOUGHT_REACTS.search(step.thought[:300]))
 
 
+# A shell command this long, written word for word in an answer, was taken from it.
+_SPELLED_OUT = 12
+
+
 def _seen_in_results(eff: Effect, results: list[str], index: ContextIndex | None = None,
                      result_seqs: set[int] | None = None) -> bool:
     """Does a value of this call appear in an answer the window already received?
@@ -108,6 +112,9 @@ def _seen_in_results(eff: Effect, results: list[str], index: ContextIndex | None
     signature = eff.extra.get("signature")
     if signature is not None and any(signature[0] in text for text in results):
         return True  # a function the answer named (tool discovery): called because of it
+    command = eff.label if "segments" in eff.extra else ""
+    if len(command) >= _SPELLED_OUT and " " in command and any(command in text for text in results):
+        return True  # a command an answer spelled out (a guide's `git merge-base HEAD main`): followed from it
     for forms in eff.values:
         needles = set(forms)
         for form in forms:

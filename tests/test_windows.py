@@ -210,3 +210,28 @@ def test_a_missing_file_ends_the_run_even_unflagged(first: str, codes: list[str]
 
     found = lint_scenario(_MISSING.format(first=first), select=["PAR101"], fmt="anthropic-messages")
     assert [d.code for d in found] == codes
+
+
+_GUIDE = """
+user: Finish the branch.
+step
+call Bash command="cat docs/finishing.md"
+-> Step 1: run the tests. Step 2: find the base branch with `{spelled}`. Step 3: present the options.
+step
+call Bash command="git merge-base HEAD main"
+-> 3f2a1c9
+call Bash command="git branch --show-current"
+-> feature
+call Bash command="git status --short"
+-> M a.go
+"""
+
+
+@pytest.mark.parametrize(("spelled", "codes"), [
+    ("git merge-base HEAD main", []),  # the guide spelled the command out: the agent followed it
+    ("git merge-base", ["PAR101"]),  # a name alone does not make the call
+])
+def test_a_command_an_answer_spelled_out_is_taken_from_it(spelled: str, codes: list[str]) -> None:
+    from linter.testing import lint_scenario
+
+    assert [d.code for d in lint_scenario(_GUIDE.format(spelled=spelled), select=["PAR101"])] == codes
