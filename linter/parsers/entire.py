@@ -111,6 +111,7 @@ def parse(path: str) -> Session:
             step.end = ts if step.end is None else max(step.end, ts)
         last_ts = ts
         builder.model(rec.get("model"))
+        part = 0  # turns this line has begun after its first
         for block in blocks:
             btype = block.get("type")
             if btype == "text":
@@ -121,7 +122,8 @@ def parse(path: str) -> Session:
                 if unnamed:
                     alone = isinstance(block.get("result"), dict)
                     if step.calls and (alone or answered):  # the call after an answered one, or one answered
-                        step = builder.step(loc, f"line-{lineno}.{len(step.calls)}-{block.get('id')}")
+                        part += 1
+                        step = builder.step(loc, f"line-{lineno}.{part}")
                         step.start = step.end = ts
                     answered = alone
                 raw = block.get("input")
