@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 from linter.context import ContextIndex
 from linter.deps import derived, knowable, same_resource
 from linter.effects import STATE, Effect
-from linter.model import Agent, Event, Session, Step, ToolCall
+from linter.model import Agent, Event, Session, Step, ToolCall, ToolResult
 from linter.rule import Finding, RuleContext
 from linter.shell import command_of, split_command
 
@@ -49,14 +49,21 @@ def runs(agent: Agent, accept: Callable[[Step], bool], empty_ends: bool = True) 
             current = []
             continue
         current.append(item)
-        if any(c.result is None or c.result.is_error or (empty_ends and c.result.empty)
-               or _NEGATIVE.match(c.result.text[:200]) or _SHELL_FAILED.search(c.result.text[:300])
-               for c in item.calls):
+        if any(_ends_run(c.result, empty_ends) for c in item.calls):
             if len(current) > 1:
                 yield current
             current = []
     if len(current) > 1:
         yield current
+
+
+def _ends_run(result: ToolResult | None, empty_ends: bool) -> bool:
+    """Is the answer missing, failed, negative, or (``empty_ends``) empty, or does it say the
+    command could not run? Its head is decoded once for both looks."""
+    if result is None or result.is_error or (empty_ends and result.empty):
+        return True
+    head = result.head[:1200].decode("utf-8", "replace")
+    return bool(_NEGATIVE.match(head[:200]) or _SHELL_FAILED.search(head[:300]))
 
 
 # Prose in which the agent reacts to what it just saw: the next call is chosen from that answer.

@@ -339,9 +339,8 @@ def _apart(first: ToolCall, second: ToolCall) -> bool:
         if replaced is None or any(len(text) >= _KEPT_TEXT for text in replaced):
             continue
         raw = result.text.splitlines()
-        if any(_NUMBERED.match(line) for line in raw):  # leave out notes the harness appends
-            raw = [_NUMBERED.sub("", line, count=1) for line in raw if _NUMBERED.match(line)]
-        shown = [line.strip() for line in raw if line.strip()]
+        numbered = [_NUMBERED.sub("", line, count=1) for line in raw if _NUMBERED.match(line)]
+        shown = [line.strip() for line in numbered or raw if line.strip()]  # numbered: no harness notes
         blocks = [[line.strip() for line in text.splitlines() if line.strip()] for text in replaced]
         if shown and all(blocks) and not any(_touches(block, shown) for block in blocks):
             return True
