@@ -490,7 +490,7 @@ GENERIC: dict[str, Handler] = {
     **{name: file_search for name in ("grep", "glob", "search_files", "find_files", "file_search",
                                       "Grep", "Glob")},
     **{name: shell for name in ("bash", "shell", "run_command", "execute_command", "run_shell_command",
-                                "terminal", "execute_bash", "Bash")},
+                                "terminal", "execute_bash", "exec", "Bash")},
     **{name: web_search for name in ("web_search", "WebSearch")},
     **{name: web_fetch for name in ("web_fetch", "fetch_url", "fetch", "WebFetch")},
     "str_replace_based_edit_tool": text_editor, "str_replace_editor": text_editor,

@@ -71,6 +71,6 @@ def waves(calls: list[ToolCall]) -> list[list[ToolCall]]:
 def replaced_text(call: ToolCall) -> tuple[str, str] | None:
     """The text a search-and-replace edit (Edit, replace, str_replace) quotes from the file and the
     text it puts there instead; None for other calls (whole-file writes, patches, multi-edits)."""
-    old = next((call.input[k] for k in ("old_string", "old_str") if isinstance(call.input.get(k), str)), None)
-    new = next((call.input[k] for k in ("new_string", "new_str") if isinstance(call.input.get(k), str)), None)
+    old = next((call.input[k] for k in ("old_string", "old_str", "old_text") if isinstance(call.input.get(k), str)), None)
+    new = next((call.input[k] for k in ("new_string", "new_str", "new_text") if isinstance(call.input.get(k), str)), None)
     return None if old is None or new is None else (old, new)

@@ -440,8 +440,8 @@ def whole_file_content(call: ToolCall) -> str | None:
     """The text a call writes when it writes whole files from scratch (Write, write_file, a text
     editor's create, a patch that only adds files), else None (edits, appends, commands)."""
     data = call.input
-    if any(key in data for key in ("old_string", "old_str", "new_string", "new_str", "edits", "instruction",
-                                   "insert_line", "cell_id")):
+    if any(key in data for key in ("old_string", "old_str", "old_text", "new_string", "new_str", "new_text", "edits",
+                                   "instruction", "insert_line", "cell_id")):
         return None
     patch = _patch_text(call)
     if patch is not None:

@@ -307,7 +307,7 @@ def _dir_change(call: ToolCall, directory: str) -> str:
     return f"changes {where}"
 
 
-_OLD_TEXT_KEYS = ("old_string", "old_str", "edits")
+_OLD_TEXT_KEYS = ("old_string", "old_str", "old_text", "edits")
 
 
 def _edits_in_place(call: ToolCall) -> bool:
@@ -322,8 +322,8 @@ def _edits_in_place(call: ToolCall) -> bool:
 _RANGE_KEYS = ("offset", "limit", "view_range", "start_line", "end_line")
 # An edit's text this long may have been cut when the transcript was read: its end is unknown.
 _KEPT_TEXT = 1000
-# A line as a read shows it: its number (`955→`, `955<tab>`), then the file's text.
-_NUMBERED = re.compile(r"^\s*\d+(?:→|\t)")
+# A line as a read shows it: its number (`955→`, `955<tab>`, `955| `, `955: `), then the file's text.
+_NUMBERED = re.compile(r"^\s*\d+(→|\t|\| ?|: )")
 
 
 def _apart(first: ToolCall, second: ToolCall) -> bool:
@@ -339,12 +339,28 @@ def _apart(first: ToolCall, second: ToolCall) -> bool:
         if replaced is None or any(len(text) >= _KEPT_TEXT for text in replaced):
             continue
         raw = result.text.splitlines()
-        numbered = [_NUMBERED.sub("", line, count=1) for line in raw if _NUMBERED.match(line)]
+        numbered = _unnumbered(raw)
         shown = [line.strip() for line in numbered or raw if line.strip()]  # numbered: no harness notes
         blocks = [[line.strip() for line in text.splitlines() if line.strip()] for text in replaced]
         if shown and all(blocks) and not any(_touches(block, shown) for block in blocks):
             return True
     return False
+
+
+def _unnumbered(lines: list[str]) -> list[str]:
+    """The file's text of the lines a read shows numbered, with the numbering its first line uses
+    (harness notes after them are left out); empty when the first line is not numbered."""
+    first = next((line for line in lines if line.strip()), "")
+    found = _NUMBERED.match(first)
+    if found is None:
+        return []
+    mark = found.group(1)
+    out = []
+    for line in lines:
+        numbered = _NUMBERED.match(line)
+        if numbered is not None and numbered.group(1) == mark:
+            out.append(line[numbered.end():])
+    return out
 
 
 def _touches(block: list[str], shown: list[str]) -> bool:

@@ -167,6 +167,12 @@ def is_jsonl(path: str) -> bool:
     return False
 
 
+def is_header(record: Any) -> bool:
+    """Is a JSON Lines record the session header some agents write before the messages
+    (nanobot: ``{"_type": "metadata", "key": "cli:direct", "created_at": ...}``)?"""
+    return isinstance(record, dict) and record.get("_type") == "metadata" and "role" not in record
+
+
 def _conversations(path: str, problems: list[ParseProblem], keys: tuple[str, ...],
                    responses: Callable[[dict[str, Any]], tuple[str, list[Any]] | None]) -> Iterator[Conversation]:
     """The conversations of a file: one for a document or a file of one message per line, one
@@ -189,6 +195,8 @@ def _conversations(path: str, problems: list[ParseProblem], keys: tuple[str, ...
         if isinstance(rec, list) or (isinstance(rec, dict) and any(isinstance(rec.get(k), list) for k in keys)):
             found = responses(rec) if isinstance(rec, dict) else None
             yield _conversation(rec, Place(path, line=lineno), keys, found, path, problems, lineno)
+        elif is_header(rec) and not loose:
+            continue  # a header says nothing about the turns
         elif isinstance(rec, dict):
             loose.append((rec, "records", len(loose)))
             lines.append(lineno)
@@ -491,6 +499,8 @@ def sample_lists(sample: Sample, keys: tuple[str, ...]) -> list[tuple[list[Any],
 
     if sample.is_jsonl:
         records = sample.records
+        if records and is_header(records[0]):
+            records = records[1:]
         if records and all(isinstance(r, dict) and any(isinstance(r.get(k), list) for k in keys) for r in records):
             return [x for x in (of(r) for r in records) if x is not None]
         if records and all(isinstance(r, list) for r in records):

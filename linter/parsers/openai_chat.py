@@ -3,12 +3,15 @@
 Accepted layouts: a JSON array of messages; an object with ``messages`` (optionally ``model``,
 ``tools`` and ``responses``, the recorded ``chat.completion`` objects of a request/response
 recording); JSON Lines with one message per line, or one such object per line (one session each).
+A JSON Lines file may open with a session header record (nanobot's ``{"_type": "metadata", ...}``),
+which is passed over.
 
 What this parser rebuilds:
 
 * Steps: each assistant message is one model turn; its ``tool_calls`` (or the legacy single
   ``function_call``) are the calls it issued together. ``arguments`` is a JSON string: it is
-  decoded, and a malformed one is a warning (the call keeps an empty input).
+  decoded, and a malformed one is a warning (the call keeps an empty input). A call saved with
+  its arguments already decoded (``{"name", "args", "id"}``, LangChain's shape) is read as well.
 * Results: ``role: tool`` messages joined on ``tool_call_id``; a legacy ``role: function``
   message answers the latest unanswered ``function_call``.
 * Events: ``user`` messages are prompts, ``system`` and ``developer`` messages harness text (meta).
@@ -47,7 +50,7 @@ from linter.parsers.sample import Sample
 from linter.textutil import safe
 
 FORMAT = "openai-chat"
-DESCRIPTION = "OpenAI Chat Completions message lists (JSON array, {messages: [...]}, or JSONL)"
+DESCRIPTION = "OpenAI Chat Completions message lists (JSON array, {messages: [...]}, or JSONL, nanobot sessions included)"
 
 EFFECTS: dict[str, Handler] = dict(GENERIC)
 FALLBACK: Handler = function_tool  # the application's own functions: queries when named so
@@ -79,9 +82,16 @@ def _is_chat_message(msg: Any) -> bool:
         return False
     calls = msg.get("tool_calls")
     if calls is not None and not (isinstance(calls, list) and all(
-            isinstance(c, dict) and isinstance(c.get("function") or c.get("custom"), dict) for c in calls)):
+            isinstance(c, dict) and (isinstance(c.get("function") or c.get("custom"), dict) or _decoded(c))
+            for c in calls)):
         return False
     return True
+
+
+def _decoded(call: dict[str, Any]) -> bool:
+    """A tool call kept with its arguments already decoded, as LangChain keeps them and some
+    agents save them: ``{"name": "read_file", "args": {"path": "a.py"}, "id": "call_1"}``."""
+    return isinstance(call.get("name"), str) and isinstance(call.get("args"), dict) and "function" not in call
 
 
 def _chat_only(msg: dict[str, Any]) -> bool:
@@ -171,6 +181,8 @@ class _Chat:
         for pos, raw in enumerate(calls if isinstance(calls, list) else []):
             fn = raw.get("function") if isinstance(raw, dict) else None
             fn = fn if isinstance(fn, dict) else raw.get("custom") if isinstance(raw, dict) else None
+            if fn is None and isinstance(raw, dict) and _decoded(raw):
+                fn = {"name": raw["name"], "arguments": raw["args"]}
             if not isinstance(fn, dict):
                 b.warn(loc, f"tool call {pos + 1} has no function object; skipped")
                 continue

@@ -141,6 +141,67 @@ def test_bare_array_jsonl_messages_and_jsonl_conversations(tmp_path) -> None:
     assert sessions[1].main.steps[0].calls[0].result is None
 
 
+def _nanobot(tmp_path: pathlib.Path, name: str, messages: list[dict]) -> pathlib.Path:
+    """A session file as nanobot writes it: a metadata header line, then one message per line."""
+    header = {"_type": "metadata", "key": "cli:direct", "created_at": "2026-03-02T00:59:06.464904",
+              "updated_at": "2026-03-02T02:19:07.053154", "metadata": {}, "last_consolidated": 0}
+    path = tmp_path / name
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [header, *messages]))
+    return path
+
+
+def _turn(cid: str, name: str, args: dict, answer: str, decoded: bool = False) -> list[dict]:
+    call = {"name": name, "args": args, "id": cid} if decoded else _call(cid, name, json.dumps(args))
+    return [{"role": "assistant", "content": "", "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": cid, "name": name, "content": answer}]
+
+
+@pytest.mark.parametrize("decoded", [False, True], ids=["function", "decoded-args"])
+def test_nanobot_sessions_header_line_and_decoded_calls(cli, tmp_path, decoded) -> None:
+    """nanobot's session files open with a metadata record; some agents keep each call's arguments
+    decoded (``{"name", "args", "id"}``, as LangChain does). Both read as chat lists: three reads
+    of files the prompt named, one per turn, are PAR101; `exec` runs a shell command, so the test
+    run after the edit is a validation (no PAR401)."""
+    path = _nanobot(tmp_path, "cli_direct.jsonl", [
+        {"role": "user", "content": "Read src/app.py, src/db.py and src/auth.py, then fix the login bug",
+         "timestamp": "2026-03-02T01:00:13.530490"},
+        *_turn("c1", "read_file", {"path": "src/app.py"}, "1| import db", decoded),
+        *_turn("c2", "read_file", {"path": "src/db.py"}, "1| def connect(): ...", decoded),
+        *_turn("c3", "read_file", {"path": "src/auth.py"}, "1| def login(u, p):", decoded),
+        *_turn("c4", "edit_file", {"path": "src/auth.py", "old_text": "def login(u, p):",
+                                   "new_text": "def login(user, password):"}, "Successfully edited src/auth.py", decoded),
+        *_turn("c5", "exec", {"command": "python -m pytest -q"}, "3 passed in 0.2s", decoded),
+        {"role": "assistant", "content": "Fixed and tested."},
+    ])
+    assert support.is_format(path, FORMAT)
+    result, doc = cli.json("check", str(path))
+    assert doc["errors"] == [] and doc["sessions"][0]["tool_calls"] == 5
+    assert [(d["code"], d["line"], d["call_ids"]) for d in doc["diagnostics"]] == [("PAR101", 3, ["c1", "c2", "c3"])]
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:-3] + lines[-1:]) + "\n")  # no test ran after the edit
+    result, doc = cli.json("check", str(path))
+    assert [d["code"] for d in doc["diagnostics"]] == ["PAR101", "PAR401"]
+
+
+@pytest.mark.parametrize("shown,reported", [("40| y = parse(x)\n41| return y", False),
+                                             ("9| def f(path):\n10|     x = load(path)", True)])
+def test_nanobot_edit_text_is_read_from_old_text_and_new_text(cli, tmp_path, shown, reported) -> None:
+    """nanobot's edit_file names its text old_text/new_text: a read of other lines of the file in
+    the same batch does not depend on it, a read of the edited lines does (PAR201)."""
+    edit = _call("e1", "edit_file", json.dumps({"path": "src/a.py", "old_text": "x = load(path)",
+                                                "new_text": "x = load(ctx, path)"}))
+    read = _call("r1", "read_file", json.dumps({"path": "src/a.py", "offset": 40 if not reported else 9, "limit": 2}))
+    path = _nanobot(tmp_path, "s.jsonl", [
+        {"role": "user", "content": "Pass ctx to load in src/a.py"},
+        {"role": "assistant", "content": "", "tool_calls": [edit, read]},
+        {"role": "tool", "tool_call_id": "e1", "content": "Successfully edited src/a.py"},
+        {"role": "tool", "tool_call_id": "r1", "content": shown},
+        {"role": "assistant", "content": "Done."},
+    ])
+    result, doc = cli.json("check", str(path), "--select", "PAR201")
+    assert [d["call_ids"] for d in doc["diagnostics"]] == ([["e1", "r1"]] if reported else [])
+
+
 def test_legacy_function_call_and_working_directory(tmp_path) -> None:
     path = tmp_path / "legacy.json"
     path.write_text(json.dumps({"messages": [
