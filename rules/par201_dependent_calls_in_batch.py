@@ -348,17 +348,14 @@ def _apart(first: ToolCall, second: ToolCall) -> bool:
 
 
 def _unnumbered(lines: list[str]) -> list[str]:
-    """The file's text of the lines a read shows numbered, with the numbering its first line uses
-    (harness notes after them are left out); empty when the first line is not numbered."""
-    first = next((line for line in lines if line.strip()), "")
-    found = _NUMBERED.match(first)
-    if found is None:
-        return []
-    mark = found.group(1)
+    """The file's text of the lines a read shows numbered, in the numbering of the first numbered
+    line (a harness's header or notes around them are left out); empty when none is numbered."""
+    mark = None
     out = []
     for line in lines:
         numbered = _NUMBERED.match(line)
-        if numbered is not None and numbered.group(1) == mark:
+        if numbered is not None and mark in (None, numbered.group(1)):
+            mark = numbered.group(1)
             out.append(line[numbered.end():])
     return out
 

@@ -100,6 +100,13 @@ _EDIT = 'call Edit file_path=src/a.py old_string="x = load(path)" new_string="x 
     # the edited line is shown, before or after the edit, alone or at either end of the read
     ("call Read file_path=src/a.py offset:=9 limit:=2\n-> 9\tdef f(path):\\n10\t    x = load(path)", True),
     ("call Read file_path=src/a.py offset:=10 limit:=2\n-> 10\t    x = load(ctx, path)\\n11\t    return x", True),
+    # other numberings (`N: `, `N| `), after a harness's header line
+    ("call Read file_path=src/a.py offset:=40 limit:=2\n-> 40: y = parse(x)\\n41: return y", False),
+    ("call Read file_path=src/a.py offset:=9 limit:=2\n-> 9: def f(path):\\n10:     x = load(path)", True),
+    ("call Read file_path=src/a.py offset:=9 limit:=2\n-> Here's the result of running `cat -n` on src/a.py:"
+     "\\n     9\tdef f(path):\\n    10\t    x = load(path)", True),
+    ("call Read file_path=src/a.py offset:=9 limit:=2\n-> src/a.py (lines 9-10):\\n9| def f(path):\\n10|     x = load(path)",
+     True),
     # the whole file, an answer cut short, or an empty one: nothing shows the read missed the edit
     ("call Read file_path=src/a.py\n-> y = parse(x)", True),
     ("call Read file_path=src/a.py offset:=40 limit:=500\n-> " + "40\\ty = 1\\n" * 300, True),
