@@ -49,7 +49,9 @@ class DependentCallsInBatch(Rule):
         "A call that asks to wait for the ones before it (Gemini CLI's `wait_for_previous`) starts a "
         "new wave and is not compared with them. An edit that replaces quoted text and a read of some "
         "lines of the same file whose whole answer shows none of that text touch different parts of "
-        "it: either order gives the same answer. Two writes to one file are reported by PAR202 "
+        "it: either order gives the same answer. So do such an edit and a read that ends above the line "
+        "where an earlier numbered read of the file, with no change to it since, showed the edited "
+        "text to begin. Two writes to one file are reported by PAR202 "
         "instead. Subagents launched together count too: one told to create something (a "
         "`useTodos` hook, `src/api/client.ts`) while another "
         "is told to import or use it, when nothing before the launch shows it already exists, will "
@@ -199,7 +201,9 @@ class DependentCallsInBatch(Rule):
                     if wave_of[id(step.calls[i])] != wave_of[id(step.calls[j])]:
                         continue  # the later call waits for the earlier one
                     dep = depends(effects[i], effects[j])
-                    if dep is not None and dep.kind in ("RAW", "WAR") and _apart(step.calls[i], step.calls[j]):
+                    if dep is not None and dep.kind in ("RAW", "WAR") and (
+                            _apart(step.calls[i], step.calls[j])
+                            or _above(step.calls[i], step.calls[j], dep.resource, session, step, ctx)):
                         continue  # an edit here, a read of lines elsewhere: either order gives the same
                     if dep is not None and dep.kind != "WAW":
                         pairs.append((i, j, dep))
@@ -358,6 +362,83 @@ def _unnumbered(lines: list[str]) -> list[str]:
             mark = numbered.group(1)
             out.append(line[numbered.end():])
     return out
+
+
+# A line as a read shows it, parsed: its number, the numbering's mark, the file's text.
+_NUMBERED_LINE = re.compile(r"^\s*(\d+)(→|\t|\| ?|: )(.*)$")
+# The first line of an edit's old text must be at least this long to place the edit by it.
+_ANCHOR = 8
+
+
+def _numbered(text: str) -> list[tuple[int, str]]:
+    """(line number, text) of the lines an answer shows numbered, in its first numbering."""
+    mark, out = None, []
+    for line in text.splitlines():
+        found = _NUMBERED_LINE.match(line)
+        if found is not None and mark in (None, found.group(2)):
+            mark = found.group(2)
+            out.append((int(found.group(1)), found.group(3)))
+    return out
+
+
+def _last_line(read: ToolCall) -> int | None:
+    """The last line a ranged read asks for, counted as its own answer numbers the lines."""
+    data = read.input
+    if isinstance(data.get("end_line"), int):
+        return data["end_line"]
+    span = data.get("view_range")
+    if isinstance(span, list) and len(span) == 2 and all(isinstance(v, int) for v in span) and span[1] > 0:
+        return span[1]
+    limit = data.get("limit")
+    shown = _numbered(read.result.text) if read.result is not None else []
+    if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 and shown:
+        return shown[0][0] + limit - 1
+    return None
+
+
+def _above(first: ToolCall, second: ToolCall, resource: str, session: Session, step: Step,
+           ctx: RuleContext) -> bool:
+    """Does one of the two, a ranged read, end above the first line of what the other, an edit,
+    replaces? An earlier numbered read of the file places the edit (its old text's first lines,
+    shown once, and no change to the file since); lines above an edit are the same before and
+    after it, however long its text (`Read offset=509 limit=55` beside an `Edit` of the function at
+    line 602)."""
+    for edit, read in ((first, second), (second, first)):
+        replaced = replaced_text(edit)
+        if (replaced is None or edit.input.get("replace_all") or read.failed
+                or not any(key in read.input for key in _RANGE_KEYS)):
+            continue
+        last = _last_line(read)
+        lines = replaced[0].splitlines()
+        lead = next((k for k, line in enumerate(lines) if line.strip()), None)
+        if last is None or lead is None or len(lines[lead].strip()) < _ANCHOR:
+            continue
+        anchor = [line.strip() for line in lines[lead:] if line.strip()][:3]
+        start = _placed(anchor, resource, session, step, ctx)
+        if start is not None and last < start - lead:
+            return True
+    return False
+
+
+def _placed(anchor: list[str], resource: str, session: Session, step: Step, ctx: RuleContext) -> int | None:
+    """The line number an earlier read of ``resource`` by the same agent shows ``anchor`` at
+    (its lines in a row, blank lines aside), found once; None when it shows it nowhere or more
+    than once, or when a call changed the file after that read."""
+    agent = session.agents.get(step.agent_id)
+    earlier = [s for s in agent.steps if s.seq < step.seq] if agent is not None else []
+    for before in reversed(earlier):
+        effects = [ctx.effect(c) for c in before.calls]
+        if any(resource in e.writes for e in effects):
+            return None
+        for call, effect in zip(before.calls, effects):
+            if effect.kind != READ or resource not in effect.reads or call.result is None or call.failed:
+                continue
+            shown = [(n, text.strip()) for n, text in _numbered(call.result.text) if text.strip()]
+            starts = [shown[k][0] for k in range(len(shown) - len(anchor) + 1)
+                      if [text for _, text in shown[k:k + len(anchor)]] == anchor]
+            if len(starts) == 1:
+                return starts[0]
+    return None
 
 
 def _touches(block: list[str], shown: list[str]) -> bool:

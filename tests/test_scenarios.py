@@ -116,6 +116,38 @@ def test_par201_an_edit_and_a_read_of_other_lines(read: str, reported: bool) -> 
     assert bool(_par201(_EDIT + read)) is reported
 
 
+_FUNC = "func checkCounts(cmd *cobra.Command) error {"
+_LONG_OLD = _FUNC + "\n\tw := cmd.OutOrStdout()\n" + "\t// the old body\n" * 80  # over 1000 characters
+_LONG_NEW = _FUNC + "\n\tctx := cmd.Context()\n\tw := cmd.OutOrStdout()\n" + "\t// the new body\n" * 80
+_SHOWN = "600\t}\\n601\t\\n602\t" + _FUNC + "\\n603\t\tw := cmd.OutOrStdout()\\n604\t\t// the old body"
+
+
+def _placed(earlier: str, between: str, read: str) -> list[str]:
+    long_read = "\\n".join(f"{n}\tx{n} := {n}" for n in range(509, 700))  # cut: longer than the kept head
+    return _par201(f"call Read file_path=src/a.go offset:=600 limit:=5\n-> {earlier}\n{between}"
+                   "step\n"
+                   f"call Edit file_path=src/a.go old_string:={shlex.quote(json.dumps(_LONG_OLD))} "
+                   f"new_string:={shlex.quote(json.dumps(_LONG_NEW))}\n-> The file src/a.go has been updated.\n"
+                   f"{read}\n-> {long_read}\n")
+
+
+@pytest.mark.parametrize("earlier,between,read,reported", [
+    # an earlier read put the edited function at line 602: lines 509-563 are above it
+    (_SHOWN, "", "call Read file_path=src/a.go offset:=509 limit:=55", False),
+    # the read reaches the function, or nothing says where it is, or where it was is stale
+    (_SHOWN, "", "call Read file_path=src/a.go offset:=509 limit:=94", True),
+    ("600\t}\\n601\t", "", "call Read file_path=src/a.go offset:=509 limit:=55", True),
+    (_SHOWN + "\\n700\t" + _FUNC + "\\n701\t\tw := cmd.OutOrStdout()\\n702\t\t// the old body", "",
+     "call Read file_path=src/a.go offset:=509 limit:=55", True),
+    (_SHOWN, "step\ncall Edit file_path=src/a.go old_string=\"// top\" new_string=\"// top\\n// more\"\n-> ok\n",
+     "call Read file_path=src/a.go offset:=509 limit:=55", True),
+])
+def test_par201_a_read_above_an_edit_placed_by_an_earlier_read(earlier, between, read, reported) -> None:
+    """A long edit and a cut read leave the text comparison unsure; an earlier numbered read that
+    shows where the edited text starts settles it for a read that ends above that line."""
+    assert bool(_placed(earlier, between, read)) is reported
+
+
 def test_par201_restoring_one_file_does_not_touch_the_others() -> None:
     assert _par201("call Bash command=\"git checkout -- src/a.py\"\ncall Read file_path=src/b.py") == []
     assert _par201("call Bash command=\"git restore src/a.py\"\ncall Bash command=\"git restore src/b.py\"") == []
