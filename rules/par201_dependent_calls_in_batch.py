@@ -326,8 +326,6 @@ def _edits_in_place(call: ToolCall) -> bool:
 _RANGE_KEYS = ("offset", "limit", "view_range", "start_line", "end_line")
 # An edit's text this long may have been cut when the transcript was read: its end is unknown.
 _KEPT_TEXT = 1000
-# A line as a read shows it: its number (`955→`, `955<tab>`, `955| `, `955: `), then the file's text.
-_NUMBERED = re.compile(r"^\s*\d+(→|\t|\| ?|: )")
 
 
 def _apart(first: ToolCall, second: ToolCall) -> bool:
@@ -342,36 +340,24 @@ def _apart(first: ToolCall, second: ToolCall) -> bool:
         replaced = replaced_text(edit)
         if replaced is None or any(len(text) >= _KEPT_TEXT for text in replaced):
             continue
-        raw = result.text.splitlines()
-        numbered = _unnumbered(raw)
-        shown = [line.strip() for line in numbered or raw if line.strip()]  # numbered: no harness notes
+        numbered = [text for _, text in _numbered(result.text)]
+        shown = [line.strip() for line in numbered or result.text.splitlines() if line.strip()]  # no harness notes
         blocks = [[line.strip() for line in text.splitlines() if line.strip()] for text in replaced]
         if shown and all(blocks) and not any(_touches(block, shown) for block in blocks):
             return True
     return False
 
 
-def _unnumbered(lines: list[str]) -> list[str]:
-    """The file's text of the lines a read shows numbered, in the numbering of the first numbered
-    line (a harness's header or notes around them are left out); empty when none is numbered."""
-    mark = None
-    out = []
-    for line in lines:
-        numbered = _NUMBERED.match(line)
-        if numbered is not None and mark in (None, numbered.group(1)):
-            mark = numbered.group(1)
-            out.append(line[numbered.end():])
-    return out
-
-
-# A line as a read shows it, parsed: its number, the numbering's mark, the file's text.
+# A line as a read shows it: its number, the numbering's mark (`955→`, `955<tab>`, `955| `,
+# `955: `), then the file's text.
 _NUMBERED_LINE = re.compile(r"^\s*(\d+)(→|\t|\| ?|: )(.*)$")
 # The first line of an edit's old text must be at least this long to place the edit by it.
 _ANCHOR = 8
 
 
 def _numbered(text: str) -> list[tuple[int, str]]:
-    """(line number, text) of the lines an answer shows numbered, in its first numbering."""
+    """(line number, file text) of the lines an answer shows numbered, in the numbering of its
+    first numbered line (a harness's header or notes around them are left out)."""
     mark, out = None, []
     for line in text.splitlines():
         found = _NUMBERED_LINE.match(line)
