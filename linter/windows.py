@@ -57,13 +57,19 @@ def runs(agent: Agent, accept: Callable[[Step], bool], empty_ends: bool = True) 
         yield current
 
 
+# An answer that opens as an error report, where nothing flags it (nanobot's "Error: file does not
+# exist: ...", "Error executing tool ..."): the call failed.
+_FAILED = re.compile(r"\s*(?:\[?error\]?\s*:|error executing\b|an error occurred\b)", re.I)
+
+
 def _ends_run(result: ToolResult | None, empty_ends: bool) -> bool:
-    """Is the answer missing, failed, negative, or (``empty_ends``) empty, or does it say the
-    command could not run? Its head is decoded once for both looks."""
+    """Is the answer missing, failed (flagged, or opening as an error report), negative, or
+    (``empty_ends``) empty, or does it say the command could not run? Its head is decoded once for
+    all the looks."""
     if result is None or result.is_error or (empty_ends and result.empty):
         return True
     head = result.head[:1200].decode("utf-8", "replace")
-    return bool(_NEGATIVE.match(head[:200]) or _SHELL_FAILED.search(head[:300]))
+    return bool(_NEGATIVE.match(head[:200]) or _FAILED.match(head) or _SHELL_FAILED.search(head[:300]))
 
 
 # Prose in which the agent reacts to what it just saw: the next call is chosen from that answer.

@@ -203,7 +203,10 @@ call run_command command="cat plan.txt"
 
 @pytest.mark.parametrize(("first", "codes"), [
     ("cat: notes.txt: No such file or directory", []),  # the next read may be the fallback it calls for
+    ("Error: file does not exist: /repo/notes.txt", []),  # an error report nothing flags (nanobot)
+    ("Error executing tool run_command: timed out", []),
     ("remember the milk", ["PAR101"]),
+    ("no error: remember the milk", ["PAR101"]),
 ])
 def test_a_missing_file_ends_the_run_even_unflagged(first: str, codes: list[str]) -> None:
     from linter.testing import lint_scenario
