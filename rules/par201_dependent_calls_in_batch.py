@@ -8,7 +8,7 @@ from typing import Iterable
 
 from linter.deps import Dependency, depends
 from linter.effects import READ, SPAWN, WRITE, Effect, is_file_resource
-from linter.model import Session, Step, ToolCall
+from linter.model import Session, Step, ToolCall, ToolResult
 from linter.shell import command_of, split_command
 from linter.rule import Finding, Rule, RuleContext
 from linter.textutil import safe, salient_tokens
@@ -202,8 +202,7 @@ class DependentCallsInBatch(Rule):
                         continue  # the later call waits for the earlier one
                     dep = depends(effects[i], effects[j])
                     if dep is not None and dep.kind in ("RAW", "WAR") and (
-                            _apart(step.calls[i], step.calls[j])
-                            or _above(step.calls[i], step.calls[j], dep.resource, session, step, ctx)):
+                            _apart(step.calls[i], step.calls[j], dep.resource, session, step, ctx)):
                         continue  # an edit here, a read of lines elsewhere: either order gives the same
                     if dep is not None and dep.kind != "WAW":
                         pairs.append((i, j, dep))
@@ -328,24 +327,33 @@ _RANGE_KEYS = ("offset", "limit", "view_range", "start_line", "end_line")
 _KEPT_TEXT = 1000
 
 
-def _apart(first: ToolCall, second: ToolCall) -> bool:
-    """Is one of the two a read of some lines of a file, whose whole answer shows no part of what
-    the other, a search-and-replace edit, replaces or writes? Then they touch different parts of
-    the file (an `Edit` at one call site, a `Read offset=955` of the next), and the read shows the
-    same text whichever runs first."""
+def _apart(first: ToolCall, second: ToolCall, resource: str, session: Session, step: Step,
+           ctx: RuleContext) -> bool:
+    """Is one of the two a read of some lines of a file that the other, a search-and-replace edit,
+    does not touch? Then the read shows the same text whichever runs first. Either the read's whole
+    answer shows no part of what the edit replaces or writes (an `Edit` at one call site, a
+    `Read offset=955` of the next), or the read ends above the line where an earlier numbered
+    read of the file placed the edit (``_above``)."""
     for edit, read in ((first, second), (second, first)):
-        result = read.result
-        if not any(key in read.input for key in _RANGE_KEYS) or result is None or read.failed or result.cut:
-            continue
         replaced = replaced_text(edit)
-        if replaced is None or any(len(text) >= _KEPT_TEXT for text in replaced):
+        if replaced is None or read.failed or not any(key in read.input for key in _RANGE_KEYS):
             continue
-        numbered = [text for _, text in _numbered(result.text)]
-        shown = [line.strip() for line in numbered or result.text.splitlines() if line.strip()]  # no harness notes
-        blocks = [[line.strip() for line in text.splitlines() if line.strip()] for text in replaced]
-        if shown and all(blocks) and not any(_touches(block, shown) for block in blocks):
+        numbered = _numbered(read.result.text) if read.result is not None else []
+        if _shows_none_of(replaced, read.result, numbered) or _above(edit, replaced, read, numbered,
+                                                                      resource, session, step, ctx):
             return True
     return False
+
+
+def _shows_none_of(replaced: tuple[str, str], result: ToolResult | None, numbered: list[tuple[int, str]]) -> bool:
+    """Does a whole (uncut) answer show no part of an edit's old or new text, nor begin or end
+    inside it? An edit's text of ``_KEPT_TEXT`` or more may have been cut: then nobody can tell."""
+    if result is None or result.cut or any(len(text) >= _KEPT_TEXT for text in replaced):
+        return False
+    lines = [text for _, text in numbered] or result.text.splitlines()  # numbered: no harness notes
+    shown = [line.strip() for line in lines if line.strip()]
+    blocks = [[line.strip() for line in text.splitlines() if line.strip()] for text in replaced]
+    return bool(shown) and all(blocks) and not any(_touches(block, shown) for block in blocks)
 
 
 # A line as a read shows it: its number, the numbering's mark (`955→`, `955<tab>`, `955| `,
@@ -367,8 +375,9 @@ def _numbered(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _last_line(read: ToolCall) -> int | None:
-    """The last line a ranged read asks for, counted as its own answer numbers the lines."""
+def _last_line(read: ToolCall, numbered: list[tuple[int, str]]) -> int | None:
+    """The last line a ranged read asks for, counted as its own answer (``numbered``) numbers the
+    lines."""
     data = read.input
     if isinstance(data.get("end_line"), int):
         return data["end_line"]
@@ -376,34 +385,27 @@ def _last_line(read: ToolCall) -> int | None:
     if isinstance(span, list) and len(span) == 2 and all(isinstance(v, int) for v in span) and span[1] > 0:
         return span[1]
     limit = data.get("limit")
-    shown = _numbered(read.result.text) if read.result is not None else []
-    if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 and shown:
-        return shown[0][0] + limit - 1
+    if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 and numbered:
+        return numbered[0][0] + limit - 1
     return None
 
 
-def _above(first: ToolCall, second: ToolCall, resource: str, session: Session, step: Step,
-           ctx: RuleContext) -> bool:
-    """Does one of the two, a ranged read, end above the first line of what the other, an edit,
-    replaces? An earlier numbered read of the file places the edit (its old text's first lines,
-    shown once, and no change to the file since); lines above an edit are the same before and
-    after it, however long its text (`Read offset=509 limit=55` beside an `Edit` of the function at
-    line 602)."""
-    for edit, read in ((first, second), (second, first)):
-        replaced = replaced_text(edit)
-        if (replaced is None or edit.input.get("replace_all") or read.failed
-                or not any(key in read.input for key in _RANGE_KEYS)):
-            continue
-        last = _last_line(read)
-        lines = replaced[0].splitlines()
-        lead = next((k for k, line in enumerate(lines) if line.strip()), None)
-        if last is None or lead is None or len(lines[lead].strip()) < _ANCHOR:
-            continue
-        anchor = [line.strip() for line in lines[lead:] if line.strip()][:3]
-        start = _placed(anchor, resource, session, step, ctx)
-        if start is not None and last < start - lead:
-            return True
-    return False
+def _above(edit: ToolCall, replaced: tuple[str, str], read: ToolCall, numbered: list[tuple[int, str]],
+           resource: str, session: Session, step: Step, ctx: RuleContext) -> bool:
+    """Does the ranged read end above the first line of what the edit replaces? An earlier
+    numbered read of the file places the edit (its old text's first lines, shown once, and no
+    change to the file since); lines above an edit are the same before and after it, however long
+    its text (`Read offset=509 limit=55` beside an `Edit` of the function at line 602)."""
+    if edit.input.get("replace_all"):
+        return False
+    last = _last_line(read, numbered)
+    lines = replaced[0].splitlines()
+    lead = next((k for k, line in enumerate(lines) if line.strip()), None)
+    if last is None or lead is None or len(lines[lead].strip()) < _ANCHOR:
+        return False
+    anchor = [line.strip() for line in lines[lead:] if line.strip()][:3]
+    start = _placed(anchor, resource, session, step, ctx)
+    return start is not None and last < start - lead
 
 
 def _placed(anchor: list[str], resource: str, session: Session, step: Step, ctx: RuleContext) -> int | None:
