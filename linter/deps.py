@@ -16,6 +16,7 @@ its arguments name was already in the agent's context at S.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 
 from linter.context import ContextIndex
@@ -136,9 +137,37 @@ def knowable(effect: Effect, ctx: ContextIndex, start: int) -> bool:
     agent could have guessed (`ls src`) need not have been."""
     guessable = effect.extra.get("guessable", ())
     for forms in effect.values:
-        if forms not in guessable and ctx.known_at(forms, before=start + 1) is None:
+        if forms not in guessable and ctx.known_at(forms, before=start + 1) is None \
+                and not _listed_under_known_root(forms, ctx, start + 1):
             return False
     return True
+
+
+# A home directory at the head of an absolute path, which the agent may have written as `~`.
+_HOME = re.compile(r"^(?:/Users/[^/]+|/home/[^/]+|/root)(?=/)")
+
+
+def _listed_under_known_root(forms: tuple[str, ...], ctx: ContextIndex, before: int) -> bool:
+    """An absolute path outside the working directory, known in two parts: a listing run in a
+    directory printed it relative to there (`cd ~/work/app && find .` prints
+    `./src/main.rs`), and that directory was written out too (`~/work/app`). Both parts must have
+    been in context before ``before``: the directory, and the path below it as the listing wrote it
+    (`./src/main.rs`, or `src/main.rs` when it names a subdirectory)."""
+    if not forms or not all(f.startswith("/") for f in forms):
+        return False  # a path under the working directory has its relative spellings already
+    path = forms[0].rstrip("/")
+    home = _HOME.match(path)
+    parts = path.split("/")
+    first = len(home.group(0).split("/")) + 1 if home else 3  # the root holds at least one more name
+    for cut in range(len(parts) - 1, first - 1, -1):
+        root, tail = "/".join(parts[:cut]), "/".join(parts[cut:])
+        below = ("./" + tail, tail) if "/" in tail else ("./" + tail,)
+        if ctx.known_at(below, before=before) is None:
+            continue
+        roots = (root, "~" + root[home.end():]) if home else (root,)
+        if ctx.known_at(roots, before=before) is not None:
+            return True
+    return False
 
 
 def derived(effect: Effect, ctx: ContextIndex, start: int, issued: int) -> str | None:

@@ -410,6 +410,43 @@ def test_par101_a_file_named_past_the_head_of_a_long_answer_is_a_found_file() ->
     assert [d.code for d in lint_scenario(elsewhere, select=["PAR101"])] == ["PAR101"]
 
 
+_OUTSIDE = """
+    user: Start the app in ~/work/app
+    step
+    call Bash command="cd ~/work/app && find . -type f | sort"
+    -> ./Cargo.toml\\n./src/lib.rs\\n./src/main.rs
+    step: Reading the key files.
+    call Read file_path=/home/ana/work/app/Cargo.toml
+    -> [package]
+    step
+    call Read file_path=/home/ana/work/app/src/lib.rs
+    -> pub fn run() {}
+    step
+    call Read file_path=/home/ana/work/app/src/main.rs
+    -> fn main() {}
+    step: Done.
+    """
+
+
+@pytest.mark.parametrize("listing, reported", [
+    ("cd ~/work/app && find . -type f | sort", True),  # the directory, then the paths below it
+    ("cd /home/ana/work/app && find . -type f | sort", True),
+    ("cd ~/work/old && find . -type f | sort", False),  # another directory's listing
+])
+def test_par101_reads_outside_the_working_directory_known_from_a_listing_there(listing, reported) -> None:
+    # seen on a real session: a project scaffolded beside the working directory, its tree listed
+    # after a `cd` (relative paths), then its files read one per turn by absolute path
+    from linter.testing import lint_scenario
+
+    scenario = _OUTSIDE.replace("cd ~/work/app && find . -type f | sort", listing)
+    if not reported:
+        scenario = scenario.replace("in ~/work/app", "beside the old one")
+    found = lint_scenario(scenario, select=["PAR101"])
+    assert [d.code for d in found] == (["PAR101"] if reported else [])
+    if reported:
+        assert found[0].message.startswith("3 independent read-only calls went out over 3 turns")
+
+
 def _writes(*files: tuple[str, str], tool: str = "Write", texts: tuple[str, ...] = ()) -> str:
     out = ["user: Set up the page."]
     for n, (path, content) in enumerate(files):
