@@ -273,7 +273,8 @@ def categorise(seg: Segment) -> str | None:
     return None
 
 
-def _is_read_only(seg: Segment) -> bool:
+def is_read_only(seg: Segment) -> bool:
+    """Does the segment only read (`git status`, `ls`, `cat`), writing no file and changing no state?"""
     prog = seg.program
     args = seg.words[1:]
     if any(op.startswith(">") or op.startswith("&>") or op[:1].isdigit() and ">" in op
@@ -720,9 +721,9 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
         if not seg.words:
             continue
         prog, args = seg.program, seg.words[1:]
-        if not _is_read_only(seg):
+        if not is_read_only(seg):
             read_only = False
-        category = categorise(seg) if not _is_read_only(seg) else None  # `ls db/migrate` runs nothing
+        category = categorise(seg) if not is_read_only(seg) else None  # `ls db/migrate` runs nothing
         if category:
             categories.add(category)
             if category in LOCKING:
@@ -812,7 +813,7 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
             elif sub in ("checkout", "switch") and {"-b", "-B", "-c", "-C", "--create"} & set(args):
                 writes.add(repo + ":head")  # a new branch at the current commit: no file changes
             elif sub in ("checkout", "switch", "reset", "merge", "rebase", "pull", "stash", "restore",
-                         "cherry-pick", "revert", "am", "apply", "clean") and not _is_read_only(seg):
+                         "cherry-pick", "revert", "am", "apply", "clean") and not is_read_only(seg):
                 writes.add(repo + ":index")
                 writes.add(repo + ":head")
                 dir_writes.add(here or ".")
@@ -849,7 +850,7 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
                 writes.add(join(here, p))
         elif prog in ("tar", "unzip"):
             read_only = False
-        elif _is_read_only(seg) and prog not in _NO_PATH_ARGS and prog not in _SYSTEM_READERS:
+        elif is_read_only(seg) and prog not in _NO_PATH_ARGS and prog not in _SYSTEM_READERS:
             for p in paths:
                 if "/" in p or "." in p:
                     reads.add(join(here, p))

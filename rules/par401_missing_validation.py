@@ -10,7 +10,7 @@ from linter.effects import SPAWN, is_code
 from linter.model import MAIN_AGENT, Agent, Session, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from rules._common import PROMPT_KEYS, ends_mid_turn, note_mid_turn
-from linter.shell import command_of, split_command
+from linter.shell import command_of, is_device, is_read_only, split_command
 from linter.textutil import safe
 
 
@@ -223,11 +223,18 @@ def _housekeeping(call: ToolCall) -> bool:
         return False
     segments = split_command(command)
     return bool(segments) and all(
-        not any(op.startswith((">", "&>", "1>", "2>")) for op, _ in seg.redirects)
+        not any(_writes_output(op, target) for op, target in seg.redirects)
         and (seg.program in _HOUSEKEEPING or (seg.program == "git" and seg.words[1:2] in _GIT_HOUSEKEEPING)
              or seg.program.lower() in _PS_HOUSEKEEPING
-             or (seg.program.lower() == "new-item" and not any(w.lower() == "-value" for w in seg.words)))
+             or (seg.program.lower() == "new-item" and not any(w.lower() == "-value" for w in seg.words))
+             or is_read_only(seg))  # a look around it (`git status`, `ls -la src/`)
         for seg in segments)
+
+
+def _writes_output(op: str, target: str) -> bool:
+    """Does the redirect put the command's output in a file? Errors sent away (`2>/dev/null`,
+    `2>&1`) or output thrown away (`>/dev/null`) write no code."""
+    return op.startswith((">", "&>", "1>")) and not target.startswith("&") and not is_device(target)
 
 
 class MissingValidation(Rule):
@@ -246,7 +253,7 @@ class MissingValidation(Rule):
         "itself (`npx tsx scripts/x.ts`, `psql -f migrations/001.sql`) clears that file, and a request "
         "the local app answered (`curl localhost:3000/...`) counts as a run; a static file server "
         "does not. Moving, copying or "
-        "deleting files, or an edit of comments and docstrings only (a comment at the end of an "
+        "deleting files (a `git status` beside it, errors sent to /dev/null), or an edit of comments and docstrings only (a comment at the end of an "
         "unchanged code line included), changes no behaviour and needs "
         "no run; a runner that never started (command not found) validated nothing; a session whose "
         "user said not to run anything, or that they would test it themselves, is left alone, and so is "

@@ -586,3 +586,32 @@ def test_par101_turns_that_only_tick_the_todo_list_neither_end_a_run_nor_count()
                     ["<div>", "#timer {}", "let left = 1500"])
     (found,) = lint_scenario(reads, select=["PAR101"])
     assert found.message.startswith("3 independent read-only calls went out over 5 turns (Read index.html, ")
+
+
+@pytest.mark.parametrize("command, reported", [
+    ("mkdir -p src/util && mv src/helper.py src/util/ 2>/dev/null || echo missing", False),
+    ("mv src/helper.py src/util/ >/dev/null 2>&1", False),
+    ("mv src/helper.py src/util/ 2>&1", False),
+    ("mv src/helper.py src/util/ && git status && ls -la src/util", False),
+    ("echo 'def helper(): pass' > src/util/helper.py", True),
+    ("cat src/helper.py >> src/util/helper.py 2>/dev/null", True),
+])
+def test_par401_a_move_with_its_errors_sent_away_or_a_look_around_is_still_housekeeping(command: str, reported: bool) -> None:
+    # seen on a real session: `mv npu_bench.py tests/ ... mv *Audit*.md docs/ 2>/dev/null; git status`
+    # after the last run; only output written into a file can write code
+    from linter.testing import lint_scenario
+
+    scenario = f"""
+        user: Fix the bug in src/app.py, then move the helper into src/util/
+        step
+        call Edit file_path=src/app.py old_string="x = 1" new_string="x = 2"
+        -> The file src/app.py has been updated.
+        step
+        call Bash command="pytest -q"
+        -> 3 passed
+        step
+        call Bash command={shlex.quote(command)}
+        -> 
+        step: Done.
+        """
+    assert [d.code for d in lint_scenario(scenario, select=["PAR401"])] == (["PAR401"] if reported else [])
