@@ -86,6 +86,27 @@ class ContextIndex:
             at = self._buf.find(token, at + 1, end)
         return False
 
+    def line_seen(self, token: str, before: int | None = None) -> int | None:
+        """Sequence number at which ``token`` first stood at the end of a line, after a line start,
+        a space or a tab (a name in a listing: `ls` prints one per line, `ls -l` ends its lines
+        with them), or None; with ``before``, only earlier text counts."""
+        key = "\n" + token
+        if key in self._cache:
+            first = self._cache[key]
+        else:
+            first, needle = None, token.encode("utf-8", "replace")
+            at = self._buf.find(needle) if needle else -1
+            while at != -1:
+                tail = at + len(needle)
+                if (at == 0 or self._buf[at - 1] in b"\n \t") and (tail >= len(self._buf) or self._buf[tail] in b"\r\n"):
+                    first = self._seqs[bisect_right(self._starts, at) - 1]
+                    break
+                at = self._buf.find(needle, at + 1)
+            self._cache[key] = first
+        if first is not None and before is not None and first >= before:
+            return None
+        return first
+
     def known_at(self, forms: tuple[str, ...], before: int | None = None) -> int | None:
         """Earliest sequence number at which any of a value's forms was in context."""
         best: int | None = None

@@ -148,24 +148,35 @@ _HOME = re.compile(r"^(?:/Users/[^/]+|/home/[^/]+|/root)(?=/)")
 
 
 def _listed_under_known_root(forms: tuple[str, ...], ctx: ContextIndex, before: int) -> bool:
-    """An absolute path outside the working directory, known in two parts: a listing run in a
-    directory printed it relative to there (`cd ~/work/app && find .` prints
-    `./src/main.rs`), and that directory was written out too (`~/work/app`). Both parts must have
-    been in context before ``before``: the directory, and the path below it as the listing wrote it
-    (`./src/main.rs`, or `src/main.rs` when it names a subdirectory)."""
-    if not forms or not all(f.startswith("/") for f in forms):
-        return False  # a path under the working directory has its relative spellings already
-    path = forms[0].rstrip("/")
+    """A path known in two parts: a listing of a directory printed it relative to there (`ls
+    src-tauri` prints `Cargo.toml` on a line of its own; `cd ~/work/app && find .` prints
+    `./src/main.rs`), and that directory was written out too (`src-tauri`, `~/work/app`). Both parts
+    must have been in context before ``before``: the directory, in any of its spellings, and the
+    path below it as a listing writes it (`./src/main.rs`, `src/main.rs` when it names a
+    subdirectory, or a bare name as a line of the listing)."""
+    absolute = next((f for f in forms if f.startswith("/")), None)
+    if absolute is None:
+        return False
+    path = absolute.rstrip("/")
     home = _HOME.match(path)
     parts = path.split("/")
     first = len(home.group(0).split("/")) + 1 if home else 3  # the root holds at least one more name
     for cut in range(len(parts) - 1, first - 1, -1):
         root, tail = "/".join(parts[:cut]), "/".join(parts[cut:])
-        below = ("./" + tail, tail) if "/" in tail else ("./" + tail,)
-        if ctx.known_at(below, before=before) is None:
+        if "/" in tail:
+            below = ctx.known_at(("./" + tail, tail), before=before)
+        else:
+            below = ctx.known_at(("./" + tail,), before=before)
+            if below is None and "." in tail[1:] and len(tail) >= 4:  # a file's name, not a bare `app`
+                below = ctx.line_seen(tail, before=before)
+        if below is None:
             continue
-        roots = (root, "~" + root[home.end():]) if home else (root,)
-        if ctx.known_at(roots, before=before) is not None:
+        roots = {root}
+        if home:
+            roots.add("~" + root[home.end():])
+        roots |= {f.rstrip("/")[:-len(tail) - 1] for f in forms if f.rstrip("/").endswith("/" + tail)}
+        roots = {r for r in roots if r not in ("", ".", "~")}
+        if ctx.known_at(tuple(sorted(roots | {r + "/" for r in roots})), before=before) is not None:
             return True
     return False
 

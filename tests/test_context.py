@@ -54,3 +54,17 @@ def test_occurs_in_searches_the_named_pieces_only() -> None:
     assert ctx.occurs_in("other.go", {4, 6}) is True
     assert ctx.occurs_in("registry.go", set()) is False
     assert ctx.occurs_in("missing.go", {1, 4, 6}) is False
+
+
+def test_line_seen_finds_a_name_ending_a_line_of_a_listing() -> None:
+    ctx = ContextIndex()
+    ctx.add("edit Cargo.toml next, then main.rs too", 1)  # prose: the names end no line
+    ctx.add("build.rs\nCargo.toml\n-rw-r--r-- 1 ana ana 80 Jan 1 12:00 tauri.conf.json", 3)  # `ls`, `ls -l`
+    ctx.add("old.toml\tlib.rs\r\n", 5)
+    assert ctx.line_seen("Cargo.toml") == 3
+    assert ctx.line_seen("build.rs") == 3  # at the start of a piece
+    assert ctx.line_seen("tauri.conf.json") == 3  # the end of the buffer's piece
+    assert ctx.line_seen("lib.rs") == 5  # after a tab, before a CRLF
+    assert ctx.line_seen("main.rs") is None
+    assert ctx.line_seen("conf.json") is None  # part of a longer name
+    assert ctx.line_seen("Cargo.toml", before=3) is None

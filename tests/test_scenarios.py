@@ -447,6 +447,38 @@ def test_par101_reads_outside_the_working_directory_known_from_a_listing_there(l
         assert found[0].message.startswith("3 independent read-only calls went out over 3 turns")
 
 
+_LISTED = """
+    user: Tidy up the settings
+    step
+    call Bash command="ls -la /repo/app/config"
+    -> -rw-r--r-- 1 ana ana 120 Jan 1 12:00 base.toml\\n-rw-r--r-- 1 ana ana 80 Jan 1 12:00 local.toml\\nprod.toml
+    step: I'll go through each settings file.
+    call Read file_path=app/config/base.toml
+    -> [server]
+    step
+    call Read file_path=app/config/local.toml
+    -> [debug]
+    step
+    call Read file_path=app/config/prod.toml
+    -> [cache]
+    step: Done.
+    """
+
+
+@pytest.mark.parametrize("listing, reported", [
+    ("ls -la /repo/app/config", True),  # its names, one per line, under the directory it listed
+    ("ls -la app/config/", True),
+    ("ls -la /repo/app/templates", False),  # the same names in another directory
+])
+def test_par101_reads_of_files_a_listing_of_their_directory_showed(listing: str, reported: bool) -> None:
+    from linter.testing import lint_scenario
+
+    found = lint_scenario(_LISTED.replace("ls -la /repo/app/config", listing), select=["PAR101"])
+    assert [d.code for d in found] == (["PAR101"] if reported else [])
+    if reported:
+        assert found[0].message.startswith("3 independent read-only calls went out over 3 turns (Read app/config/base.toml")
+
+
 def _writes(*files: tuple[str, str], tool: str = "Write", texts: tuple[str, ...] = ()) -> str:
     out = ["user: Set up the page."]
     for n, (path, content) in enumerate(files):
