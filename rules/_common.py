@@ -38,13 +38,17 @@ def plural(n: int, word: str) -> str:
 def ends_mid_turn(agent: Agent) -> bool:
     """Did the transcript stop right after a turn that issued calls, or that only reasoned (its
     answer not yet written: "Now let me create the Docker integration", or reasoning kept
-    redacted or encrypted), with no final answer and no prompt after it?"""
+    redacted or encrypted), with no final answer and no prompt after it? What the harness wrote
+    itself after that turn (a compaction, "You've hit your limit", "API Error: ...") ends no
+    turn: the agent was cut off."""
     last = None
     for item in agent.timeline():
-        if isinstance(item, Event) and item.kind in ("meta", "notification"):
+        if isinstance(item, Event) and item.kind in ("meta", "notification", "compact"):
+            continue
+        if isinstance(item, Step) and item.synthetic:
             continue
         last = item
-    return isinstance(last, Step) and not last.synthetic and (
+    return isinstance(last, Step) and (
         bool(last.calls) or (not last.text.strip() and (last.reasoned or bool(last.thought.strip()))))
 
 

@@ -647,3 +647,31 @@ def test_par401_a_move_with_its_errors_sent_away_or_a_look_around_is_still_house
         step: Done.
         """
     assert [d.code for d in lint_scenario(scenario, select=["PAR401"])] == (["PAR401"] if reported else [])
+
+
+@pytest.mark.parametrize("answered, reported", [(False, False), (True, True)])
+def test_par401_a_session_the_harness_cut_off_mid_turn(tmp_path, answered: bool, reported: bool) -> None:
+    # seen on a real session: the last Edit, then only Claude Code's own "You've hit your limit"
+    # (model <synthetic>): the agent never got the turn in which it would have run the tests
+    from linter.config import Config
+    from linter.engine import load_registry, run
+    from linter.testing import render
+
+    scenario = """
+        user: Drop the status icons from the message in src/discord.ts
+        step
+        call Edit file_path=src/discord.ts old_string="icon + text" new_string="text"
+        -> The file src/discord.ts has been updated.
+        """ + ("step: Done: the icons are gone.\n" if answered else "")
+    lines = render(scenario).splitlines()
+    last = json.loads(lines[-1])
+    cut = dict(last, type="assistant", uuid="00000000-0000-4000-8000-0000000000ff", parentUuid=last["uuid"],
+               message={"id": "synthetic-1", "model": "<synthetic>", "role": "assistant", "type": "message",
+                        "content": [{"type": "text", "text": "You've hit your limit · resets 1am (Europe/Paris)"}]})
+    cut.pop("toolUseResult", None)
+    path = tmp_path / "cut.jsonl"
+    path.write_text("\n".join(lines + [json.dumps(cut)]) + "\n", encoding="utf-8")
+    result = run([str(path)], Config(select=["PAR401"]), load_registry())
+    assert [d.code for d in result.diagnostics] == (["PAR401"] if reported else [])
+    if not reported:
+        assert [n["what"] for n in result.sessions[0].not_checked if "still working" in n["reason"]] == ["PAR401"]
