@@ -37,8 +37,8 @@ _SHELL_FAILED = re.compile(r"is not recognized as (?:an internal or external com
 
 
 def runs(agent: Agent, accept: Callable[[Step], bool], empty_ends: bool = True) -> Iterator[list[Step]]:
-    """Runs of consecutive accepted turns. A failed, negative or missing answer ends a run (the
-    next call may be chosen from it), and so does an empty one unless ``empty_ends`` is false
+    """Runs of consecutive accepted turns. A failed, negative, cut short or missing answer ends a
+    run (the next call may be chosen from it), and so does an empty one unless ``empty_ends`` is false
     (for writes, where an empty answer is an acknowledgement). An answer saying the command could
     not run, or that a file it named is missing, counts as failed even where nothing flags it so."""
     current: list[Step] = []
@@ -63,13 +63,20 @@ _FAILED = re.compile(r"\s*(?:\[?error\]?\s*:|error executing\b|an error occurred
 
 
 def _ends_run(result: ToolResult | None, empty_ends: bool) -> bool:
-    """Is the answer missing, failed (flagged, or opening as an error report), negative, or
-    (``empty_ends``) empty, or does it say the command could not run? Its head is decoded once for
-    all the looks."""
+    """Is the answer missing, failed (flagged, or opening as an error report), negative, cut short
+    or (``empty_ends``) empty, or does it say the command could not run? Its head is decoded once
+    for all the looks."""
     if result is None or result.is_error or (empty_ends and result.empty):
         return True
     head = result.head[:1200].decode("utf-8", "replace")
-    return bool(_NEGATIVE.match(head[:200]) or _FAILED.match(head) or _SHELL_FAILED.search(head[:300]))
+    return bool(_NEGATIVE.match(head[:200]) or _FAILED.match(head) or _SHELL_FAILED.search(head[:300])
+                or _CUT.search(head[:300]))
+
+
+# An answer that opens by saying it holds only part of what was asked for (Gemini CLI's "IMPORTANT:
+# The file content has been truncated. Status: Showing lines 114-200 of 350"): the next call is
+# chosen to get the rest.
+_CUT = re.compile(r"\b(?:file )?content has been truncated\b", re.I)
 
 
 # Prose in which the agent reacts to what it just saw: the next call is chosen from that answer.

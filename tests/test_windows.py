@@ -238,3 +238,28 @@ def test_a_command_an_answer_spelled_out_is_taken_from_it(spelled: str, codes: l
     from linter.testing import lint_scenario
 
     assert [d.code for d in lint_scenario(_GUIDE.format(spelled=spelled), select=["PAR101"])] == codes
+
+
+_CUT_SHORT = '''
+user: Read spec.md, todo.md and plan.md
+step
+call Read file_path=spec.md
+-> {first}
+step
+call Read file_path=todo.md
+-> buy milk
+step
+call Read file_path=plan.md
+-> ship it
+'''
+
+
+@pytest.mark.parametrize(("first", "codes"), [
+    # Gemini CLI's own words: the next call is chosen to get the rest
+    ("\\nIMPORTANT: The file content has been truncated.\\nStatus: Showing lines 1-200 of 350 total lines.", []),
+    ("# Spec\\nThe parser's output is never truncated.", ["PAR101"]),
+])
+def test_an_answer_cut_short_ends_the_run(first: str, codes: list[str]) -> None:
+    from linter.testing import lint_scenario
+
+    assert [d.code for d in lint_scenario(_CUT_SHORT.format(first=first), select=["PAR101"])] == codes
