@@ -62,6 +62,12 @@ def runs(agent: Agent, accept: Callable[[Step], bool], empty_ends: bool = True) 
 _FAILED = re.compile(r"\s*(?:\[?error\]?\s*:|error executing\b|an error occurred\b)", re.I)
 
 
+# An answer that opens by saying it holds only part of what was asked for (Gemini CLI's "IMPORTANT:
+# The file content has been truncated. Status: Showing lines 114-200 of 350"): the next call is
+# chosen to get the rest.
+_CUT = re.compile(r"\b(?:file )?content has been truncated\b", re.I)
+
+
 def _ends_run(result: ToolResult | None, empty_ends: bool) -> bool:
     """Is the answer missing, failed (flagged, or opening as an error report), negative, cut short
     or (``empty_ends``) empty, or does it say the command could not run? Its head is decoded once
@@ -71,12 +77,6 @@ def _ends_run(result: ToolResult | None, empty_ends: bool) -> bool:
     head = result.head[:1200].decode("utf-8", "replace")
     return bool(_NEGATIVE.match(head[:200]) or _FAILED.match(head) or _SHELL_FAILED.search(head[:300])
                 or _CUT.search(head[:300]))
-
-
-# An answer that opens by saying it holds only part of what was asked for (Gemini CLI's "IMPORTANT:
-# The file content has been truncated. Status: Showing lines 114-200 of 350"): the next call is
-# chosen to get the rest.
-_CUT = re.compile(r"\b(?:file )?content has been truncated\b", re.I)
 
 
 # Prose in which the agent reacts to what it just saw: the next call is chosen from that answer.
