@@ -9,7 +9,7 @@ from linter.effects import READ, WRITE
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from linter.windows import bookkeeping, one_call_per_turn, serial_findings
-from rules._common import describe_calls, plural
+from rules._common import describe_calls, plural, replaced_text
 
 
 class SerialisedIndependentCalls(Rule):
@@ -17,8 +17,8 @@ class SerialisedIndependentCalls(Rule):
     name = "serialised-independent-calls"
     severity = "warning"
     confidence = "high"
-    summary = ("Independent calls (reads, searches, whole-file writes) went out one per turn although all "
-               "were knowable at the first.")
+    summary = ("Independent calls (reads, searches, writes and edits of separate files) went out one per turn "
+               "although all were knowable at the first.")
     rationale = (
         "Every extra turn is one more request that re-reads the whole context and waits for the model "
         "again. When the paths, patterns or URLs of later calls were already in the context (the "
@@ -49,12 +49,14 @@ class SerialisedIndependentCalls(Rule):
         "chosen by how the one before went. "
         "Whole-file writes of separate files (Write, write_file, a create command, a patch that only "
         "adds files) count too: between them only acknowledgements came back, which tell the agent "
-        "nothing it did not know, so the files could have been written in one turn. Only turns of "
+        "nothing it did not know, so the files could have been written in one turn. So do edits of "
+        "separate files the agent had already read or written (it had the text it replaces), in "
+        "turns that say nothing: an edit explained in its turn was thought through there. Only turns of "
         "one write each count (an agent that already grouped its writes chose its batches), and a "
         "failed write is no part of a finding, nor is a write whose answer says more than that it "
         "was done (a hook's or a checker's report: warnings, errors, lint). A run of writes ends as a "
         "run of reads does (except that an empty answer to a write is an acknowledgement too), and "
-        "at an edit, a command or a write of a file already written in it. "
+        "at any other edit, a command or a write of a file already written in it. "
         "Turns that generated more than "
         "`max-batch-output-tokens` (default 16,000) between them are not taken as one batch, since a "
         "turn that long may pass the model's output limit. "
@@ -294,6 +296,27 @@ class SerialisedIndependentCalls(Rule):
         call Write file_path=script.js content="let left = 1500"
         -> File created successfully at: script.js
         """,
+        # Edits of files the agent had read, one per turn with nothing said between: the plan
+        # was made before the first.
+        """
+        user: Rename the timeout setting to deadline in config.py, client.py and cli.py
+        step: Three one-line changes.
+        call Read file_path=config.py
+        -> timeout = 30
+        call Read file_path=client.py
+        -> wait(cfg.timeout)
+        call Read file_path=cli.py
+        -> --timeout
+        step
+        call Edit file_path=config.py old_string="timeout = 30" new_string="deadline = 30"
+        -> The file config.py has been updated successfully.
+        step
+        call Edit file_path=client.py old_string="cfg.timeout" new_string="cfg.deadline"
+        -> The file client.py has been updated successfully.
+        step
+        call Edit file_path=cli.py old_string="--timeout" new_string="--deadline"
+        -> The file cli.py has been updated successfully.
+        """,
         # A harness that answers a write with nothing: an empty answer is an acknowledgement too.
         """
         user: Add a Card component and the bar and line chart blocks of the dashboard.
@@ -385,6 +408,8 @@ class SerialisedIndependentCalls(Rule):
         # A harness that takes one call per turn still takes one patch that adds several files.
         patches_only = one_call_per_turn(session)
 
+        seen = _first_seen_files(session, ctx)
+
         def accept_write(step: Step) -> bool:
             writes = 0
             for call in step.calls:
@@ -392,7 +417,13 @@ class SerialisedIndependentCalls(Rule):
                 if bookkeeping(call, ctx):
                     continue
                 if eff.kind != WRITE or call.background or call.failed or len(eff.files_written) != 1 or \
-                        whole_file_content(call) is None or (patches_only and not _is_patch(call)):
+                        (patches_only and not _is_patch(call)):
+                    return False
+                if whole_file_content(call) is None and not (
+                        replaced_text(call) is not None and not step.text.strip() and
+                        seen.get((step.agent_id, next(iter(eff.files_written))), step.seq) < step.seq):
+                    # an append, a command, an edit of text the agent had not seen, or one it
+                    # explained (each change thought through in turn)
                     return False
                 if call.result is not None and _FEEDBACK.search(_PATHS.sub(" ", call.result.text)):
                     return False  # a hook or checker answered (lint output, a warning): news, not an acknowledgement
@@ -411,7 +442,8 @@ class SerialisedIndependentCalls(Rule):
 
         def write_message(calls: list[ToolCall], extra: int) -> str:
             remedy = "one patch adding them all" if patches_only else "one batch"
-            return (f"{len(calls)} whole-file writes of separate files went out over {extra + 1} turns "
+            kind = "writes and edits" if any(whole_file_content(c) is None for c in calls) else "whole-file writes"
+            return (f"{len(calls)} {kind} of separate files went out over {extra + 1} turns "
                     f"({describe_calls(calls, ctx)}); only acknowledgements came back between them, so {remedy} "
                     f"saves {plural(extra, 'round trip')}")
 
@@ -421,6 +453,21 @@ class SerialisedIndependentCalls(Rule):
             if any(s.text.strip() for s in finding.steps[1:]):
                 finding.confidence = "medium"  # the agent wrote prose between: it may have been deciding
             yield finding
+
+
+def _first_seen_files(session: Session, ctx: RuleContext) -> dict[tuple[str, str], int]:
+    """For each agent and file, the sequence number of the first turn in which the agent read or
+    changed it: an edit of a file seen before quotes text the agent already had."""
+    seen: dict[tuple[str, str], int] = {}
+    for agent in session.agents.values():
+        for step in agent.steps:
+            for call in step.calls:
+                if call.failed:
+                    continue
+                eff = ctx.effect(call)
+                for path in eff.reads | eff.files_written:
+                    seen.setdefault((agent.id, path), step.seq)
+    return seen
 
 
 def _is_patch(call: ToolCall) -> bool:

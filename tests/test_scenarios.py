@@ -675,3 +675,47 @@ def test_par401_a_session_the_harness_cut_off_mid_turn(tmp_path, answered: bool,
     assert [d.code for d in result.diagnostics] == (["PAR401"] if reported else [])
     if not reported:
         assert [n["what"] for n in result.sessions[0].not_checked if "still working" in n["reason"]] == ["PAR401"]
+
+
+_EDITS = """
+    user: Add a created_at field: the model, the API and the view need it
+    step
+    call Read file_path=src/model.py
+    -> class Item: ...
+    call Read file_path=src/api.py
+    -> def get(): ...
+    call Read file_path=src/view.py
+    -> def show(): ...
+    step: Three changes, one per file.
+    call TodoWrite todos:='[{"content": "model, API, view", "status": "in_progress"}]'
+    -> Todos have been modified successfully.
+    step
+    call Edit file_path=src/model.py old_string="class Item: ..." new_string="class Item: created_at = None"
+    -> The file src/model.py has been updated successfully.
+    step{second}
+    call Edit file_path={api} old_string="def get(): ..." new_string="def get(): return item.created_at"
+    -> The file {api} has been updated successfully.
+    step
+    call Edit file_path=src/view.py old_string="def show(): ..." new_string="def show(): print(created_at)"
+    -> The file src/view.py has been updated successfully.
+    step: Done.
+    """
+
+
+@pytest.mark.parametrize("second, api, reported", [
+    ("", "src/api.py", True),  # files the agent had read, edited one per turn with nothing said between
+    (": Now the API needs to return it, and the callers expect a string.", "src/api.py", False),  # explained
+    ("", "src/other.py", False),  # an edit of a file the agent had not seen: its text was not known
+])
+def test_par101_silent_edits_of_separate_files_it_had_read(second: str, api: str, reported: bool) -> None:
+    # seen on real sessions: a plan of changes across files, then one Edit per turn, each answered
+    # by an acknowledgement only
+    from linter.testing import lint_scenario
+
+    scenario = _EDITS.replace("{second}", second).replace("{api}", api)
+    found = lint_scenario(scenario, select=["PAR101"])
+    assert [d.code for d in found] == (["PAR101"] if reported else [])
+    if reported:
+        assert found[0].message == ("3 writes and edits of separate files went out over 3 turns (Edit src/model.py, "
+                                    "Edit src/api.py and Edit src/view.py); only acknowledgements came back between "
+                                    "them, so one batch saves 2 round trips")
