@@ -408,7 +408,12 @@ class SerialisedIndependentCalls(Rule):
         # A harness that takes one call per turn still takes one patch that adds several files.
         patches_only = one_call_per_turn(session)
 
-        seen = _first_seen_files(session, ctx)
+        seen: dict[tuple[str, str], int] = {}  # filled at the first edit that asks
+
+        def seen_before(step: Step, path: str) -> bool:
+            if not seen:
+                seen.update(_first_seen_files(session, ctx))
+            return seen.get((step.agent_id, path), step.seq) < step.seq
 
         def accept_write(step: Step) -> bool:
             writes = 0
@@ -421,7 +426,7 @@ class SerialisedIndependentCalls(Rule):
                     return False
                 if whole_file_content(call) is None and not (
                         replaced_text(call) is not None and not step.text.strip() and
-                        seen.get((step.agent_id, next(iter(eff.files_written))), step.seq) < step.seq):
+                        seen_before(step, next(iter(eff.files_written)))):
                     # an append, a command, an edit of text the agent had not seen, or one it
                     # explained (each change thought through in turn)
                     return False
