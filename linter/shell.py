@@ -273,12 +273,20 @@ def categorise(seg: Segment) -> str | None:
     return None
 
 
+def redirect_writes(op: str, target: str, errors: bool = True) -> bool:
+    """Does the redirect send a stream into a file (`> out.txt`, `2>> err.log`), not into a device
+    (`2>/dev/null`) or another stream (`2>&1`)? With ``errors`` false, only the command's output
+    counts (`2> err.log` holds no more than error messages)."""
+    if op.startswith("<") or ">" not in op or target.startswith("&") or is_device(target):
+        return False
+    return errors or not op.startswith("2")
+
+
 def is_read_only(seg: Segment) -> bool:
     """Does the segment only read (`git status`, `ls`, `cat`), writing no file and changing no state?"""
     prog = seg.program
     args = seg.words[1:]
-    if any(op.startswith(">") or op.startswith("&>") or op[:1].isdigit() and ">" in op
-           for op, target in seg.redirects if target not in ("&1", "&2") and not is_device(target)):
+    if any(redirect_writes(op, target) for op, target in seg.redirects):
         return False
     if prog == "git":
         at, sub = _subcommand(args, _GIT_VALUE_OPTIONS)
@@ -713,10 +721,9 @@ def classify(command: str, cwd: str = "") -> CommandInfo:
     for seg in segments:
         here = seg.cwd
         for op, target in seg.redirects:
-            if op.startswith("<"):
-                if op == "<":
-                    reads.add(join(here, target))
-            elif target not in ("&1", "&2") and not is_device(target):
+            if op == "<":
+                reads.add(join(here, target))
+            elif redirect_writes(op, target):
                 writes.add(join(here, target))
         if not seg.words:
             continue

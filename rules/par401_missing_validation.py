@@ -10,7 +10,7 @@ from linter.effects import SPAWN, is_code
 from linter.model import MAIN_AGENT, Agent, Session, ToolCall
 from linter.rule import Finding, Rule, RuleContext
 from rules._common import PROMPT_KEYS, ends_mid_turn, note_mid_turn
-from linter.shell import command_of, is_device, is_read_only, split_command
+from linter.shell import command_of, is_read_only, redirect_writes, split_command
 from linter.textutil import safe
 
 
@@ -223,18 +223,12 @@ def _housekeeping(call: ToolCall) -> bool:
         return False
     segments = split_command(command)
     return bool(segments) and all(
-        not any(_writes_output(op, target) for op, target in seg.redirects)
+        not any(redirect_writes(op, target, errors=False) for op, target in seg.redirects)  # code, not errors
         and (seg.program in _HOUSEKEEPING or (seg.program == "git" and seg.words[1:2] in _GIT_HOUSEKEEPING)
              or seg.program.lower() in _PS_HOUSEKEEPING
              or (seg.program.lower() == "new-item" and not any(w.lower() == "-value" for w in seg.words))
              or is_read_only(seg))  # a look around it (`git status`, `ls -la src/`)
         for seg in segments)
-
-
-def _writes_output(op: str, target: str) -> bool:
-    """Does the redirect put the command's output in a file? Errors sent away (`2>/dev/null`,
-    `2>&1`) or output thrown away (`>/dev/null`) write no code."""
-    return op.startswith((">", "&>", "1>")) and not target.startswith("&") and not is_device(target)
 
 
 class MissingValidation(Rule):

@@ -509,3 +509,19 @@ def test_both_ends_of_a_revision_range_are_values(command: str) -> None:
     """A range's commits may come from an earlier `git log`: each end is a value of its own."""
     words = {w for forms in shell_effect(command, _REPO).values for w in forms}
     assert {"45df707c", "0f186b81"} <= words
+
+
+@pytest.mark.parametrize(("op", "target", "any_stream", "output_only"), [
+    (">", "a.py", True, True),
+    (">>", "a.py", True, True),
+    ("&>", "log.txt", True, True),
+    ("2>", "err.log", True, False),  # error messages only
+    (">", "/dev/null", False, False),
+    ("2>", "&1", False, False),
+    ("<", "in.txt", False, False),
+])
+def test_redirect_writes_a_file(op: str, target: str, any_stream: bool, output_only: bool) -> None:
+    from linter.shell import redirect_writes
+
+    assert redirect_writes(op, target) is any_stream
+    assert redirect_writes(op, target, errors=False) is output_only
