@@ -263,8 +263,30 @@ def _searches(step: Step, ctx: RuleContext) -> bool:
 _WAITS = re.compile(r"(?:^|&&|;|\|\||\bdo)\s*sleep\s+[0-9.]+[smh]?\b|\bgh\s+run\s+watch\b|--watch\b(?!=false)")
 
 
+# `date` with one of these works on a date it is given (`date -d 2024-01-01 +%s`) or changes the
+# clock; without them it reads the clock.
+_DATE_INPUTS = ("-d", "--date", "-r", "--reference", "-s", "--set", "-f", "--file", "-j")
+
+
+def _reads_clock(command: str) -> bool:
+    """Does the command ask the time (`date '+%H:%M:%S' && ls -la out.json`)? An agent that looks at
+    the clock between turns is watching time pass, most often while a background job runs: the
+    answer depends on when it is asked, so such a turn is a poll, no part of a batch."""
+    if "date" not in command:
+        return False
+    for seg in split_command(command):
+        if seg.program == "date" and not any(w.split("=", 1)[0] in _DATE_INPUTS or w[:2] in _DATE_INPUTS
+                                             for w in seg.words[1:]):
+            return True
+    return False
+
+
 def _waits(step: Step) -> bool:
-    return any(_WAITS.search(command_of(call).strip()) for call in step.calls)
+    for call in step.calls:
+        command = command_of(call).strip()
+        if _WAITS.search(command) or _reads_clock(command):
+            return True
+    return False
 
 
 # Arguments that say why, how long or how much output, not what: the same command with a new

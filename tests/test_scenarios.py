@@ -719,3 +719,32 @@ def test_par101_silent_edits_of_separate_files_it_had_read(second: str, api: str
         assert found[0].message == ("3 writes and edits of separate files went out over 3 turns (Edit src/model.py, "
                                     "Edit src/api.py and Edit src/view.py); only acknowledgements came back between "
                                     "them, so one batch saves 2 round trips")
+
+
+_WATCHING = '''
+user: Fetch the PR data with src/fetch.py in the background; data/raw/prs.json fills as it goes.
+step
+call Bash command="python src/fetch.py" run_in_background:=true
+-> Command running in background with ID: b1. Output is being written to: /tmp/tasks/b1.output
+step
+call Bash command="cat /tmp/tasks/b1.output | tail -3"
+-> page 7: +50 (cumulative 350/696)
+step
+call Bash command="{second} && ls -la data/raw/prs.json"
+-> 15:31:00 -rw-r--r-- 1 leo staff 812345 Apr 26 15:29 data/raw/prs.json
+step
+call Bash command="{third}"
+-> 15:31:11
+'''
+
+
+@pytest.mark.parametrize(("second", "third", "reported"), [
+    ("date '+%H:%M:%S'", "date '+%H:%M:%S'", False),  # looking at the clock while a job runs
+    ("uname -a", "git status --short", True),
+    ("date -d 2026-04-26 +%s", "git status --short", True),  # a date it was given: no clock read
+])
+def test_par101_checks_of_the_clock_while_a_job_runs_are_polls(second: str, third: str, reported: bool) -> None:
+    from linter.testing import lint_scenario
+
+    found = lint_scenario(_WATCHING.format(second=second, third=third), select=["PAR101"])
+    assert [d.code for d in found] == (["PAR101"] if reported else [])

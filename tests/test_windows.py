@@ -79,6 +79,13 @@ def test_a_prompt_before_the_run_makes_the_reads_a_list() -> None:
     ("gh pr checks 5 --watch=false", False),
     ("echo sleep 3", False),
     ("grep -rn sleep src", False),
+    ("date '+%H:%M:%S'", True),  # a look at the clock
+    ("date '+%H:%M:%S' && ls -la data/raw/prs.json", True),
+    ("TZ=UTC date -u", True),
+    ("date -d 2024-01-01 +%s", False),  # a date it was given, converted
+    ("date --date=yesterday", False),
+    ("git log --date=short -5", False),
+    ("echo update", False),
 ])
 def test_a_wait_before_a_read(command: str, waits: bool) -> None:
     from linter.model import ToolCall
