@@ -169,8 +169,13 @@ def is_jsonl(path: str) -> bool:
 
 def is_header(record: Any) -> bool:
     """Is a JSON Lines record the session header some agents write before the messages
-    (nanobot: ``{"_type": "metadata", "key": "cli:direct", "created_at": ...}``)?"""
-    return isinstance(record, dict) and record.get("_type") == "metadata" and "role" not in record
+    (nanobot: ``{"_type": "metadata", "key": "cli:direct", "created_at": ...}``; agents built on
+    older nanobot: ``{"role": "metadata", "created_at": ..., "last_consolidated": 0}``)?"""
+    if not isinstance(record, dict):
+        return False
+    if record.get("_type") == "metadata":
+        return "role" not in record
+    return record.get("role") == "metadata" and "content" not in record and "tool_calls" not in record
 
 
 def _conversations(path: str, problems: list[ParseProblem], keys: tuple[str, ...],

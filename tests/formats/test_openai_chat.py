@@ -141,10 +141,18 @@ def test_bare_array_jsonl_messages_and_jsonl_conversations(tmp_path) -> None:
     assert sessions[1].main.steps[0].calls[0].result is None
 
 
-def _nanobot(tmp_path: pathlib.Path, name: str, messages: list[dict]) -> pathlib.Path:
+_HEADERS = {
+    "nanobot": {"_type": "metadata", "key": "cli:direct", "created_at": "2026-03-02T00:59:06.464904",
+                "updated_at": "2026-03-02T02:19:07.053154", "metadata": {}, "last_consolidated": 0},
+    # agents built on an older nanobot tag the header with a role
+    "role-tagged": {"role": "metadata", "created_at": "2026-05-20T16:23:13", "last_consolidated": 0,
+                    "updated_at": "2026-05-20T16:38:53"},
+}
+
+
+def _nanobot(tmp_path: pathlib.Path, name: str, messages: list[dict], header: str = "nanobot") -> pathlib.Path:
     """A session file as nanobot writes it: a metadata header line, then one message per line."""
-    header = {"_type": "metadata", "key": "cli:direct", "created_at": "2026-03-02T00:59:06.464904",
-              "updated_at": "2026-03-02T02:19:07.053154", "metadata": {}, "last_consolidated": 0}
+    header = _HEADERS[header]
     path = tmp_path / name
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [header, *messages]))
     return path
@@ -284,3 +292,17 @@ def test_forced_format_never_crashes(tmp_path, value) -> None:
         assert session.format == FORMAT
         for problem in session.problems:
             assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", problem.message)
+
+
+@pytest.mark.parametrize("header", sorted(_HEADERS))
+def test_nanobot_header_before_a_long_chat_without_calls(tmp_path, header) -> None:
+    """A header, then more chat than the sniffer samples before the first tool call: the file is
+    still a chat list, and its one call is read."""
+    chat = [{"role": role, "content": f"turn {n}", "timestamp": "2026-05-20T16:38:53"}
+            for n in range(15) for role in ("user", "assistant")]
+    path = _nanobot(tmp_path, "session.jsonl", [
+        *chat, *_turn("c1", "read_file", {"path": "SKILL.md"}, "1: ---"),
+        {"role": "assistant", "content": "Read it."}], header=header)
+    assert support.is_format(path, FORMAT)
+    sessions = openai_chat.parse_many(str(path))
+    assert [[c.id for st in s.main.steps for c in st.calls] for s in sessions] == [["c1"]]
