@@ -42,6 +42,11 @@ _USER_RAN = re.compile(r"\bi\s+(just\s+)?(ran|tested|tried|checked)\b|\btests?\s
                        r"|\bnot working\b" + _ON +
                        r"|\bdo ?n[o']?t think\b.{0,40}\bwork|\bstill (broken|failing|not working)\b"
                        r"|\bnothing happens\b", re.I)
+# The person pastes what running it printed: a traceback, an OS error, an exception with its name,
+# a JavaScript stack frame, a package manager's or compiler's error. They ran it.
+_PASTED_RUN = re.compile(r"Traceback \(most recent call last\)|\[(Errno|WinError) -?\d+\]|"
+                         r"(^|\n|Uncaught (\(in promise\) )?)\s*[A-Z]\w*(Error|Exception): \S|"
+                         r"\n\s+at \S+ \(\S+:\d+:\d+\)|npm ERR!|\berror TS\d+:|^panic: ", re.M)
 # A request to a server on this machine (`curl localhost:3000/api/search`) exercises the app.
 _LOCAL_REQUEST = re.compile(r"(^|[;&|(]\s*)(curl|wget|http|https|xh)\b[^|;&]*\b(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])\b")
 _REFUSED = re.compile(r"Connection refused|Failed to connect|Couldn't connect|could not connect|Empty reply", re.I)
@@ -251,7 +256,8 @@ class MissingValidation(Rule):
         "unchanged code line included), changes no behaviour and needs "
         "no run; a runner that never started (command not found) validated nothing; a session whose "
         "user said not to run anything, or that they would test it themselves, is left alone, and so is "
-        "what came before a user's report that they ran it; a session resumed in another file of the "
+        "what came before a user's report that they ran it (in words, or by pasting what it printed: a "
+        "traceback, an error with its name); a session resumed in another file of the "
         "run is judged where it went on, and one that stops mid-turn (the agent's last turn issued calls, "
         "whatever the harness wrote after it: a compaction, \"You've hit your limit\") is left alone. "
         "A subagent sent to run the checks whose "
@@ -373,7 +379,8 @@ class MissingValidation(Rule):
             return
         ever_validated = [False]
         pending = self._walk(session, session.agents[MAIN_AGENT], ctx, ever_validated, set())
-        ran = [e.seq for e in session.agents[MAIN_AGENT].events if e.kind == "prompt" and _USER_RAN.search(e.text)]
+        ran = [e.seq for e in session.agents[MAIN_AGENT].events
+               if e.kind == "prompt" and (_USER_RAN.search(e.text) or _PASTED_RUN.search(e.text))]
         if ran:
             pending = [(call, path) for call, path in pending if call.step is None or call.step.seq > max(ran)]
         if not pending:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from linter.model import Location, ToolCall
-from rules.par401_missing_validation import _USER_RAN, _comment_only
+from rules.par401_missing_validation import _PASTED_RUN, _USER_RAN, _comment_only
 
 
 def _edit(path: str, old: str, new: str) -> ToolCall:
@@ -69,6 +69,44 @@ def test_comment_lines_are_told_by_the_file_language(path: str, old: str, new: s
 ])
 def test_a_prompt_that_reports_having_run_it(prompt: str, ran: bool) -> None:
     assert bool(_USER_RAN.search(prompt)) is ran
+
+
+@pytest.mark.parametrize(("prompt", "ran"), [
+    ("[Errno 10048] error while attempting to bind on address ('127.0.0.1', 8000)", True),
+    ("Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>", True),
+    ("ModuleNotFoundError: No module named 'chainlit'", True),
+    ("Fix this error:\n\nUncaught (in promise) TypeError: d3.easeElastic.out is not a function", True),
+    ("it fails with\n    at drawChart (script.js:332:30)", True),
+    ("npm ERR! missing script: dev", True),
+    ("src/app.ts(3,7): error TS2322: Type 'string' is not assignable", True),
+    ("Raise a ValueError when n is negative", False),  # an instruction that names an exception
+    ("Handle the case of a KeyError: log it and go on", False),
+    ("On failure show 'Error: invalid input'", False),
+])
+def test_a_prompt_that_pastes_what_running_it_printed(prompt: str, ran: bool) -> None:
+    assert bool(_PASTED_RUN.search(prompt)) is ran
+
+
+_PASTED = '''
+user: Build a small Chainlit app in app.py.
+step
+call Write file_path=app.py content="import chainlit as cl"
+-> wrote 20 characters to app.py
+step: Done: run it with `chainlit run app.py`.
+user: {prompt}
+step: Port 8000 is taken: stop the old server, or pass --port 8001.
+'''
+
+
+@pytest.mark.parametrize(("prompt", "codes"), [
+    ("[Errno 10048] error while attempting to bind on address ('127.0.0.1', 8000)", []),  # they ran it
+    ("Which port does it use?", ["PAR401"]),
+])
+def test_par401_an_error_the_person_pasted_after_the_edit_means_they_ran_it(prompt: str, codes: list[str]) -> None:
+    from linter.testing import lint_scenario
+
+    found = lint_scenario(_PASTED.format(prompt=prompt), select=["PAR401"])
+    assert [d.code for d in found] == codes
 
 
 _RUN_AFTER_EDIT = '''
