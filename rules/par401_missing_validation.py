@@ -47,6 +47,9 @@ _USER_RAN = re.compile(r"\bi\s+(just\s+)?(ran|tested|tried|checked)\b|\btests?\s
 _PASTED_RUN = re.compile(r"Traceback \(most recent call last\)|\[(Errno|WinError) -?\d+\]|"
                          r"(^|\n|Uncaught (\(in promise\) )?)\s*[A-Z]\w*(Error|Exception): \S|"
                          r"\n\s+at \S+ \(\S+:\d+:\d+\)|npm ERR!|\berror TS\d+:|^panic: ", re.M)
+# A write tool that lints what it wrote and says so in its answer (Hermes Agent's write_file and
+# patch: `"lint": {"status": "ok", "output": ""}`; "skipped" when it has no linter for the file).
+_LINTED = re.compile(r'"lint"\s*:\s*\{\s*"status"\s*:\s*"(ok|error|warning|failed|passed)"')
 # A request to a server on this machine (`curl localhost:3000/api/search`) exercises the app.
 _LOCAL_REQUEST = re.compile(r"(^|[;&|(]\s*)(curl|wget|http|https|xh)\b[^|;&]*\b(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])\b")
 _REFUSED = re.compile(r"Connection refused|Failed to connect|Couldn't connect|could not connect|Empty reply", re.I)
@@ -250,7 +253,8 @@ class MissingValidation(Rule):
         "build, lint, typecheck or a run of the program follows, passing or not (in the agent or in "
         "a subagent, plus any `validation-commands` from the configuration). Running the edited file "
         "itself (`npx tsx scripts/x.ts`, `psql -f migrations/001.sql`) clears that file, and a request "
-        "the local app answered (`curl localhost:3000/...`) counts as a run; a static file server "
+        "the local app answered (`curl localhost:3000/...`) counts as a run, as does a write tool's own "
+        "lint of the file it wrote (`\"lint\": {\"status\": \"ok\"}` in its answer); a static file server "
         "does not. Moving, copying or deleting files (a `git status` beside it, errors sent to "
         "/dev/null), or an edit of comments and docstrings only (a comment at the end of an "
         "unchanged code line included), changes no behaviour and needs "
@@ -453,5 +457,11 @@ class MissingValidation(Rule):
                     continue
                 code = [path for path in sorted(eff.files_written) if is_code(path)]
                 if code and not _comment_only(call) and not _housekeeping(call):
+                    if call.result is not None and _LINTED.search(call.result.text):
+                        # the tool linted the file it wrote: that file is checked, the others are not
+                        ever[0] = True
+                        pending = [entry for entry in pending if entry[1] not in code]
+                        batch_start = min(batch_start, len(pending))
+                        continue
                     pending.extend((call, path) for path in code)
         return pending

@@ -109,6 +109,30 @@ def test_par401_an_error_the_person_pasted_after_the_edit_means_they_ran_it(prom
     assert [d.code for d in found] == codes
 
 
+_LINTING_WRITER = '''
+user: Scaffold config.py and main.py.
+step
+call write_file path=config.py content="import yaml"
+-> {{"bytes_written": 11, "lint": {{"status": "{first}", "output": ""}}}}
+step
+call write_file path=main.py content="import config"
+-> {{"bytes_written": 13, "lint": {{"status": "{second}", "output": ""}}}}
+step: Scaffold written.
+'''
+
+
+@pytest.mark.parametrize(("first", "second", "codes"), [
+    ("ok", "ok", []),  # the write tool linted each file it wrote
+    ("ok", "skipped", ["PAR401"]),  # main.py was never checked
+    ("skipped", "ok", ["PAR401"]),  # a lint of main.py says nothing of config.py
+])
+def test_par401_a_write_tool_that_lints_what_it_wrote(first: str, second: str, codes: list[str]) -> None:
+    from linter.testing import lint_scenario
+
+    found = lint_scenario(_LINTING_WRITER.format(first=first, second=second), select=["PAR401"], fmt="openai-chat")
+    assert [d.code for d in found] == codes
+
+
 _RUN_AFTER_EDIT = '''
 user: Add a backfill script.
 step
