@@ -40,10 +40,11 @@ def ends_mid_turn(agent: Agent) -> bool:
     answer not yet written: "Now let me create the Docker integration", or reasoning kept
     redacted or encrypted), with no final answer and no prompt after it? What the harness wrote
     itself after that turn (a compaction, "You've hit your limit", "API Error: ...") ends no
-    turn: the agent was cut off."""
+    turn, and neither does an interruption with nothing after it (the person pressed Esc, or the
+    harness stopped on a quota error): the agent was cut off."""
     last = None
     for item in agent.timeline():
-        if isinstance(item, Event) and item.kind in ("meta", "notification", "compact"):
+        if isinstance(item, Event) and item.kind in ("meta", "notification", "compact", "interrupt"):
             continue
         if isinstance(item, Step) and item.synthetic:
             continue

@@ -748,3 +748,25 @@ def test_par101_checks_of_the_clock_while_a_job_runs_are_polls(second: str, thir
 
     found = lint_scenario(_WATCHING.format(second=second, third=third), select=["PAR101"])
     assert [d.code for d in found] == (["PAR101"] if reported else [])
+
+
+_STOPPED = """
+user: Rename the tile service to AxeTileService
+step
+call Edit file_path=src/tiles.kt old_string="class axeTileService" new_string="class AxeTileService"
+-> The file src/tiles.kt has been updated.
+{after}
+"""
+
+
+@pytest.mark.parametrize("fmt", ["claude-code", "gemini-cli"])
+@pytest.mark.parametrize(("after", "reported"), [
+    ("interrupt", False),  # stopped before the turn in which it would have built: cut off
+    ("step: Renamed.\ninterrupt", True),  # it had finished and answered
+    ("interrupt\nuser: Go on.\nstep: Renamed.", True),
+])
+def test_par401_an_interruption_that_ends_the_transcript_cuts_the_agent_off(fmt: str, after: str, reported: bool) -> None:
+    from linter.testing import lint_scenario
+
+    found = lint_scenario(_STOPPED.format(after=after), select=["PAR401"], fmt=fmt)
+    assert [d.code for d in found] == (["PAR401"] if reported else [])
