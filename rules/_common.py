@@ -9,7 +9,8 @@ from linter.rule import RuleContext
 from linter.textutil import short_label
 
 # A call the person refused, or stopped: not the agent's failure.
-REJECTED = re.compile(r"^\s*(The user doesn't want to|User rejected|\[Request interrupted|Permission to use .* (was )?denied)", re.I)
+REJECTED = re.compile(r"^\s*(The user doesn't want to|User rejected|\[Request interrupted|Permission to use .* (was )?denied"
+                      r"|\[Operation Cancelled\])", re.I)  # the last: Gemini CLI's "Reason: User denied execution."
 
 # Arguments in which a subagent launch carries its instructions.
 PROMPT_KEYS = ("prompt", "message", "objective", "task", "instructions", "query")

@@ -9,7 +9,7 @@ from typing import Iterable
 from linter.effects import SPAWN, is_code
 from linter.model import MAIN_AGENT, Agent, Session, ToolCall
 from linter.rule import Finding, Rule, RuleContext
-from rules._common import PROMPT_KEYS, ends_mid_turn, note_mid_turn
+from rules._common import PROMPT_KEYS, REJECTED, ends_mid_turn, note_mid_turn
 from linter.shell import command_of, is_read_only, redirect_writes, split_command
 from linter.textutil import safe
 
@@ -259,7 +259,8 @@ class MissingValidation(Rule):
         "/dev/null), or an edit of comments and docstrings only (a comment at the end of an "
         "unchanged code line included), changes no behaviour and needs "
         "no run; a runner that never started (command not found) validated nothing; a session whose "
-        "user said not to run anything, or that they would test it themselves, is left alone, and so is "
+        "user said not to run anything, or that they would test it themselves, or refused a check the "
+        "agent tried (a denied or cancelled test or build), is left alone, and so is "
         "what came before a user's report that they ran it (in words, or by pasting what it printed: a "
         "traceback, an error with its name); a session resumed in another file of the "
         "run is judged where it went on, and one that stops mid-turn (the agent's last turn issued calls, "
@@ -379,6 +380,9 @@ class MissingValidation(Rule):
             return
         if any(e.kind == "prompt" and _NO_RUN.search(e.text) for e in session.agents[MAIN_AGENT].events):
             return  # the person asked for no run
+        if any(call.result is not None and REJECTED.search(call.result.text) and self._validates(call, ctx)
+               for step in session.agents[MAIN_AGENT].steps for call in step.calls):
+            return  # the person refused a check the agent tried: running them is theirs to decide
         if ends_mid_turn(session.agents[MAIN_AGENT]):
             note_mid_turn(session)
             return

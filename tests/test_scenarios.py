@@ -770,3 +770,31 @@ def test_par401_an_interruption_that_ends_the_transcript_cuts_the_agent_off(fmt:
 
     found = lint_scenario(_STOPPED.format(after=after), select=["PAR401"], fmt=fmt)
     assert [d.code for d in found] == (["PAR401"] if reported else [])
+
+
+_REFUSED_BUILD = """
+user: Fix the unresolved reference in Chips.kt
+step
+call Edit file_path=ui/Chips.kt old_string="chipsList" new_string="chips"
+-> The file ui/Chips.kt has been updated.
+step
+call Bash command="./gradlew :ui:compileDebugKotlin"
+!> {answer}
+user: Now add a note under the shapes in Appearance.kt
+step
+call Edit file_path=ui/Appearance.kt old_string="Shapes()" new_string="Shapes()\\nNote()"
+-> The file ui/Appearance.kt has been updated.
+step: Added the note.
+"""
+
+
+@pytest.mark.parametrize(("fmt", "answer", "reported"), [
+    ("gemini-cli", "[Operation Cancelled] Reason: User denied execution.", False),  # the person refused the build
+    ("claude-code", "The user doesn't want to proceed with this tool use. The tool use was rejected.", False),
+    ("claude-code", "FAILURE: Build failed with an exception.", True),  # it ran, and failed
+])
+def test_par401_a_person_who_refused_a_check_decides_on_running_them(fmt: str, answer: str, reported: bool) -> None:
+    from linter.testing import lint_scenario
+
+    found = lint_scenario(_REFUSED_BUILD.format(answer=answer), select=["PAR401"], fmt=fmt)
+    assert [d.code for d in found] == (["PAR401"] if reported else [])

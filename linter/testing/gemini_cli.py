@@ -81,6 +81,8 @@ def _tool_args(call: ScenarioCall) -> dict[str, Any]:
 
 def _output(call: ScenarioCall) -> tuple[str, dict[str, str]]:
     """(status, functionResponse.response) of a call."""
+    if call.error and call.result.startswith("[Operation Cancelled]"):
+        return "cancelled", {"error": call.result}  # the person denied or cancelled it: it never ran
     if call.name == "Bash":
         text = (f"Command: {call.args.get('command', '')}\nDirectory: (root)\nOutput: {call.result or '(empty)'}\n"
                 f"Error: (none)\nExit Code: {1 if call.error else 0}\nSignal: 0\nBackground PIDs: (none)\n"
