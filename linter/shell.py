@@ -59,6 +59,8 @@ FILE_WRITERS = {"mkdir", "touch", "rm", "rmdir", "mv", "cp", "ln", "chmod", "cho
                 "truncate", "install", "unzip", "patch", "rsync", "tar"}
 
 # (category, regex on the normalised segment text). First match wins.
+# Gradle, run by its wrapper or not (`./gradlew`, `gradlew.bat`), then any options and tasks
+_GRADLE = r"^(gradle|\./gradlew|gradlew|gradlew\.bat)( \S+)*? "
 _CATEGORY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("install", re.compile(
         r"^(npm|pnpm|yarn|bun) (install|i|ci|add)\b|^yarn$|^(pip3?|uv pip|python3? -m pip) install\b"
@@ -78,6 +80,11 @@ _CATEGORY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("test", re.compile(r"^(mise run|mise r|just|task|make|poe|invoke|cargo make|nox -s|tox -e) [\w:.-]*\btest")),
     ("lint", re.compile(r"^(mise run|mise r|just|task|make|poe|invoke|cargo make|nox -s|tox -e) [\w:.-]*\b(lint|check|vet|typecheck|types)\b")),
     ("build", re.compile(r"^(mise run|mise r|just|task|poe|invoke|cargo make) [\w:.-]*\bbuild\b")),
+    # Gradle tasks, by name, of a module or not: `:ui:compileDebugKotlin`, `assembleRelease`,
+    # `testDebugUnitTest`, `connectedAndroidTest`, `lintDebug`, `ktlintCheck`
+    ("test", re.compile(_GRADLE + r"(\S*:)?(test\w*|check|connected\w*Test)\b")),
+    ("lint", re.compile(_GRADLE + r"(\S*:)?(lint|detekt|ktlintCheck|spotlessCheck|checkstyle)\w*\b")),
+    ("build", re.compile(_GRADLE + r"(\S*:)?(build|assemble|compile|bundle)\w*\b")),
     ("typecheck", re.compile(
         r"^(npx |pnpm |yarn |bunx |uv run |poetry run |python3? -m )?(tsc|mypy|pyright|pytype|basedpyright|ty check|vue-tsc)\b"
         r"|^(npm|pnpm|yarn|bun) (run )?(typecheck|type-check|types|check-types|tsc)\b|^cargo check\b|^go vet\b")),

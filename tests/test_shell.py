@@ -40,6 +40,16 @@ def _dependent(first: Effect | str, then: str) -> bool:
     ("pip install -e .", False, {"install"}),
     ("python manage.py migrate", False, {"migrate"}),
     ("npx create-next-app@latest app", False, set()),
+    # Gradle tasks by name, of a module or not
+    ("./gradlew :ui:compileDebugKotlin", False, {"build"}),
+    ("gradle assembleDebug", False, {"build"}),
+    ("./gradlew --no-daemon :app:assembleRelease", False, {"build"}),
+    ("./gradlew testDebugUnitTest", False, {"test"}),
+    ("./gradlew :app:connectedAndroidTest", False, {"test"}),
+    ("./gradlew check", False, {"test"}),
+    ("./gradlew ktlintCheck", False, {"lint"}),
+    ("./gradlew checkstyleMain", False, {"lint"}),
+    ("./gradlew clean", False, {"run"}),  # no check: a script run, as before
 ])
 def test_classify(command: str, read_only: bool, categories: set[str]) -> None:
     info = classify(command, "/repo")
