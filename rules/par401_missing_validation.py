@@ -45,7 +45,7 @@ _USER_RAN = re.compile(r"\bi\s+(just\s+)?(ran|tested|tried|checked)\b|\btests?\s
 # The person pastes what running it printed: a traceback, an OS error, an exception with its name,
 # a JavaScript stack frame, a package manager's or compiler's error. They ran it.
 _PASTED_RUN = re.compile(r"Traceback \(most recent call last\)|\[(Errno|WinError) -?\d+\]|"
-                         r"(^|\n|Uncaught (\(in promise\) )?)\s*[A-Z]\w*(Error|Exception): \S|"
+                         r"(^|Uncaught (\(in promise\) )?)\s*[A-Z]\w*(Error|Exception): \S|"  # ^: any line (re.M)
                          r"\n\s+at \S+ \(\S+:\d+:\d+\)|npm ERR!|\berror TS\d+:|^panic: ", re.M)
 # A write tool that lints what it wrote and says so in its answer (Hermes Agent's write_file and
 # patch: `"lint": {"status": "ok", "output": ""}`; "skipped" when it has no linter for the file).
