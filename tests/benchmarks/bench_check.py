@@ -123,7 +123,8 @@ def size_mb(path: pathlib.Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mb", type=float, default=150.0, help="size of the many-file corpus")
-    parser.add_argument("--single-mb", type=float, default=200.0, help="size of the single big transcript")
+    parser.add_argument("--single-mb", type=float, default=200.0,
+                        help="size of the single big transcript (0: skip the memory measurement)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best counts")
     parser.add_argument("--keep", help="build the corpus in this directory (kept) instead of a temporary one")
     args = parser.parse_args()
@@ -140,6 +141,8 @@ def main() -> int:
         print(f"baseline (read + orjson.loads every line): {base:.2f} s")
         print(f"parlint check (one process, start-up included): {lint:.2f} s")
         print(f"ratio check / baseline: {lint / base:.2f}")
+        if args.single_mb <= 0:
+            return 0
         seconds, rss = peak_rss_mb(single)
         print(f"single transcript {size_mb(single):.1f} MB: {seconds:.2f} s, peak RSS {rss:.1f} MB "
               f"({rss / size_mb(single):.2f} x file size)")
