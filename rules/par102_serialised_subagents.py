@@ -37,16 +37,19 @@ class SerialisedSubagents(Rule):
     name = "serialised-subagents"
     severity = "warning"
     confidence = "high"
-    summary = "Independent subagents were launched one per turn, each waiting for the one before."
+    summary = "Independent subagents were launched one per turn instead of together in one message."
     rationale = (
         "A subagent runs for minutes. Launching independent subagents in one message lets them work "
         "side by side; launching them one per turn makes the session wait for each in turn. The "
-        "rule counts consecutive turns that each only launch foreground subagents (Task/Agent) and "
+        "rule counts consecutive turns that each only launch subagents (Task/Agent, spawn_agent) and "
         "stays silent when a later prompt names something that first appeared in an earlier "
         "subagent's answer, or says it builds on earlier findings, and at a planner or reviewer "
-        "(or a prompt to design a plan or summarise) that follows the others. Background launches are not "
-        "waited on and are not counted. A todo-list update beside the launches, or in a turn of its "
-        "own between them, tells the agent nothing: it neither ends the run nor counts as a launch."
+        "(or a prompt to design a plan or summarise) that follows the others. Background launches "
+        "(Codex's spawn_agent, a Task run in the background) are not waited on, but launched one per "
+        "turn with only launch acknowledgements between them they still cost a round trip each, and "
+        "the finding says so (no time saved is claimed). A todo-list update beside the launches, or "
+        "in a turn of its own between them, tells the agent nothing: it neither ends the run nor "
+        "counts as a launch."
     )
     options = {"min-launches": 3}
     VALID = [
@@ -94,6 +97,20 @@ class SerialisedSubagents(Rule):
         -> Plan: an OIDC middleware next to the session store.
         step: Here is the plan.
         """,
+        # Background launches: the first agent's report came in before the third launch.
+        """
+        user: Audit the api, web and worker packages.
+        step
+        call Task description="audit api" prompt="Audit packages/api for unsafe SQL" run_in_background:=true
+        -> Async agent launched successfully. agentId: a1
+        step
+        call Task description="audit web" prompt="Audit packages/web for XSS" run_in_background:=true
+        -> Async agent launched successfully. agentId: a2
+        meta: <task-notification>audit api completed: two unsafe queries in packages/api/db.ts</task-notification>
+        step
+        call Task description="audit worker" prompt="Audit packages/worker for unbounded retries" run_in_background:=true
+        -> Async agent launched successfully. agentId: a3
+        """,
     ]
     INVALID = [
         """
@@ -126,6 +143,19 @@ class SerialisedSubagents(Rule):
         call Task description="audit worker" prompt="Audit packages/worker for unbounded retries"
         -> worker: one issue
         """,
+        # Background launches one per turn: only acknowledgements came back between them.
+        """
+        user: Audit the api, web and worker packages.
+        step
+        call Task description="audit api" prompt="Audit packages/api for unsafe SQL" run_in_background:=true
+        -> Async agent launched successfully. agentId: a1
+        step
+        call Task description="audit web" prompt="Audit packages/web for XSS" run_in_background:=true
+        -> Async agent launched successfully. agentId: a2
+        step
+        call Task description="audit worker" prompt="Audit packages/worker for unbounded retries" run_in_background:=true
+        -> Async agent launched successfully. agentId: a3
+        """,
     ]
 
     def check(self, session: Session, ctx: RuleContext) -> Iterable[Finding]:
@@ -133,7 +163,7 @@ class SerialisedSubagents(Rule):
 
         def accept(step: Step) -> bool:
             # a todo-list update beside the launches, or in a turn of its own, tells the agent nothing
-            return all((ctx.effect(c).kind == SPAWN or bookkeeping(c, ctx)) and not c.background for c in step.calls)
+            return all(ctx.effect(c).kind == SPAWN or bookkeeping(c, ctx) for c in step.calls)
 
         def builds_on(step: Step) -> bool:
             return any((isinstance(c.input.get(key), str) and _BUILDS_ON.search(c.input[key]))
@@ -165,10 +195,21 @@ class SerialisedSubagents(Rule):
                 out[-1].append(step)
             return out
 
+        def background(calls: list[ToolCall]) -> bool:
+            return all(c.background for c in calls if ctx.effect(c).kind == SPAWN)
+
         def message(calls: list[ToolCall], extra: int) -> str:
+            if background(calls):
+                # each returned at once: only the acknowledgements were waited for
+                return (f"{len(calls)} background subagents were launched one per turn "
+                        f"({describe_calls(calls, ctx)}); only launch acknowledgements came back between "
+                        f"them, so launching them in one message saves {plural(extra, 'round trip')}")
             return (f"{len(calls)} independent subagents were launched one per turn "
                     f"({describe_calls(calls, ctx)}); launching them in one message saves "
                     f"{plural(extra, 'round trip')} and lets them run side by side")
 
-        yield from serial_findings(session, ctx, accept, min_launches, message, strict=False, concurrent=True,
-                                   pieces=pieces)
+        for finding in serial_findings(session, ctx, accept, min_launches, message, strict=False, concurrent=True,
+                                       pieces=pieces):
+            if background(finding.calls):
+                finding.timed = False  # the agents ran side by side anyway; the turns between were short
+            yield finding

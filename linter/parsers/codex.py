@@ -300,9 +300,15 @@ def hosted_web(call: ToolCall, r: Resolver) -> Effect:
     return web_fetch(call, r) if call.input.get("url") else web_search(call, r)
 
 
+# A message the harness keeps encrypted (a Fernet token: "gAAAAAB..."): no words to read in it.
+_SEALED = re.compile(r"gAAAAA[A-Za-z0-9_=-]{40,}")
+
+
 def spawn_agent(call: ToolCall, r: Resolver) -> Effect:
     message = path_arg(call, "message", "prompt")
-    label = path_arg(call, "agent_type") or message[:60]
+    if _SEALED.fullmatch(message.strip()):
+        message = ""
+    label = path_arg(call, "agent_type") or path_arg(call, "task_name") or message[:60] or call.name
     return Effect(SPAWN, spellings=tuple((t,) for t in sorted(salient_tokens(message))), label=label)
 
 

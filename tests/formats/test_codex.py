@@ -346,6 +346,45 @@ def test_subagent_thread_in_the_same_file_is_linked(tmp_path) -> None:
     assert not session.notes or all(n.what != "subagents" for n in session.notes)
 
 
+# A spawn message Codex keeps encrypted (a Fernet token), as a real 0.15x rollout records it.
+_SEALED = "gAAAAABqqofSvBt7cpAKtgC2wZCwo99C49vzjz3dueDTrKsl4SR4Duw683Lt" + "x" * 80
+
+
+@pytest.mark.parametrize(("between", "reported"), [
+    ([], True),  # only the launch acknowledgements came back between the launches
+    ([("response_item", {"type": "agent_message", "author": "/root/spec_review", "recipient": "/root",
+                         "content": [{"type": "input_text", "text": "Message Type: FINAL_ANSWER\nTask name: /root\n"
+                                      "Sender: /root/spec_review\nPayload:\nA request id names one purchase."}]})],
+     False),  # the first agent's report came in before the third launch
+    ([_fc("w1", name="wait_agent", timeout_ms=10000), _out("w1", '{"message":"done"}')], False),  # waited on one
+])
+def test_background_spawns_one_per_turn_are_serialised_launches(tmp_path, between, reported: bool) -> None:
+    """spawn_agent returns at once; three launches one per turn still cost two round trips. The
+    message names each agent by its task name, never by its encrypted message."""
+    from linter.config import Config
+    from linter.engine import load_registry, run
+
+    def spawn(call_id: str, task: str) -> list[tuple[str, dict]]:
+        return [_reasoning(), _fc(call_id, name="spawn_agent", task_name=task, fork_turns="all", message=_SEALED),
+                _out(call_id, json.dumps({"task_name": f"/root/{task}"}))]
+
+    path = _rollout(tmp_path, _meta(cli_version="0.151.0"), _user("design the ticket sale service"),
+                    *spawn("s1", "spec_review"), *spawn("s2", "concurrency_options"), *between,
+                    *spawn("s3", "domain_model"))
+    (session,) = codex.parse_many(path)
+    assert [c.background for s in session.main.steps for c in s.calls if c.name == "spawn_agent"] == [True] * 3
+    found = [d for d in run([path], Config(), load_registry()).diagnostics if d.code == "PAR102"]
+    if not reported:
+        assert found == []
+        return
+    (finding,) = found
+    assert finding.message == (
+        "3 background subagents were launched one per turn (spawn_agent spec_review, spawn_agent "
+        "concurrency_options and spawn_agent domain_model); only launch acknowledgements came back between "
+        "them, so launching them in one message saves 2 round trips")
+    assert finding.savings.seconds is None  # the agents ran side by side anyway
+
+
 def test_subagent_thread_whose_parent_is_elsewhere_is_its_own_session(tmp_path) -> None:
     path = _rollout(tmp_path, _meta("c-1", source={"subagent": {"thread_spawn": {"parent_thread_id": "p-9"}}}),
                     _user("do it"), _reasoning(), _fc("k1", command="ls"), _out("k1", "a"))
