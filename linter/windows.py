@@ -457,7 +457,8 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
                     any_harness: bool = False, empty_ends: bool = True) -> Iterator[Finding]:
     """Findings for windows of at least ``min_calls`` calls, ``min_calls - 1`` of them after the
     first turn (the calls a batch would save a turn for); ``message(calls, extra_round_trips)``.
-    Bookkeeping calls (todo-list updates) are no part of a finding, and turns of bookkeeping alone
+    A window of two turns whose first already held a batch is no finding: the agent worked side
+    by side, and a second round saves one trip at most. Bookkeeping calls (todo-list updates) are no part of a finding, and turns of bookkeeping alone
     at either end of a window are left out of it.
 
     Harnesses that take one call per model turn (``ONE_CALL_PER_TURN`` in the format's module,
@@ -486,5 +487,7 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
                     first = [c for c in window[0].calls if not bookkeeping(c, ctx)]
                     if len(calls) < min_calls or len(calls) - len(first) < min_calls - 1:
                         continue
+                    if len(window) == 2 and len(first) > 1:
+                        continue  # a batch, then one more: a second round, saving one trip at most
                     yield Finding(message=message(calls, len(window) - 1), calls=calls, steps=window, depth=1,
                                   concurrent=concurrent, agent_id=agent.id)

@@ -64,10 +64,28 @@ class SerialisedIndependentCalls(Rule):
         "On a harness that takes one call per turn (SWE-agent, Codex CLI before 0.65) serialised "
         "calls are not reported, except patches that add files: one patch could have added them all. "
         "A turn that only updates the agent's todo list tells it nothing: it neither ends a run nor "
-        "counts as one of its calls. `min-serial-calls` (default 3) sets how many calls make a finding."
+        "counts as one of its calls. A batch followed by one more batch is left alone: the agent "
+        "already worked side by side, the second round saves one trip at most, and what it looks at "
+        "is most often chosen from what the first returned. `min-serial-calls` (default 3) sets how "
+        "many calls make a finding."
     )
     options = {"max-batch-output-tokens": 16_000}
     VALID = [
+        # A batch, then one more: the agent already worked side by side; a second round saves one
+        # trip at most, and is most often chosen from what the first returned.
+        """
+        user: Why is the CI build red? Look at the workflow, the Makefile and package.json.
+        step
+        call Read file_path=.github/workflows/ci.yml
+        -> run: make ci
+        call Read file_path=Makefile
+        -> ci: lint test
+        step
+        call Read file_path=package.json
+        -> {"scripts": {"lint": "eslint ."}}
+        call Bash command="git log -3 --oneline"
+        -> 1a2b3c4 bump eslint
+        """,
         # One batch: nothing to report.
         """
         user: Why does dry-run mode crash? See src/app/cli.py, src/app/sync.py and src/app/remote.py.

@@ -392,11 +392,11 @@ def test_par101_a_file_named_past_the_head_of_a_long_answer_is_a_found_file() ->
     scenario = f"""
         user: Review the uncommitted changes; the touched files are src/cli.go, src/cli_test.go and src/registry.go
         step
-        call Bash command="git diff HEAD -- src/cli.go"
-        -> + func run()
         call Bash command="git diff HEAD"
         -> {diff}
         step: Let me also check the tests and one claim in the uncommitted code.
+        call Bash command="git diff HEAD -- src/cli.go"
+        -> + func run()
         call Bash command="git diff HEAD -- src/cli_test.go"
         -> + func TestRun()
         call Read file_path=src/registry.go

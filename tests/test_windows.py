@@ -270,3 +270,30 @@ def test_an_answer_cut_short_ends_the_run(first: str, codes: list[str]) -> None:
     from linter.testing import lint_scenario
 
     assert [d.code for d in lint_scenario(_CUT_SHORT.format(first=first), select=["PAR101"])] == codes
+
+
+def _rounds(*sizes: int) -> str:
+    """Turns of independent reads, ``sizes[i]`` of them in turn i, every path named up front."""
+    names = [f"src/m{i}.py" for i in range(sum(sizes))]
+    lines = ["user: Review " + ", ".join(names) + "."]
+    it = iter(names)
+    for size in sizes:
+        lines.append("step")
+        for _ in range(size):
+            name = next(it)
+            lines += [f"call Read file_path={name}", f"-> text of {name}"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("sizes", "round_trips"), [
+    ((2, 2), []),  # a batch, then one more: a second round that saves one trip at most
+    ((4, 2), []),
+    ((1, 2), [1]),  # one call, then a batch: the first turn did not batch
+    ((2, 2, 2), [2]),  # three rounds: two trips to save
+    ((1, 1, 1), [2]),
+])
+def test_a_batch_then_one_more_batch_is_left_alone(sizes: tuple[int, ...], round_trips: list[int]) -> None:
+    from linter.testing import lint_scenario
+
+    found = lint_scenario(_rounds(*sizes), select=["PAR101"])
+    assert [d.savings.extra_round_trips for d in found] == round_trips
