@@ -458,8 +458,9 @@ def serial_findings(session: Session, ctx: RuleContext, accept: Callable[[Step],
     """Findings for windows of at least ``min_calls`` calls, ``min_calls - 1`` of them after the
     first turn (the calls a batch would save a turn for); ``message(calls, extra_round_trips)``.
     A window of two turns whose first already held a batch is no finding: the agent worked side
-    by side, and a second round saves one trip at most. Bookkeeping calls (todo-list updates) are no part of a finding, and turns of bookkeeping alone
-    at either end of a window are left out of it.
+    by side, and a second round saves one trip at most. Bookkeeping calls (todo-list updates) are
+    no part of a finding, and turns of bookkeeping alone at either end of a window are left out
+    of it.
 
     Harnesses that take one call per model turn (``ONE_CALL_PER_TURN`` in the format's module,
     such as SWE-agent, or ``session.one_call_per_turn`` for a harness version from before parallel

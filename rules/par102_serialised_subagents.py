@@ -49,7 +49,8 @@ class SerialisedSubagents(Rule):
         "turn with only launch acknowledgements between them they still cost a round trip each, and "
         "the finding says so (no time saved is claimed). A todo-list update beside the launches, or "
         "in a turn of its own between them, tells the agent nothing: it neither ends the run nor "
-        "counts as a launch."
+        "counts as a launch. Launches made together and then one more round are left alone: that "
+        "saves one trip at most."
     )
     options = {"min-launches": 3}
     VALID = [

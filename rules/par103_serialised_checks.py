@@ -32,7 +32,8 @@ class SerialisedChecks(Rule):
         "test file) followed by a wider one is a gate, not a missed batch; two tasks of one runner "
         "(`mise run test`, `mise run test:integration`) are two checks. "
         "Commands that rewrite files (`--fix`, formatters) are not checks. A "
-        "todo-list update beside the checks, or in a turn of its own, neither ends a run nor counts."
+        "todo-list update beside the checks, or in a turn of its own, neither ends a run nor counts. "
+        "Checks issued together and then one more round are left alone: that saves one trip at most."
     )
     options = {"min-checks": 3}
     VALID = [
