@@ -8,6 +8,7 @@ from typing import Iterable
 from linter.effects import READ, WRITE
 from linter.model import Session, Step, ToolCall
 from linter.rule import Finding, Rule, RuleContext
+from linter.shell import command_of
 from linter.windows import bookkeeping, one_call_per_turn, serial_findings
 from rules._common import describe_calls, plural, replaced_text
 
@@ -49,7 +50,7 @@ class SerialisedIndependentCalls(Rule):
         "something works (\"I will try to run Get-Process to see if it's accepted\") is a probe, "
         "chosen by how the one before went. "
         "Whole-file writes of separate files (Write, write_file, a create command, a patch that only "
-        "adds files) count too: between them only acknowledgements came back, which tell the agent "
+        "adds files, a shell command that is nothing but `cat > path <<'EOF'` and its text) count too: between them only acknowledgements came back, which tell the agent "
         "nothing it did not know, so the files could have been written in one turn. So do edits of "
         "separate files the agent had already read or written (it had the text it replaces), in "
         "turns that say nothing: an edit explained in its turn was thought through there. Only turns of "
@@ -300,6 +301,19 @@ class SerialisedIndependentCalls(Rule):
         call Bash command="Get-Process"
         -> Error: Command rejected because it could not be parsed safely
         """,
+        # A here-document followed by a run of the script it wrote: each answer is news.
+        """
+        user: Find out which of the three parsers handles the sample fastest.
+        step
+        call Bash command:='"cat > /tmp/t1.py <<EOF\\nimport json\\nEOF\\npython /tmp/t1.py"'
+        -> 0.42 s
+        step
+        call Bash command:='"cat > /tmp/t2.py <<EOF\\nimport orjson\\nEOF\\npython /tmp/t2.py"'
+        -> 0.08 s
+        step
+        call Bash command:='"cat > /tmp/t3.py <<EOF\\nimport ujson\\nEOF\\npython /tmp/t3.py"'
+        -> 0.15 s
+        """,
     ]
     INVALID = [
         # Three new files written one per turn: only acknowledgements came back in between.
@@ -335,6 +349,19 @@ class SerialisedIndependentCalls(Rule):
         step
         call Edit file_path=cli.py old_string="--timeout" new_string="--deadline"
         -> The file cli.py has been updated successfully.
+        """,
+        # A shell tool's here-document that only writes the file is a whole-file write too.
+        """
+        user: Add the settings, logging and errors modules the README lists.
+        step
+        call Bash command:='"cat > settings.py <<EOF\\nDEBUG = False\\nEOF"'
+        ->
+        step
+        call Bash command:='"cat > logging_setup.py <<EOF\\nLEVEL = 20\\nEOF"'
+        ->
+        step
+        call Bash command:='"cat > errors.py <<EOF\\nclass AppError(Exception): pass\\nEOF"'
+        ->
         """,
         # A harness that answers a write with nothing: an empty answer is an acknowledgement too.
         """
@@ -449,7 +476,7 @@ class SerialisedIndependentCalls(Rule):
                     # an append, a command, an edit of text the agent had not seen, or one it
                     # explained (each change thought through in turn)
                     return False
-                if call.result is not None and _FEEDBACK.search(_PATHS.sub(" ", call.result.text)):
+                if call.result is not None and _FEEDBACK.search(_answer_text(call)):
                     return False  # a hook or checker answered (lint output, a warning): news, not an acknowledgement
                 writes += 1
             # one per turn: a turn that already wrote several files grouped its work
@@ -508,6 +535,20 @@ def _only_todos(step: Step, ctx: RuleContext) -> bool:
 # Words of an answer that carries more than an acknowledgement: a hook's or a checker's report.
 _FEEDBACK = re.compile(r"\b(hooks?|warnings?|errors?|lint|diagnostics?|failed|blocked|denied)\b", re.I)
 _PATHS = re.compile(r"\S*[/\\]\S*")  # the written file's own path (src/hooks/index.ts) is no report
+# Lines of a shell tool's answer that report nothing (Gemini CLI's `Error: (none)`).
+_NOTHING = re.compile(r"^(Error|Signal|Background PIDs): \(none\)\s*$", re.M)
+
+
+def _answer_text(call: ToolCall) -> str:
+    """What a write's answer says besides its own paths, the command it echoes and empty fields."""
+    assert call.result is not None
+    text = call.result.text
+    command = command_of(call)
+    if command:
+        text = text.replace(command, " ")
+    return _PATHS.sub(" ", _NOTHING.sub(" ", text))
+
+
 _ADD_ONLY = re.compile(r"^\*\*\* (Add|Update|Delete) File:", re.M)
 
 
@@ -522,12 +563,37 @@ def whole_file_content(call: ToolCall) -> str | None:
     if patch is not None:
         kinds = _ADD_ONLY.findall(patch)
         return patch if kinds and all(kind == "Add" for kind in kinds) else None
+    if isinstance(data.get("command"), (str, list)) or isinstance(data.get("cmd"), (str, list)):
+        heredoc = _heredoc_body(command_of(call))
+        if heredoc is not None:
+            return heredoc
     if data.get("command") not in (None, "create"):
         return None
     for key in ("content", "file_text", "contents"):
         value = data.get(key)
         if isinstance(value, str):
             return value
+    return None
+
+
+# `cat > path <<'EOF'` or `cat <<EOF > path`, alone on the command's first line (an unquoted path).
+_CAT_HEREDOC = re.compile(r"cat\s+(?:>\s*[^\s;&|<>'\"`$]+\s*<<-?\s*(['\"]?)(?P<a>\w+)\1"
+                          r"|<<-?\s*(['\"]?)(?P<b>\w+)\3\s*>\s*[^\s;&|<>'\"`$]+)")
+
+
+def _heredoc_body(command: str) -> str | None:
+    """The text of a command that only writes one file from a here-document, else None: nothing may
+    run before the `cat` or after the end marker (`cd x && cat > ...` or `... EOF && python a.py`
+    do more than write)."""
+    first, newline, rest = command.strip().partition("\n")
+    match = _CAT_HEREDOC.fullmatch(first.strip())
+    if match is None or not newline:
+        return None
+    marker = match.group("a") or match.group("b")
+    lines = rest.split("\n")
+    for at, line in enumerate(lines):
+        if line.strip() == marker:
+            return "\n".join(lines[:at]) if not any(x.strip() for x in lines[at + 1:]) else None
     return None
 
 

@@ -547,6 +547,40 @@ def test_par101_serial_writes_only_whole_files() -> None:
     assert whole_file_content(call("shell", command=["bash", "-lc", "cat a.py"])) is None
 
 
+@pytest.mark.parametrize(("command", "content"), [
+    ("cat > a.py <<'EOF'\nx = 1\ny = 2\nEOF", "x = 1\ny = 2"),
+    ("cat <<EOF > src/a.py\nx = 1\nEOF\n", "x = 1"),
+    ("cat >a.py << \"END\"\n\nx\n  END", "\nx"),
+    ("cat > a.py <<EOF\nx = 1\nEOF\npython a.py", None),  # it runs the file too
+    ("cd src && cat > a.py <<EOF\nx = 1\nEOF", None),  # more than a write
+    ("cat >> a.py <<EOF\nx = 1\nEOF", None),  # an append
+    ("cat > a.py <<EOF\nx = 1", None),  # no end marker: the text may be cut
+    ("cat > \"$DIR/a.py\" <<EOF\nx = 1\nEOF", None),  # a path the shell computes
+    ("tee a.py <<EOF\nx = 1\nEOF", None),
+])
+def test_par101_a_here_document_that_only_writes_a_file_is_a_whole_file_write(command: str, content) -> None:
+    from rules.par101_serialised_independent_calls import whole_file_content
+    from linter.model import Location, ToolCall
+
+    for name, data in (("Bash", {"command": command}), ("exec_command", {"cmd": command}),
+                       ("shell", {"command": ["bash", "-lc", command]})):
+        assert whole_file_content(ToolCall(id="c", name=name, input=data, location=Location("t", 1))) == content
+
+
+@pytest.mark.parametrize("fmt", ["claude-code", "codex", "gemini-cli"])
+def test_par101_files_written_by_here_documents_one_per_turn(fmt: str) -> None:
+    from linter.testing import lint_scenario
+
+    turns = ""
+    for name, body in (("settings.py", "DEBUG = False"), ("log.py", "LEVEL = 20"),
+                       ("errors.py", "class AppError(Exception): pass")):
+        command = json.dumps(f"cat > {name} <<EOF\n{body}\nEOF")
+        turns += f"step\ncall Bash command:={shlex.quote(command)}\n->\n"
+    found = lint_scenario(f"user: Add the settings, log and errors modules.\n{turns}", select=["PAR101"], fmt=fmt)
+    assert [(d.code, d.message.split(" (")[0]) for d in found] == [
+        ("PAR101", "3 whole-file writes of separate files went out over 3 turns")]
+
+
 def test_par101_serial_writes_of_a_grouped_turn_or_the_same_file_are_not_reported() -> None:
     from linter.testing import lint_scenario
 
