@@ -50,7 +50,8 @@ class SerialisedIndependentCalls(Rule):
         "something works (\"I will try to run Get-Process to see if it's accepted\") is a probe, "
         "chosen by how the one before went. "
         "Whole-file writes of separate files (Write, write_file, a create command, a patch that only "
-        "adds files, a shell command that is nothing but `cat > path <<'EOF'` and its text) count too: between them only acknowledgements came back, which tell the agent "
+        "adds files, a shell command that is nothing but `cat > path <<'EOF'` and its text) count "
+        "too: between them only acknowledgements came back, which tell the agent "
         "nothing it did not know, so the files could have been written in one turn. So do edits of "
         "separate files the agent had already read or written (it had the text it replaces), in "
         "turns that say nothing: an edit explained in its turn was thought through there. Only turns of "
@@ -563,10 +564,9 @@ def whole_file_content(call: ToolCall) -> str | None:
     if patch is not None:
         kinds = _ADD_ONLY.findall(patch)
         return patch if kinds and all(kind == "Add" for kind in kinds) else None
-    if isinstance(data.get("command"), (str, list)) or isinstance(data.get("cmd"), (str, list)):
-        heredoc = _heredoc_body(command_of(call))
-        if heredoc is not None:
-            return heredoc
+    heredoc = _heredoc_body(command_of(call))
+    if heredoc is not None:
+        return heredoc
     if data.get("command") not in (None, "create"):
         return None
     for key in ("content", "file_text", "contents"):
@@ -583,8 +583,10 @@ _CAT_HEREDOC = re.compile(r"cat\s+(?:>\s*[^\s;&|<>'\"`$]+\s*<<-?\s*(['\"]?)(?P<a
 
 def _heredoc_body(command: str) -> str | None:
     """The text of a command that only writes one file from a here-document, else None: nothing may
-    run before the `cat` or after the end marker (`cd x && cat > ...` or `... EOF && python a.py`
-    do more than write)."""
+    run before the `cat` or after the end marker (`cd x && cat > ...`, or `python a.py` on the line
+    after it, do more than write)."""
+    if "<<" not in command:
+        return None
     first, newline, rest = command.strip().partition("\n")
     match = _CAT_HEREDOC.fullmatch(first.strip())
     if match is None or not newline:
