@@ -37,7 +37,9 @@ def infer_cwd(session: Session) -> str | None:
     """The working directory, where a log does not record it, from the evidence of the session: an
     absolute path argument whose tail (``src/app.py`` of ``/repo/src/app.py``) was in the context
     before the call, as a prompt or an earlier result gave it relative. Tails of two parts or more
-    are tried first; a bare file name only when no such tail is found."""
+    are tried first; a bare file name only when no such tail is found. Failing those, a directory
+    the context named on its own before the call ("Project root: /work/app") that holds the
+    absolute paths of two calls or more (/work/app/src/App.tsx, /work/app/package.json)."""
     main = session.agents.get("main")
     if main is None or main.context is None:
         return None
@@ -51,4 +53,11 @@ def infer_cwd(session: Session) -> str | None:
                 tail = "/".join(parts[n:])
                 if main.context.first_seen(tail, seq) is not None:
                     return "/".join(parts[:n]) or "/"
+    for path, seq in paths:
+        parts = path.rstrip("/").split("/")
+        for n in range(len(parts) - 1, 2, -1):  # the deepest first; /a/b at the least
+            folder = "/".join(parts[:n])
+            if main.context.first_seen(folder, seq) is not None and \
+                    len({p for p, _ in paths if p.startswith(folder + "/")}) >= 2:
+                return folder
     return None

@@ -512,3 +512,23 @@ def test_stream_json_after_a_prompt_a_wrapper_logged_before_init(tmp_path) -> No
     for lead in ([logged] * 3, [{**logged, "role": "assistant"}]):
         other = _stream(tmp_path, [*lead, *events], name="other.jsonl")
         assert not gemini_cli.sniff(load_sample(str(other)))
+
+
+@pytest.mark.parametrize(("prompt", "cwd", "label"), [
+    # the prompt names the project's directory on its own: the files' paths are shown relative to it
+    ("Project root: /work/app\nWrite the components.", "/work/app", "write_file src/Card.tsx"),
+    # a directory named only inside a longer path is no directory the agent was told of
+    ("Follow /work/app/SKILL.md and write the components.", None, "write_file /work/app/src/Card.tsx"),
+])
+def test_stream_json_working_directory_a_prompt_named(tmp_path, prompt: str, cwd, label: str) -> None:
+    writes = []
+    for n, name in enumerate(("Card", "Bar", "Line")):
+        writes += [_event("tool_use", 3 + 5 * n, tool_name="write_file", tool_id=f"w{n}",
+                          parameters={"file_path": f"/work/app/src/{name}.tsx", "content": f"export const {name} = 1"}),
+                   _event("tool_result", 3.1 + 5 * n, tool_id=f"w{n}", status="success")]
+    events = _run(*writes)
+    events[1] = {**events[1], "content": prompt}
+    path = _stream(tmp_path, events)
+    assert gemini_cli.parse(str(path)).cwd == cwd
+    found = [message for code, message in support.findings(lint_scenario_file(path), []) if code == "PAR101"]
+    assert len(found) == 1 and f"({label}, " in found[0]
