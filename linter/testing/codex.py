@@ -22,7 +22,7 @@ from typing import Any
 from linter.testing import CWD, SESSION, Inexpressible, ScenarioCall, iso_stamp, parse_scenario
 
 SUFFIX = ".jsonl"
-_MODEL = "gpt-5.1-codex"
+_MODEL = "gpt-5.2-codex"
 
 
 def _rel(path: str) -> str:

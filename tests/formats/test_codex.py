@@ -499,6 +499,40 @@ def test_versions_before_parallel_calls_report_no_serial_calls(tmp_path, version
     assert ("PAR101" in [d.code for d in result.diagnostics]) is reported
 
 
+@pytest.mark.parametrize(("models", "batched", "reported"), [
+    (["gpt-5.1-codex-max"], False, False),  # its model family in Codex CLI had parallel calls off
+    (["gpt-5-codex"], False, False),
+    (["gpt-5"], False, False),
+    (["gpt-5.1-codex-max"], True, True),  # a batch in the rollout shows they were on all the same
+    (["gpt-5.4"], False, True),
+    (["gpt-5.2-codex"], False, True),
+    (["gpt-5.1"], False, True),
+    (["gpt-5.1-codex-max", "gpt-5.4"], False, True),  # switched to a model that could batch
+    ([], False, True),  # no model recorded: nothing to judge by
+])
+def test_models_codex_cli_turned_parallel_calls_off_for_report_no_serial_calls(tmp_path, models: list[str],
+                                                                               batched: bool, reported: bool) -> None:
+    from linter.config import Config
+    from linter.engine import load_registry, run
+
+    def cat(call_id: str, name: str) -> list[tuple[str, dict]]:
+        return [_reasoning(), _fc(call_id, command=["bash", "-lc", f"cat {name}"]), _out(call_id, f"{name} text")]
+
+    turns = [("turn_context", {"cwd": "/w", "model": model}) for model in models]
+    batch = [_reasoning(), _fc("b1", command=["bash", "-lc", "cat x.py"]), _fc("b2", command=["bash", "-lc", "cat y.py"]),
+             _out("b1"), _out("b2")] if batched else []
+    path = _rollout(tmp_path, _meta(cli_version="0.72.0"), *turns, _user("look at a.py, b.py, c.py, x.py and y.py"),
+                    *batch, *cat("c1", "a.py"), *cat("c2", "b.py"), *cat("c3", "c.py"))
+    (session,) = codex.parse_many(path)
+    assert session.models == set(models)
+    assert (session.one_call_per_turn is None) is reported
+    result = run([path], Config(), load_registry())
+    assert ("PAR101" in [d.code for d in result.diagnostics]) is reported
+    if not reported:
+        (note,) = [n for s in result.sessions for n in s.not_checked if n["what"] == "PAR101, PAR102, PAR103"]
+        assert note["reason"].startswith(f"Codex CLI turned parallel tool calls off for {models[0]} (its model family")
+
+
 @pytest.mark.parametrize(("version", "remedy"), [("0.47.0", "one patch adding them all"), ("0.146.0", "one batch")])
 def test_patches_that_add_files_one_per_turn_are_reported_even_before_parallel_calls(tmp_path, version: str,
                                                                                     remedy: str) -> None:
