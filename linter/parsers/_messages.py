@@ -472,6 +472,9 @@ class Builder:
         session = self.session
         if not session.models and wrapper:
             self.model(wrapper.get("model"))
+        off = parallel_calls_off(wrapper)
+        if off is not None and not any(step.is_batch for step in session.all_steps()):
+            session.one_call_per_turn = f"{off} (and the conversation has no batch)"
         spawned = sum(1 for call in session.all_calls() if self.effects.get(call.name) is spawn)
         if spawned:
             session.note("subagents", f"{spawned} subagent transcript(s) not in {holder}; their calls were "
@@ -481,6 +484,20 @@ class Builder:
         if not any(step.usage is not None for step in session.all_steps()):
             session.note("context_tokens", "no token usage recorded")
         return session
+
+
+def parallel_calls_off(wrapper: dict[str, Any] | None) -> str | None:
+    """Why the request that holds the conversation let the model make one tool call per turn, or
+    None: OpenAI's ``parallel_tool_calls: false``, Anthropic's ``tool_choice`` with
+    ``disable_parallel_tool_use``. Serialised calls could not have been batched there."""
+    if not wrapper:
+        return None
+    if wrapper.get("parallel_tool_calls") is False:
+        return "the request set parallel_tool_calls to false"
+    choice = wrapper.get("tool_choice")
+    if isinstance(choice, dict) and choice.get("disable_parallel_tool_use") is True:
+        return "the request's tool_choice set disable_parallel_tool_use"
+    return None
 
 
 def usage(fresh: int, output: int, cache_read: int = 0, cache_write: int = 0, model: Any = None) -> Usage | None:

@@ -61,3 +61,48 @@ def test_same_findings_in_every_format(fmt: str, variant: str | None, path) -> N
 
 def test_every_format_but_claude_code_has_a_renderer() -> None:
     assert sorted(_renderable()) == sorted(n for n in FORMATS if n != "claude-code")
+
+
+_SERIAL_READS = """
+user: Review src/a.py, src/b.py and src/c.py
+step
+call Read file_path=src/a.py
+-> a
+step
+call Read file_path=src/b.py
+-> b
+step
+call Read file_path=src/c.py
+-> c
+step: Done.
+"""
+
+
+@pytest.mark.parametrize(("fmt", "off", "on", "reason"), [
+    ("openai-chat", {"parallel_tool_calls": False}, {"parallel_tool_calls": True},
+     "the request set parallel_tool_calls to false"),
+    ("openai-responses", {"parallel_tool_calls": False}, {"parallel_tool_calls": True},
+     "the request set parallel_tool_calls to false"),
+    ("anthropic-messages", {"tool_choice": {"type": "auto", "disable_parallel_tool_use": True}},
+     {"tool_choice": {"type": "auto", "disable_parallel_tool_use": False}},
+     "the request's tool_choice set disable_parallel_tool_use"),
+])
+def test_a_request_that_turned_parallel_calls_off_gets_no_serial_call_findings(tmp_path, fmt: str, off: dict, on: dict,
+                                                                               reason: str) -> None:
+    import json
+
+    from linter.config import Config
+    from linter.engine import load_registry, run
+    from linter.testing import render_as
+
+    content, suffix = render_as(fmt, _SERIAL_READS)
+    codes = {}
+    for name, setting in (("unset", {}), ("off", off), ("on", on)):
+        path = tmp_path / f"{name}{suffix}"
+        path.write_text(json.dumps({**json.loads(content), **setting}))
+        result = run([str(path)], Config(), load_registry())
+        codes[name] = [d.code for d in result.diagnostics]
+        if name == "off":
+            (note,) = [n for s in result.sessions for n in s.not_checked if n["what"] == "PAR101, PAR102, PAR103"]
+            assert note["reason"].startswith(f"{reason} (and the conversation has no batch): ")
+    assert codes == {"unset": ["PAR101"], "off": [], "on": ["PAR101"]}
