@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,11 +54,14 @@ def infer_cwd(session: Session) -> str | None:
                 tail = "/".join(parts[n:])
                 if main.context.first_seen(tail, seq) is not None:
                     return "/".join(parts[:n]) or "/"
+    held: Counter[str] = Counter()  # how many of the distinct paths each directory holds
+    for path in {path for path, _ in paths}:
+        parts = path.rstrip("/").split("/")
+        held.update("/".join(parts[:n]) for n in range(3, len(parts)))
     for path, seq in paths:
         parts = path.rstrip("/").split("/")
         for n in range(len(parts) - 1, 2, -1):  # the deepest first; /a/b at the least
             folder = "/".join(parts[:n])
-            if main.context.first_seen(folder, seq) is not None and \
-                    len({p for p, _ in paths if p.startswith(folder + "/")}) >= 2:
+            if held[folder] >= 2 and main.context.first_seen(folder, seq) is not None:
                 return folder
     return None
