@@ -9,9 +9,11 @@ which is passed over.
 What this parser rebuilds:
 
 * Steps: each assistant message is one model turn; its ``tool_calls`` (or the legacy single
-  ``function_call``) are the calls it issued together. ``arguments`` is a JSON string: it is
-  decoded, and a malformed one is a warning (the call keeps an empty input). A call saved with
-  its arguments already decoded (``{"name", "args", "id"}``, LangChain's shape) is read as well.
+  ``function_call``) are the calls it issued together (a conversation whose calls are all legacy
+  function calls could make one call per turn: serialised calls are not advised there).
+  ``arguments`` is a JSON string: it is decoded, and a malformed one is a warning (the call keeps
+  an empty input). A call saved with its arguments already decoded (``{"name", "args", "id"}``,
+  LangChain's shape) is read as well.
 * Results: ``role: tool`` messages joined on ``tool_call_id``; a legacy ``role: function``
   message answers the latest unanswered ``function_call``.
 * Events: ``user`` messages are prompts, ``system`` and ``developer`` messages harness text (meta).
@@ -218,6 +220,10 @@ def _build(path: str, conv: Conversation) -> Builder:
         chat.message(msg, group, index, conv.place)
     chat.b.match_responses(conv.responses, _response_key, lambda r: chat_usage(r.get("usage"), r.get("model")),
                            lambda r, g, i: chat.appended(r, g, i, conv.place))
+    session = chat.b.session
+    if chat.legacy and len(chat.legacy) == sum(len(step.calls) for step in session.all_steps()):
+        # the functions API before tool calls: an assistant message holds one function_call at most
+        session.one_call_per_turn = "the legacy function_call API takes one call per assistant message"
     return chat.b
 
 

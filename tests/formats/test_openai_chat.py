@@ -306,3 +306,31 @@ def test_nanobot_header_before_a_long_chat_without_calls(tmp_path, header) -> No
     assert support.is_format(path, FORMAT)
     sessions = openai_chat.parse_many(str(path))
     assert [[c.id for st in s.main.steps for c in st.calls] for s in sessions] == [["c1"]]
+
+
+@pytest.mark.parametrize(("modern", "one_per_turn"), [(False, True), (True, False)])
+def test_legacy_function_calls_take_one_call_per_turn(tmp_path, modern: bool, one_per_turn: bool) -> None:
+    """The functions API before tool calls let an assistant message hold one function_call: three
+    of them one per turn could not have gone out together. One modern tool call in the
+    conversation shows that tool calls (and batches) were available."""
+    from linter.config import Config
+    from linter.engine import load_registry, run
+
+    messages = [{"role": "user", "content": "Review src/a.py, src/b.py and src/c.py"}]
+    for n, name in enumerate(("src/a.py", "src/b.py", "src/c.py")):
+        arguments = json.dumps({"path": name})
+        if modern and n == 0:
+            messages += [{"role": "assistant", "content": None, "tool_calls": [
+                             {"id": "call_1", "type": "function", "function": {"name": "read_file",
+                                                                               "arguments": arguments}}]},
+                         {"role": "tool", "tool_call_id": "call_1", "content": f"text of {name}"}]
+        else:
+            messages += [{"role": "assistant", "content": None,
+                          "function_call": {"name": "read_file", "arguments": arguments}},
+                         {"role": "function", "name": "read_file", "content": f"text of {name}"}]
+    path = tmp_path / "chat.json"
+    path.write_text(json.dumps({"model": "gpt-4-0613", "messages": messages}))
+    (session,) = openai_chat.parse_many(str(path))
+    assert (session.one_call_per_turn == "the legacy function_call API takes one call per assistant message") is one_per_turn
+    codes = [d.code for d in run([str(path)], Config(), load_registry()).diagnostics]
+    assert ("PAR101" in codes) is not one_per_turn
