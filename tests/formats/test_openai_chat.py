@@ -331,6 +331,7 @@ def test_legacy_function_calls_take_one_call_per_turn(tmp_path, modern: bool, on
     path = tmp_path / "chat.json"
     path.write_text(json.dumps({"model": "gpt-4-0613", "messages": messages}))
     (session,) = openai_chat.parse_many(str(path))
-    assert (session.one_call_per_turn == "the legacy function_call API takes one call per assistant message") is one_per_turn
+    legacy = "the legacy function_call API takes one call per assistant message"
+    assert (session.one_call_per_turn == legacy) is one_per_turn
     codes = [d.code for d in run([str(path)], Config(), load_registry()).diagnostics]
     assert ("PAR101" in codes) is not one_per_turn
