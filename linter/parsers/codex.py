@@ -957,12 +957,12 @@ def parse_many(path: str) -> Iterator[Session]:
 # (a custom build) is judged like any other.
 PARALLEL_CALLS_SINCE = (0, 65)
 _RELEASE = re.compile(r"^(\d+)\.(\d+)\.\d+$")
-# Models whose model family in Codex CLI turned parallel tool calls off (`supports_parallel_tool_calls:
-# false` in codex-rs's model_family.rs): the GPT-5 and GPT-5.1 Codex models, codex-mini, GPT-5
-# itself and the older general models. GPT-5.1 and the Codex models from GPT-5.2 on had them on.
-# A rollout of these models that has a batch all the same (a setting changed) is judged as usual.
-_SERIAL_MODELS = re.compile(r"(gpt-5-codex|gpt-5\.1-codex|codex-|o3|o4-mini|gpt-4\.1|gpt-4o|gpt-3\.5|gpt-oss)"
-                            r"|gpt-5(-mini|-nano)?(-\d{4}-\d\d-\d\d)?$")
+# Models Codex CLI asks for parallel tool calls: `supports_parallel_tool_calls` is true in codex-rs's
+# model_family.rs and models.json only for gpt-5.1 and the models from gpt-5.2 on. It is false for
+# gpt-5.1-codex-max, gpt-5.1-codex, gpt-5-codex, codex-mini, gpt-5 itself, the older general models
+# and any model Codex does not know (another provider's). A rollout of those models that has a
+# batch all the same (a setting changed) is judged as usual.
+_PARALLEL_MODELS = re.compile(r"gpt-5\.1(?!-codex)|gpt-5\.([2-9]|\d\d)|gpt-([6-9]|\d\d)")
 
 
 def _release(version: object) -> tuple[int, int] | None:
@@ -1008,10 +1008,10 @@ def _finish(build: _Build) -> None:
         session.one_call_per_turn = (f"Codex CLI {safe(str(build.cli_version), 20)} predates parallel tool calls "
                                      f"(before {'.'.join(map(str, PARALLEL_CALLS_SINCE))} it asked the model for "
                                      "one call per turn, and this rollout has no batch)")
-    elif session.models and all(_SERIAL_MODELS.match(m) for m in session.models) and not batched:
+    elif session.models and not any(_PARALLEL_MODELS.match(m) for m in session.models) and not batched:
         models = ", ".join(safe(m, 40) for m in sorted(session.models))
-        session.one_call_per_turn = (f"Codex CLI turned parallel tool calls off for {models} (its model family "
-                                     "asked for one call per turn, and this rollout has no batch)")
+        session.one_call_per_turn = (f"Codex CLI turned parallel tool calls off for {models} (it asks for them "
+                                     "only from gpt-5.1 and the models from gpt-5.2 on, and this rollout has no batch)")
     if not any(step.start is not None for step in session.all_steps()):
         session.note("seconds", "no timestamps recorded")
     if not any(step.usage is not None for step in session.all_steps()):

@@ -503,6 +503,7 @@ def test_versions_before_parallel_calls_report_no_serial_calls(tmp_path, version
     (["gpt-5.1-codex-max"], False, False),  # its model family in Codex CLI had parallel calls off
     (["gpt-5-codex"], False, False),
     (["gpt-5"], False, False),
+    (["qwen3-coder"], False, False),  # another provider's model: Codex knows of no parallel calls for it
     (["gpt-5.1-codex-max"], True, True),  # a batch in the rollout shows they were on all the same
     (["gpt-5.4"], False, True),
     (["gpt-5.2-codex"], False, True),
@@ -530,7 +531,7 @@ def test_models_codex_cli_turned_parallel_calls_off_for_report_no_serial_calls(t
     assert ("PAR101" in [d.code for d in result.diagnostics]) is reported
     if not reported:
         (note,) = [n for s in result.sessions for n in s.not_checked if n["what"] == "PAR101, PAR102, PAR103"]
-        assert note["reason"].startswith(f"Codex CLI turned parallel tool calls off for {models[0]} (its model family")
+        assert note["reason"].startswith(f"Codex CLI turned parallel tool calls off for {models[0]} (it asks for them")
 
 
 @pytest.mark.parametrize(("version", "remedy"), [("0.47.0", "one patch adding them all"), ("0.146.0", "one batch")])
