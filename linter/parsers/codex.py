@@ -959,9 +959,10 @@ PARALLEL_CALLS_SINCE = (0, 65)
 _RELEASE = re.compile(r"^(\d+)\.(\d+)\.\d+$")
 # Models Codex CLI asks for parallel tool calls: `supports_parallel_tool_calls` is true in codex-rs's
 # model_family.rs and models.json only for gpt-5.1 and the models from gpt-5.2 on. It is false for
-# gpt-5.1-codex-max, gpt-5.1-codex, gpt-5-codex, codex-mini, gpt-5 itself, the older general models
-# and any model Codex does not know (another provider's). A rollout of those models that has a
-# batch all the same (a setting changed) is judged as usual.
+# gpt-5.1-codex-max, gpt-5.1-codex, gpt-5-codex, codex-mini, gpt-5 itself and the older general
+# models, and it was for any model Codex did not know (another provider's) in the releases read;
+# later releases may ask those. A rollout of any of them that has a batch (a setting changed, a
+# provider that allows it) is judged as usual.
 _PARALLEL_MODELS = re.compile(r"gpt-5\.1(?!-codex)|gpt-5\.([2-9]|\d\d)|gpt-([6-9]|\d\d)")
 
 
@@ -1010,8 +1011,8 @@ def _finish(build: _Build) -> None:
                                      "one call per turn, and this rollout has no batch)")
     elif session.models and not any(_PARALLEL_MODELS.match(m) for m in session.models) and not batched:
         models = ", ".join(safe(m, 40) for m in sorted(session.models))
-        session.one_call_per_turn = (f"Codex CLI turned parallel tool calls off for {models} (it asks for them "
-                                     "only from gpt-5.1 and the models from gpt-5.2 on, and this rollout has no batch)")
+        session.one_call_per_turn = (f"{models} is not a model Codex CLI is known to ask for parallel tool calls "
+                                     "(gpt-5.1 and the models from gpt-5.2 on), and this rollout has no batch")
     if not any(step.start is not None for step in session.all_steps()):
         session.note("seconds", "no timestamps recorded")
     if not any(step.usage is not None for step in session.all_steps()):

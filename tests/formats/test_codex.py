@@ -531,7 +531,7 @@ def test_models_codex_cli_turned_parallel_calls_off_for_report_no_serial_calls(t
     assert ("PAR101" in [d.code for d in result.diagnostics]) is reported
     if not reported:
         (note,) = [n for s in result.sessions for n in s.not_checked if n["what"] == "PAR101, PAR102, PAR103"]
-        assert note["reason"].startswith(f"Codex CLI turned parallel tool calls off for {models[0]} (it asks for them")
+        assert note["reason"].startswith(f"{models[0]} is not a model Codex CLI is known to ask for parallel")
 
 
 @pytest.mark.parametrize(("version", "remedy"), [("0.47.0", "one patch adding them all"), ("0.146.0", "one batch")])
